@@ -7,4 +7,5 @@ module.exports = {
   testTimeout: 120000,
   // Suites that drive the real Pulumi CLI are heavy; two cores, two workers.
   maxWorkers: 2,
+  reporters: ["default", "<rootDir>/test/helpers/summaryReporter.js"],
 };

@@ -1,0 +1,117 @@
+/**
+ * Runs a Pulumi project of this repo through the real Pulumi CLI and engine, on a local file://
+ * backend with a passphrase secrets provider, never the Pulumi Cloud.
+ *
+ * The program is served by the Automation API's in-process language server (`--client`), which
+ * stands where Pulumi's Node.js language host would: that host cannot be built on machines that
+ * only reach package registries (scripts/build-pulumi-cli.sh says why). Everything else is the
+ * real thing: the CLI, the engine, checkpoints, the dynamic-provider plugin and its host.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+
+/** The repo root, whether this file runs from its source or from dist/. */
+export const REPO_ROOT = findPackageRoot(__dirname);
+
+function findPackageRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "pulumi-mde-forensics") return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no pulumi-mde-forensics package.json above ${start}`);
+  }
+}
+
+export interface StackConfigValue {
+  value: string;
+  secret?: boolean;
+}
+
+export interface StackRunnerOptions {
+  /** Folder with Pulumi.yaml and the program's index.ts, inside this repo. */
+  projectDir: string;
+  stackName: string;
+  /** Local state folder; defaults to PULUMI_BACKEND_URL or <repo>/.pulumi-state. */
+  backendDir?: string;
+  /** Extra environment for the CLI and the provider processes it starts. */
+  env?: Record<string, string>;
+  /** Stack config, e.g. `{ "mde:apiUrl": { value: "https://..." } }`. */
+  config?: Record<string, StackConfigValue>;
+}
+
+export interface OpenedStack {
+  stack: Stack;
+  workDir: string;
+}
+
+/**
+ * The compiled program of a project: the program runs in this process, so it must be JavaScript
+ * (the provider plugin needs compiled code anyway).
+ */
+export function compiledProgramPath(projectDir: string): string {
+  const rel = path.relative(REPO_ROOT, path.resolve(projectDir));
+  if (rel.startsWith("..")) throw new Error(`${projectDir} is not inside ${REPO_ROOT}`);
+  return path.join(REPO_ROOT, "dist", rel, "index.js");
+}
+
+/**
+ * Stack settings files are written beside Pulumi.yaml; each (project, stack) gets a work folder
+ * under <repo>/.pulumi-work so running a stack never writes into the sources. It stays inside the
+ * repo so the dynamic-provider plugin, which starts in it, resolves this package and node_modules.
+ */
+function prepareWorkDir(projectDir: string, stackName: string): string {
+  const name = `${path.basename(path.resolve(projectDir))}-${stackName}`.replace(/[^A-Za-z0-9_.-]/g, "_");
+  const workDir = path.join(REPO_ROOT, ".pulumi-work", name);
+  fs.mkdirSync(workDir, { recursive: true });
+  fs.copyFileSync(path.join(projectDir, "Pulumi.yaml"), path.join(workDir, "Pulumi.yaml"));
+  return workDir;
+}
+
+/** The program: the compiled module's exports become the stack outputs, as with `pulumi up`. */
+function inlineProgram(programPath: string): () => Promise<Record<string, unknown>> {
+  return async () => {
+    const mod = require(programPath);
+    const exported = typeof mod.default === "function" ? await mod.default() : mod;
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(exported ?? {})) {
+      if (key !== "default" && key !== "__esModule") outputs[key] = value;
+    }
+    return outputs;
+  };
+}
+
+export async function openStack(options: StackRunnerOptions): Promise<OpenedStack> {
+  const programPath = compiledProgramPath(options.projectDir);
+  if (!fs.existsSync(programPath)) {
+    throw new Error(`${programPath} is missing: run \`npm run build\` first`);
+  }
+  const workDir = prepareWorkDir(options.projectDir, options.stackName);
+  const backendDir = options.backendDir ?? process.env.PULUMI_BACKEND_URL?.replace(/^file:\/\//, "") ?? path.join(REPO_ROOT, ".pulumi-state");
+  fs.mkdirSync(backendDir, { recursive: true });
+  const envVars: Record<string, string> = {
+    PULUMI_BACKEND_URL: `file://${backendDir}`,
+    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_HOME: process.env.PULUMI_HOME ?? path.join(REPO_ROOT, ".pulumi-home"),
+    ...options.env,
+  };
+  // The Automation API hands envVars to the CLI; the program itself runs here and reads them too.
+  Object.assign(process.env, envVars);
+  const pulumiCommand = await PulumiCommand.get({ skipVersionCheck: true });
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: options.stackName, projectName: readProjectName(options.projectDir), program: inlineProgram(programPath) },
+    { workDir, envVars, pulumiCommand },
+  );
+  if (options.config && Object.keys(options.config).length > 0) {
+    await stack.setAllConfig(options.config);
+  }
+  return { stack, workDir };
+}
+
+function readProjectName(projectDir: string): string {
+  const text = fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8");
+  const match = /^name:\s*["']?([^"'\s]+)/m.exec(text);
+  if (!match) throw new Error(`${projectDir}/Pulumi.yaml has no name`);
+  return match[1];
+}
