@@ -1,0 +1,27 @@
+/**
+ * What the provider's methods work with: the MDE API, the shared watcher, a clock, a progress
+ * log and (when asked for) evidence handling. Built once per settings and kept process-wide, so
+ * every resource in the provider process shares quotas, tokens and the watcher.
+ */
+import type { Clock } from "../util/clock";
+import type { CollectionApi } from "./collectionApi";
+import type { CollectionOutputs, EvidenceOutputs } from "./outputs";
+import type { ActionWatcher } from "./watcher";
+
+export interface EvidenceHandler {
+  /** Fails, before any collection is requested, when the folder cannot hold evidence. */
+  preflight(directory: string): Promise<void>;
+  /** Fetches, verifies and records the package of a Succeeded collection. */
+  fetch(outputs: CollectionOutputs, options: { adopted: boolean }): Promise<EvidenceOutputs>;
+  /** Appends a chain-of-custody event (requested, adopted, failed, ...) to the folder's log. */
+  record(directory: string, event: string, outputs: Partial<CollectionOutputs>): Promise<void>;
+}
+
+export interface ProviderContext {
+  api: CollectionApi;
+  watcher: ActionWatcher;
+  clock: Clock;
+  /** One short line per event, shown by `pulumi up` as the provider's diagnostics. */
+  log(line: string): void;
+  evidence?: EvidenceHandler;
+}

@@ -1,0 +1,109 @@
+/**
+ * The resource's inputs, validated in `check` before anything talks to MDE. Messages name the
+ * field and the fix. During preview, values that are not known yet arrive as Pulumi's "unknown"
+ * sentinel string whatever their declared type, and must pass untouched.
+ */
+import { z } from "zod";
+import { MachineIdSchema } from "../api/schemas";
+
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const DEFAULT_TIMEOUT_MINUTES = 60;
+/** A week: MDE keeps offline devices' actions pending for days before TimeOut. */
+export const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
+/** MDE stores the comment with the action; the portal truncates very long ones. */
+export const MAX_COMMENT_LENGTH = 1000;
+
+/**
+ * `schema`, or Pulumi's unknown sentinel. Not a z.union: a union reports "Invalid input" when
+ * both branches fail, and the message of the real schema is the one that tells the user what to do.
+ */
+const orUnknown = <T extends z.ZodType>(schema: T) =>
+  z.unknown().transform((value, ctx): z.output<T> | typeof UNKNOWN => {
+    if (value === UNKNOWN) return UNKNOWN;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+    return z.NEVER;
+  });
+
+const COMMENT_REQUIRED = "comment is required: say why the package is collected, e.g. 'INC-1234: suspected credential theft'";
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*\.?$/;
+
+export const CollectionInputsSchema = z
+  .object({
+    machineId: orUnknown(MachineIdSchema).optional(),
+    computerDnsName: orUnknown(
+      z.string().trim().regex(HOSTNAME, "computerDnsName must be a device name such as desktop-01.contoso.com"),
+    ).optional(),
+    comment: orUnknown(
+      z
+        .string({ error: COMMENT_REQUIRED })
+        .trim()
+        .min(1, "comment must not be empty: MDE records it with the action as the reason for the collection")
+        .max(MAX_COMMENT_LENGTH, `comment must be at most ${MAX_COMMENT_LENGTH} characters`),
+    ),
+    triggers: orUnknown(
+      z.record(z.string(), z.string(), { error: "triggers must be a map of strings, e.g. { round: \"2\" }" }),
+    ).optional(),
+    waitForCompletion: orUnknown(z.boolean({ error: "waitForCompletion must be true or false" })).default(true),
+    timeoutMinutes: orUnknown(
+      z
+        .number({ error: "timeoutMinutes must be a number of minutes" })
+        .int("timeoutMinutes must be a whole number of minutes")
+        .min(1, "timeoutMinutes must be at least 1")
+        .max(MAX_TIMEOUT_MINUTES, `timeoutMinutes must be at most ${MAX_TIMEOUT_MINUTES} (7 days)`),
+    ).default(DEFAULT_TIMEOUT_MINUTES),
+    evidenceDirectory: orUnknown(
+      z.string().trim().min(1, "evidenceDirectory must be a folder path, or left out to keep no package"),
+    ).optional(),
+    cancelOnDelete: orUnknown(z.boolean({ error: "cancelOnDelete must be true or false" })).default(false),
+  })
+  .superRefine((v, ctx) => {
+    if (v.machineId === undefined && v.computerDnsName === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["machineId"],
+        message: "set machineId (the 40-character device id) or computerDnsName (the device name) to say which device to collect from",
+      });
+    }
+    if (v.machineId !== undefined && v.computerDnsName !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["computerDnsName"],
+        message: "set either machineId or computerDnsName, not both: the id already names the device",
+      });
+    }
+  });
+
+export type CollectionInputs = z.output<typeof CollectionInputsSchema>;
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** Validates the news of `check`; `inputs` are normalised (lower-case ids, defaults filled in). */
+export function checkInputs(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+  const { __provider, ...rest } = news;
+  const parsed = CollectionInputsSchema.safeParse(rest);
+  if (!parsed.success) {
+    const failures = parsed.error.issues.map((issue) => ({
+      property: issue.path.length > 0 ? issue.path.map(String).join(".") : "inputs",
+      reason: issue.message,
+    }));
+    return { inputs: news, failures };
+  }
+  return { inputs: { ...stripUndefined(parsed.data), __provider }, failures: [] };
+}
+
+/** Parses inputs that `check` already accepted (create and update never see unknowns). */
+export function parseKnownInputs(news: Record<string, unknown>): CollectionInputs {
+  const { __provider, ...rest } = news;
+  return CollectionInputsSchema.parse(rest);
+}
+
+function stripUndefined<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,110 @@
+/**
+ * The resource's state. Every input is copied into the outputs because `diff` only sees the old
+ * outputs; values are flat and JSON-safe (no undefined, Dates or class instances) so they pass
+ * through protobuf Structs intact. The download link is never part of them.
+ */
+import type { MachineAction } from "../api/schemas";
+import type { CollectionInputs } from "./inputs";
+
+export interface EvidenceOutputs {
+  packagePath: string;
+  packageSha256: string;
+  packageSizeBytes: number;
+  manifestPath: string;
+}
+
+export interface CollectionOutputs extends Partial<EvidenceOutputs> {
+  machineId: string;
+  computerDnsName: string | null;
+  comment: string;
+  triggers: Record<string, string>;
+  waitForCompletion: boolean;
+  timeoutMinutes: number;
+  evidenceDirectory: string | null;
+  cancelOnDelete: boolean;
+  actionId: string;
+  status: string;
+  adopted: boolean;
+  requestor: string | null;
+  requestorComment: string | null;
+  creationDateTimeUtc: string;
+  lastUpdateDateTimeUtc: string | null;
+  errorHResult: number | null;
+}
+
+/** The inputs, as copied into the outputs for `diff`. */
+export const INPUT_FIELDS = [
+  "machineId",
+  "computerDnsName",
+  "comment",
+  "triggers",
+  "waitForCompletion",
+  "timeoutMinutes",
+  "evidenceDirectory",
+  "cancelOnDelete",
+] as const;
+
+export function toOutputs(
+  inputs: CollectionInputs,
+  action: MachineAction,
+  adopted: boolean,
+  evidence?: Partial<EvidenceOutputs>,
+): CollectionOutputs {
+  return {
+    machineId: action.machineId,
+    computerDnsName: action.computerDnsName ?? (inputs.computerDnsName as string | undefined) ?? null,
+    comment: inputs.comment as string,
+    triggers: (inputs.triggers as Record<string, string> | undefined) ?? {},
+    waitForCompletion: inputs.waitForCompletion as boolean,
+    timeoutMinutes: inputs.timeoutMinutes as number,
+    evidenceDirectory: (inputs.evidenceDirectory as string | undefined) ?? null,
+    cancelOnDelete: inputs.cancelOnDelete as boolean,
+    actionId: action.id,
+    status: action.status,
+    adopted,
+    requestor: action.requestor,
+    requestorComment: action.requestorComment,
+    creationDateTimeUtc: action.creationDateTimeUtc,
+    lastUpdateDateTimeUtc: action.lastUpdateDateTimeUtc,
+    errorHResult: action.errorHResult,
+    ...withoutUndefined(evidence ?? {}),
+  };
+}
+
+/** Later knowledge of the action over earlier outputs, keeping inputs and evidence. */
+export function withAction(outs: CollectionOutputs, action: MachineAction): CollectionOutputs {
+  return {
+    ...outs,
+    status: action.status,
+    computerDnsName: action.computerDnsName ?? outs.computerDnsName,
+    requestor: action.requestor ?? outs.requestor,
+    requestorComment: action.requestorComment ?? outs.requestorComment,
+    lastUpdateDateTimeUtc: action.lastUpdateDateTimeUtc ?? outs.lastUpdateDateTimeUtc,
+    errorHResult: action.errorHResult ?? outs.errorHResult,
+  };
+}
+
+/** The action as far as the outputs know it: what the watcher needs to resume. */
+export function actionOf(outs: CollectionOutputs): MachineAction {
+  return {
+    id: outs.actionId,
+    type: "CollectInvestigationPackage",
+    status: outs.status as MachineAction["status"],
+    machineId: outs.machineId,
+    computerDnsName: outs.computerDnsName ?? null,
+    requestor: outs.requestor ?? null,
+    requestorComment: outs.requestorComment ?? null,
+    requestSource: null,
+    creationDateTimeUtc: outs.creationDateTimeUtc,
+    lastUpdateDateTimeUtc: outs.lastUpdateDateTimeUtc ?? null,
+    externalId: null,
+    errorHResult: outs.errorHResult ?? null,
+    cancellationRequestor: null,
+    cancellationComment: null,
+    cancellationDateTimeUtc: null,
+  };
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

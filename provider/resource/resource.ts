@@ -1,0 +1,71 @@
+import * as pulumi from "@pulumi/pulumi";
+import { collectionShim } from "./shim";
+
+export interface InvestigationPackageCollectionArgs {
+  /** The device's 40-character MDE id. Set this or `computerDnsName`. */
+  machineId?: pulumi.Input<string>;
+  /** The device name; it must match exactly one device. Set this or `machineId`. */
+  computerDnsName?: pulumi.Input<string>;
+  /** Why the package is collected; MDE records it with the action. Changing it starts a new collection. */
+  comment: pulumi.Input<string>;
+  /** Any change to these values starts a new collection (e.g. `{ round: "2" }`). */
+  triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Wait until the collection reaches a final status. @default true */
+  waitForCompletion?: pulumi.Input<boolean>;
+  /** How long one `pulumi up` waits before leaving the collection running and failing. @default 60 */
+  timeoutMinutes?: pulumi.Input<number>;
+  /** Where to keep the package, its manifest and the custody log. Unset: the package is not fetched. */
+  evidenceDirectory?: pulumi.Input<string>;
+  /** Cancel the collection when the resource is deleted while it is still Pending or InProgress. @default false */
+  cancelOnDelete?: pulumi.Input<boolean>;
+}
+
+/**
+ * An MDE investigation package collection, declared: `pulumi up` requests it (or adopts the
+ * one already running on the device), waits for it within the API's quotas, and keeps the
+ * package as evidence when asked to. The MDE action id is the resource id, so it is never
+ * requested twice.
+ */
+export class InvestigationPackageCollection extends pulumi.dynamic.Resource {
+  declare readonly actionId: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<string>;
+  declare readonly adopted: pulumi.Output<boolean>;
+  declare readonly machineId: pulumi.Output<string>;
+  declare readonly computerDnsName: pulumi.Output<string | null>;
+  declare readonly requestor: pulumi.Output<string | null>;
+  declare readonly requestorComment: pulumi.Output<string | null>;
+  declare readonly creationDateTimeUtc: pulumi.Output<string>;
+  declare readonly lastUpdateDateTimeUtc: pulumi.Output<string | null>;
+  declare readonly errorHResult: pulumi.Output<number | null>;
+  declare readonly packagePath: pulumi.Output<string | undefined>;
+  declare readonly packageSha256: pulumi.Output<string | undefined>;
+  declare readonly packageSizeBytes: pulumi.Output<number | undefined>;
+  declare readonly manifestPath: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: InvestigationPackageCollectionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      collectionShim,
+      name,
+      {
+        ...args,
+        actionId: undefined,
+        status: undefined,
+        adopted: undefined,
+        requestor: undefined,
+        requestorComment: undefined,
+        creationDateTimeUtc: undefined,
+        lastUpdateDateTimeUtc: undefined,
+        errorHResult: undefined,
+        packagePath: undefined,
+        packageSha256: undefined,
+        packageSizeBytes: undefined,
+        manifestPath: undefined,
+        machineId: args.machineId,
+        computerDnsName: args.computerDnsName,
+      },
+      opts,
+      "mde",
+      "InvestigationPackageCollection",
+    );
+  }
+}

@@ -1,0 +1,97 @@
+import type { MachineAction } from "../../provider/api/schemas";
+import type { ListQuery } from "../../provider/resource/collectionApi";
+import { ActionWatcher, WaitTimeoutError } from "../../provider/resource/watcher";
+import { FakeClock } from "../helpers/fakeClock";
+
+/** A scripted list endpoint: the status of each action as a function of virtual time. */
+function fakeList(clock: FakeClock, statusAt: (id: string, nowMs: number) => MachineAction["status"], createdMs = clock.now()) {
+  const calls: { at: number; ids: string[] }[] = [];
+  return {
+    calls,
+    async listMachineActions(q: ListQuery): Promise<MachineAction[]> {
+      const ids = [...(q.filter ?? "").matchAll(/id eq '([^']+)'/g)].map((m) => m[1]);
+      calls.push({ at: clock.now(), ids });
+      return ids.map((id) => action(id, statusAt(id, clock.now()), createdMs));
+    },
+  };
+}
+
+function action(id: string, status: MachineAction["status"], createdMs: number): MachineAction {
+  return {
+    id, type: "CollectInvestigationPackage", status, machineId: "m", computerDnsName: null, requestor: null,
+    requestorComment: null, requestSource: null, creationDateTimeUtc: new Date(createdMs).toISOString(),
+    lastUpdateDateTimeUtc: null, externalId: null, errorHResult: null, cancellationRequestor: null,
+    cancellationComment: null, cancellationDateTimeUtc: null,
+  };
+}
+
+const id = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, "0")}`;
+
+describe("ActionWatcher", () => {
+  it("polls every 5 s while actions are young and reports each status change once", async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    const api = fakeList(clock, (_id, now) => (now - t0 < 12_000 ? "Pending" : now - t0 < 20_000 ? "InProgress" : "Succeeded"));
+    const watcher = new ActionWatcher(api, clock);
+    const changes: string[] = [];
+    const done = watcher.waitForFinal(action(id(1), "Pending", t0), { deadlineMs: t0 + 3600_000, onChange: (a) => changes.push(a.status) });
+    const final = await clock.runUntilSettled(done);
+    expect(final.status).toBe("Succeeded");
+    expect(changes).toEqual(["InProgress", "Succeeded"]);
+    expect(api.calls.map((c) => c.at - t0)).toEqual([5_000, 10_000, 15_000, 20_000]);
+  });
+
+  it("covers many actions with one list call per 50 of them per interval", async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    const api = fakeList(clock, (_id, now) => (now - t0 < 10_000 ? "InProgress" : "Succeeded"));
+    const watcher = new ActionWatcher(api, clock);
+    const waits = Array.from({ length: 120 }, (_, i) => watcher.waitForFinal(action(id(i), "Pending", t0), { deadlineMs: t0 + 3600_000 }));
+    await clock.runUntilSettled(Promise.all(waits));
+    // 120 actions = 3 chunks; 3 chunks at 50 calls/min stretch the interval to 3.6 s... but never below 5 s.
+    expect(api.calls.map((c) => [c.at - t0, c.ids.length])).toEqual([
+      [5_000, 50], [5_000, 50], [5_000, 20],
+      [10_000, 50], [10_000, 50], [10_000, 20],
+    ]);
+  });
+
+  it("stretches the interval so polling uses at most 50 list calls a minute however many actions wait", async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    const api = fakeList(clock, () => "InProgress");
+    const watcher = new ActionWatcher(api, clock);
+    const ac = new AbortController();
+    const waits = Array.from({ length: 1000 }, (_, i) =>
+      watcher.waitForFinal(action(id(i), "Pending", t0), { deadlineMs: t0 + 3600_000, signal: ac.signal }).catch(() => undefined),
+    );
+    await clock.advance(60_000);
+    ac.abort();
+    await Promise.all(waits);
+    // 1000 actions = 20 chunks; 20 calls per poll at 50 calls/min means one poll every 24 s.
+    const polls = [...new Set(api.calls.map((c) => c.at - t0))];
+    expect(polls).toEqual([24_000, 48_000]);
+    expect(api.calls.length).toBe(40);
+  });
+
+  it("gives up at the deadline with the last status it saw", async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    const api = fakeList(clock, () => "Pending");
+    const watcher = new ActionWatcher(api, clock);
+    const done = watcher.waitForFinal(action(id(1), "Pending", t0), { deadlineMs: t0 + 12_000 });
+    await expect(clock.runUntilSettled(done)).rejects.toBeInstanceOf(WaitTimeoutError);
+    expect(api.calls.map((c) => c.at - t0)).toEqual([5_000, 10_000]);
+    expect(watcher.watching).toBe(0);
+  });
+
+  it("slows down for actions that have been running for a long time", async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    const api = fakeList(clock, () => "Pending", t0 - 30 * 60_000);
+    const watcher = new ActionWatcher(api, clock);
+    const old = action(id(1), "Pending", t0 - 30 * 60_000);
+    const done = watcher.waitForFinal(old, { deadlineMs: t0 + 100_000 });
+    await expect(clock.runUntilSettled(done)).rejects.toBeInstanceOf(WaitTimeoutError);
+    expect(api.calls.map((c) => c.at - t0)).toEqual([30_000, 60_000, 90_000]);
+  });
+});
