@@ -32,6 +32,16 @@ export const DEFAULT_WATCHER_OPTIONS: WatcherOptions = {
   pollCallsPerMinute: 50,
 };
 
+/** The same schedule, `timeScale` times faster: for emulators whose clock runs faster than ours. */
+export function scaledWatcherOptions(timeScale: number, base: WatcherOptions = DEFAULT_WATCHER_OPTIONS): WatcherOptions {
+  return {
+    ...base,
+    intervalsByAgeMs: base.intervalsByAgeMs.map(([age, interval]) => [age / timeScale, interval / timeScale] as const),
+    maxIntervalMs: base.maxIntervalMs / timeScale,
+    pollCallsPerMinute: base.pollCallsPerMinute * timeScale,
+  };
+}
+
 export class WaitTimeoutError extends Error {
   override readonly name = "WaitTimeoutError";
   constructor(readonly last: MachineAction) {

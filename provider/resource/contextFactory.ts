@@ -1,0 +1,37 @@
+/**
+ * Builds the provider context from stack config (`mde:*`, handed over by `configure`) and the
+ * environment, once per distinct setting and process: every resource the provider host serves
+ * shares one client (quotas, tokens, keep-alive connections) and one watcher.
+ */
+import { getSharedClient } from "../api/client";
+import { resolveSettings, settingsKey } from "../api/settings";
+import { systemClock } from "../util/clock";
+import { redact } from "../util/redact";
+import { processSingleton } from "../util/registry";
+import type { ProviderContext } from "./context";
+import { ActionWatcher, scaledWatcherOptions } from "./watcher";
+
+/** Reads a stack config key with its namespace, e.g. `mde:apiUrl`. */
+export type ConfigReader = (key: string) => string | undefined;
+
+/**
+ * Progress goes to stderr: the engine shows a dynamic provider's output as diagnostics of the
+ * update. Lines are short and redacted like everything else that leaves the provider.
+ */
+export function progressLog(line: string): void {
+  process.stderr.write(`[mde] ${redact(line)}\n`);
+}
+
+export function contextFor(stackConfig: ConfigReader): ProviderContext {
+  const settings = resolveSettings({ config: (key) => stackConfig(`mde:${key}`), env: process.env });
+  return processSingleton("provider-context", settingsKey(settings), () => {
+    const api = getSharedClient(settings, { logger: { info: progressLog, warn: progressLog } });
+    const context: ProviderContext = {
+      api,
+      watcher: new ActionWatcher(api, systemClock, scaledWatcherOptions(settings.rateLimits.timeScale)),
+      clock: systemClock,
+      log: progressLog,
+    };
+    return context;
+  });
+}
