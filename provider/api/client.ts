@@ -1,0 +1,226 @@
+/**
+ * `MdeClient`: the typed calls the provider needs, over the pipeline
+ * retry → throttle → auth → transport (see ./pipeline).
+ *
+ * Inputs are validated before any call (./ids), replies are parsed with the shared schemas
+ * (./schemas), and every failure is a typed `MdeError` with a redacted message.
+ */
+import type { TokenCredential } from "@azure/identity";
+import type { Dispatcher } from "undici";
+import type { z } from "zod";
+import { type Clock, systemClock } from "../util/clock";
+import { type Logger, redactingLogger, silentLogger } from "../util/logger";
+import { authPolicy, CachingTokenSource, createCredential, type TokenSource } from "./auth";
+import { collectWithAdoption, type CollectResult } from "./collect";
+import { isMdeErrorOfKind } from "./errors";
+import { buildUrl, isMachineId, odataString, parseActionId, parseCancelComment, parseCollectComment, parseMachineId, pathSegment, plainText, type QueryValue } from "./ids";
+import { getSharedLimiter, type RateLimiter, throttlePolicy, type WaitHook } from "./limiter";
+import { DEFAULT_PAGE_SIZE, listAll, type ListOptions, MAX_PAGE_SIZE } from "./paging";
+import { composePipeline, type HttpMethod, type Send } from "./pipeline";
+import type { ApiFamily } from "./quotas";
+import { parseResponse, parseTimestamp } from "./responses";
+import { DEFAULT_RETRY_OPTIONS, type RetryInfo, retryPolicy, type RetryOptions } from "./retry";
+import { ACTIVE_STATUSES, COLLECT_ACTION_TYPE, type Machine, type MachineAction, MachineActionSchema, MachineSchema, odataListSchema, PackageUriSchema } from "./schemas";
+import { type MdeSettings, settingsKey } from "./settings";
+import { Transport, type TransportOptions } from "./transport";
+
+export interface MdeClientOptions {
+  /** Used instead of the credential the settings describe (tests, or a caller's own identity). */
+  credential?: TokenCredential;
+  /** @default systemClock */
+  clock?: Clock;
+  /** undici dispatcher to use instead of the client's own keep-alive Agent. */
+  dispatcher?: Dispatcher;
+  /** @default silent. Lines are redacted before they reach it. */
+  logger?: Logger;
+  retry?: Partial<RetryOptions>;
+  /** @default the process-wide limiter for these settings (see `getSharedLimiter`) */
+  limiter?: RateLimiter;
+  /** Page size for list calls, at most 10 000. @default 10 000 */
+  pageSize?: number;
+  timeouts?: Pick<TransportOptions, "connectTimeoutMs" | "headersTimeoutMs" | "bodyTimeoutMs" | "keepAliveTimeoutMs">;
+  onRetry?: (info: RetryInfo) => void;
+  onWait?: WaitHook;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+interface CallSpec {
+  method: HttpMethod;
+  route: string;
+  path: string;
+  family: ApiFamily;
+  query?: Record<string, QueryValue>;
+  url?: string;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export class MdeClient {
+  readonly settings: MdeSettings;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly retryOptions: RetryOptions;
+  private readonly pageSize: number;
+  private readonly transport: Transport;
+  private readonly send: Send;
+
+  constructor(settings: MdeSettings, options: MdeClientOptions = {}) {
+    this.settings = settings;
+    this.clock = options.clock ?? systemClock;
+    const knownSecrets = [settings.secrets.clientSecret, settings.secrets.clientCertificatePassword];
+    this.logger = redactingLogger(options.logger ?? silentLogger, knownSecrets);
+    this.retryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+    this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE));
+    const tokens: TokenSource = new CachingTokenSource(options.credential ?? createCredential(settings), settings.tokenScope, this.clock, {
+      description: `${options.credential ? "injected" : settings.credential} credential${settings.clientId ? ` for client ${settings.clientId}` : ""}`,
+      knownSecrets,
+    });
+    const limiter =
+      options.limiter ??
+      getSharedLimiter(settingsKey(settings), { clock: this.clock, quotas: settings.rateLimits.quotas, timeScale: settings.rateLimits.timeScale });
+    this.transport = new Transport({ clock: this.clock, dispatcher: options.dispatcher, knownSecrets, ...options.timeouts });
+    const onRetry = (info: RetryInfo) => {
+      const why = info.error instanceof Error ? info.error.message : String(info.error);
+      this.logger.warn(`MDE ${info.route}: attempt ${info.attempt} failed (${why}); retrying in ${(info.delayMs / 1000).toFixed(1)} s.`);
+      options.onRetry?.(info);
+    };
+    const onWait: WaitHook = (family, waitMs) => {
+      this.logger.info(`MDE ${family} quota: waiting ${(waitMs / 1000).toFixed(1)} s for a free slot.`);
+      options.onWait?.(family, waitMs);
+    };
+    this.send = composePipeline(
+      [retryPolicy({ clock: this.clock, options: this.retryOptions, onRetry }), throttlePolicy(limiter, onWait), authPolicy(tokens)],
+      this.transport.send,
+    );
+  }
+
+  /**
+   * Starts an investigation package collection, or adopts the one already running on the machine
+   * (`adopted: true`). Never starts a second one after an ambiguous failure (see ./collect).
+   */
+  async collectInvestigationPackage(machineId: string, comment: string, options: CallOptions = {}): Promise<CollectResult> {
+    const id = parseMachineId(machineId);
+    const text = parseCollectComment(comment);
+    return collectWithAdoption(
+      {
+        machineId: id,
+        comment: text,
+        clock: this.clock,
+        logger: this.logger,
+        retry: this.retryOptions,
+        post: (signal) =>
+          this.call(MachineActionSchema, {
+            method: "POST", route: "POST /api/machines/{id}/collectInvestigationPackage", family: "collect",
+            path: `/api/machines/${id}/collectInvestigationPackage`, body: { Comment: text }, signal,
+          }),
+        findActive: (signal) => this.findActiveCollection(id, { signal }),
+      },
+      options.signal,
+    );
+  }
+
+  /** The newest Pending or InProgress collection of a machine, if any. */
+  async findActiveCollection(machineId: string, options: CallOptions = {}): Promise<MachineAction | undefined> {
+    const id = parseMachineId(machineId);
+    const filter = `machineId eq ${odataString(id)} and type eq ${odataString(COLLECT_ACTION_TYPE)} and (status eq 'Pending' or status eq 'InProgress')`;
+    const actions = await this.listMachineActions({ filter, signal: options.signal });
+    // Filtered again locally in case the service ignores part of the filter.
+    return actions
+      .filter((a) => a.machineId === id && a.type === COLLECT_ACTION_TYPE && ACTIVE_STATUSES.has(a.status))
+      .sort((a, b) => (parseTimestamp(b.creationDateTimeUtc) ?? 0) - (parseTimestamp(a.creationDateTimeUtc) ?? 0))[0];
+  }
+
+  async getMachineAction(actionId: string, options: CallOptions = {}): Promise<MachineAction> {
+    const id = parseActionId(actionId);
+    return this.call(MachineActionSchema, { method: "GET", route: "GET /api/machineactions/{id}", family: "read", path: `/api/machineactions/${id}`, signal: options.signal });
+  }
+
+  async listMachineActions(options: ListOptions = {}): Promise<MachineAction[]> {
+    return this.list(MachineActionSchema, "/api/machineactions", "GET /api/machineactions", options);
+  }
+
+  /**
+   * The package download link. It is a credential (its query grants access) and short-lived:
+   * download at once, never log or store it. Counts against the 2/min, 120/h GetPackageUri quota.
+   */
+  async getPackageUri(actionId: string, options: CallOptions = {}): Promise<string> {
+    const id = parseActionId(actionId);
+    const reply = await this.call(PackageUriSchema, {
+      method: "GET", route: "GET /api/machineactions/{id}/GetPackageUri", family: "packageUri", path: `/api/machineactions/${id}/GetPackageUri`, signal: options.signal,
+    });
+    return reply.value;
+  }
+
+  /** Cancels a Pending or InProgress action; MDE answers 400 for one that already ended. */
+  async cancelMachineAction(actionId: string, comment: string, options: CallOptions = {}): Promise<MachineAction> {
+    const id = parseActionId(actionId);
+    const text = parseCancelComment(comment);
+    return this.call(MachineActionSchema, {
+      method: "POST", route: "POST /api/machineactions/{id}/cancel", family: "cancel", path: `/api/machineactions/${id}/cancel`,
+      body: text === undefined ? {} : { Comment: text }, signal: options.signal,
+    });
+  }
+
+  /** A machine by id (40 hex) or computer name (MDE accepts both in this route). */
+  async getMachine(idOrComputerName: string, options: CallOptions = {}): Promise<Machine> {
+    const key = isMachineId(idOrComputerName) ? parseMachineId(idOrComputerName) : pathSegment(idOrComputerName, "computer name");
+    return this.call(MachineSchema, { method: "GET", route: "GET /api/machines/{id}", family: "read", path: `/api/machines/${key}`, signal: options.signal });
+  }
+
+  /** Machines matching `filter`; MDE answers 404 when no machine was seen recently, which means "none". */
+  async listMachines(options: ListOptions = {}): Promise<Machine[]> {
+    return this.emptyOn404(() => this.list(MachineSchema, "/api/machines", "GET /api/machines", options));
+  }
+
+  /** Machines carrying `tag` (or a tag starting with it). */
+  async findMachinesByTag(tag: string, options: CallOptions & { startsWith?: boolean } = {}): Promise<Machine[]> {
+    const text = plainText(tag, "tag");
+    const page = await this.emptyOn404(async () =>
+      (await this.call(odataListSchema(MachineSchema), {
+        method: "GET", route: "GET /api/machines/findbytag", family: "read", path: "/api/machines/findbytag",
+        query: { tag: text, useStartsWithFilter: options.startsWith ?? false }, signal: options.signal,
+      })).value,
+    );
+    return page;
+  }
+
+  /** Releases the client's connections. Shared clients are closed through `closeSharedClients`. */
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  private async list<S extends z.ZodType>(item: S, path: string, route: string, options: ListOptions): Promise<z.output<S>[]> {
+    const schema = odataListSchema(item);
+    return listAll(
+      {
+        apiUrl: this.settings.apiUrl, path, pageSize: this.pageSize, logger: this.logger,
+        fetchPage: async (url) => {
+          const page = await this.call(schema, { method: "GET", route, family: "read", path, url, signal: options.signal });
+          return { value: page.value as z.output<S>[], nextLink: page["@odata.nextLink"] };
+        },
+      },
+      options,
+    );
+  }
+
+  private async emptyOn404<T>(fn: () => Promise<T[]>): Promise<T[]> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (isMdeErrorOfKind(error, "notFound")) return [];
+      throw error;
+    }
+  }
+
+  private async call<S extends z.ZodType>(schema: S, spec: CallSpec): Promise<z.output<S>> {
+    const url = spec.url ?? buildUrl(this.settings.apiUrl, spec.path, spec.query);
+    const response = await this.send({
+      method: spec.method, url, route: spec.route, family: spec.family, body: spec.body, signal: spec.signal, idempotent: spec.method === "GET",
+    });
+    return parseResponse(schema, response.body, { method: spec.method, route: spec.route, path: new URL(url).pathname });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Starting a collection without ever starting two.
+ *
+ * MDE allows one running collection per machine and says so in inconsistent ways: a 400 with
+ * `ActiveRequestAlreadyExists`, a 400 "already in progress", or a 2xx carrying the action that is
+ * already running (mde-api.md §8). And after a timeout or reset, nobody knows whether our POST
+ * created an action. In every such case the machine's Pending/InProgress collections are listed
+ * and the newest is adopted; the POST is only re-sent when none exists, so nothing can be
+ * duplicated by it.
+ */
+import type { Clock } from "../util/clock";
+import type { Logger } from "../util/logger";
+import { isMdeError, MdeAlreadyRunningError, MdeNetworkError, MdeUnexpectedResponseError } from "./errors";
+import { parseTimestamp } from "./responses";
+import { backoffDelayMs, type RetryOptions } from "./retry";
+import { COLLECT_ACTION_TYPE, type MachineAction } from "./schemas";
+
+export interface CollectResult {
+  action: MachineAction;
+  /** True when the action was not created by this call (it was already running). */
+  adopted: boolean;
+}
+
+/** A 2xx action created this long before our request was not created by it. */
+export const ADOPTION_AGE_MS = 60_000;
+/** POSTs in all, when earlier ones failed ambiguously and no action turned up. */
+export const MAX_COLLECT_POSTS = 3;
+
+/** 400 codes that clearly mean something other than "already running", so no lookup is spent on them. */
+const UNRELATED_400_CODES = new Set(["OsPlatformNotSupported", "ClientVersionNotSupported", "InvalidRequestBody", "MissingRequiredParameter", "DisabledFeature"]);
+
+export interface CollectDeps {
+  machineId: string;
+  comment: string;
+  post(signal?: AbortSignal): Promise<MachineAction>;
+  findActive(signal?: AbortSignal): Promise<MachineAction | undefined>;
+  clock: Clock;
+  logger: Logger;
+  retry: RetryOptions;
+}
+
+/** True when an action returned for our request was not created by it. */
+export function isForeignAction(action: MachineAction, comment: string, requestedAtMs: number): boolean {
+  const created = parseTimestamp(action.creationDateTimeUtc);
+  const sameComment = (action.requestorComment ?? "").trim() === comment.trim();
+  return !sameComment || (created !== undefined && created < requestedAtMs - ADOPTION_AGE_MS);
+}
+
+function mayMeanAlreadyRunning(error: unknown): boolean {
+  return error instanceof MdeAlreadyRunningError || (isMdeError(error) && error.status === 400 && !UNRELATED_400_CODES.has(error.code ?? ""));
+}
+
+/** The POST may have created an action: the connection broke after sending, or MDE failed mid-way (5xx). */
+function outcomeUnknown(error: unknown): boolean {
+  return (error instanceof MdeNetworkError && error.ambiguous) || (isMdeError(error) && (error.status ?? 0) >= 500);
+}
+
+export async function collectWithAdoption(deps: CollectDeps, signal?: AbortSignal): Promise<CollectResult> {
+  const requestedAt = deps.clock.now();
+  for (let post = 1; ; post++) {
+    try {
+      const action = await deps.post(signal);
+      if (action.machineId !== deps.machineId || action.type !== COLLECT_ACTION_TYPE) {
+        throw new MdeUnexpectedResponseError(
+          `MDE answered the collect request for machine ${deps.machineId} with action ${action.id} of type ${action.type} on machine ${action.machineId}.`,
+        );
+      }
+      const adopted = isForeignAction(action, deps.comment, requestedAt);
+      if (adopted) deps.logger.info(`MDE returned collection ${action.id} (${action.status}) that was already running on machine ${deps.machineId}; adopting it.`);
+      return { action, adopted };
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (mayMeanAlreadyRunning(error)) {
+        const active = await deps.findActive(signal);
+        if (active) {
+          deps.logger.info(`A collection is already running on machine ${deps.machineId} (action ${active.id}, ${active.status}); adopting it.`);
+          return { action: active, adopted: true };
+        }
+        if (error instanceof MdeAlreadyRunningError) {
+          throw new MdeAlreadyRunningError(
+            `${error.message}. No Pending or InProgress collection of machine ${deps.machineId} is listed, so there is nothing to adopt; it may have just finished: try again.`,
+            { status: error.status, code: error.code, correlationId: error.correlationId, method: error.method, path: error.path, cause: error },
+          );
+        }
+        throw error;
+      }
+      if (!outcomeUnknown(error) || post >= MAX_COLLECT_POSTS) throw error;
+      // Give MDE a moment to list an action our POST may have created, then look before re-sending.
+      const delayMs = backoffDelayMs(post, deps.retry);
+      deps.logger.warn(`Collect request for machine ${deps.machineId} failed with an unknown outcome (${(error as Error).message}); checking for a running collection in ${Math.round(delayMs / 1000)} s before re-sending.`);
+      await deps.clock.sleep(delayMs, signal);
+      const active = await deps.findActive(signal);
+      if (active) {
+        const adopted = isForeignAction(active, deps.comment, requestedAt);
+        deps.logger.info(`Found collection ${active.id} (${active.status}) on machine ${deps.machineId}${adopted ? ", started elsewhere; adopting it" : ", created by the interrupted request"}.`);
+        return { action: active, adopted };
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The settings' keys and their zod validation. Each key is checked on its own so one message can
+ * list every problem, naming both spellings of the key (`mde:region / MDE_REGION`). Secret values
+ * are never echoed; other values are, quoted, to make typos obvious.
+ */
+import { z } from "zod";
+import { apiUrlFor, isLoopbackHost, MDE_CLOUDS, MDE_REGIONS, type MdeCloud, type MdeRegion, parseCloud } from "./endpoints";
+import { API_FAMILIES, type ApiFamily, type FamilyQuota, MDE_QUOTAS } from "./quotas";
+
+export const CREDENTIAL_KINDS = ["auto", "clientSecret", "clientCertificate", "workloadIdentity", "managedIdentity", "azureCli", "default"] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+/** Stack-config key (namespace `mde`) and environment variable of each setting. */
+export const SETTING_KEYS = {
+  apiUrl: { config: "apiUrl", env: "MDE_API_URL" },
+  cloud: { config: "cloud", env: "MDE_CLOUD" },
+  region: { config: "region", env: "MDE_REGION" },
+  tokenScope: { config: "tokenScope", env: "MDE_TOKEN_SCOPE" },
+  rateLimits: { config: "rateLimits", env: "MDE_RATE_LIMITS" },
+  credential: { config: "credential", env: "MDE_CREDENTIAL" },
+  tenantId: { config: "tenantId", env: "AZURE_TENANT_ID" },
+  clientId: { config: "clientId", env: "AZURE_CLIENT_ID" },
+  clientSecret: { config: "clientSecret", env: "AZURE_CLIENT_SECRET" },
+  clientCertificatePath: { config: "clientCertificatePath", env: "AZURE_CLIENT_CERTIFICATE_PATH" },
+  clientCertificatePassword: { config: "clientCertificatePassword", env: "AZURE_CLIENT_CERTIFICATE_PASSWORD" },
+  federatedTokenFile: { config: "federatedTokenFile", env: "AZURE_FEDERATED_TOKEN_FILE" },
+  authorityHost: { config: "authorityHost", env: "AZURE_AUTHORITY_HOST" },
+} as const;
+export type SettingName = keyof typeof SETTING_KEYS;
+
+const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set(["clientSecret", "clientCertificatePassword"]);
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const positiveInt = z.number().int().positive();
+const QuotaOverride = z.strictObject({ perMinute: positiveInt.optional(), perHour: positiveInt.optional() });
+const RateLimitsSchema = z.strictObject({
+  timeScale: z.number().positive().optional(),
+  collect: QuotaOverride.optional(),
+  cancel: QuotaOverride.optional(),
+  read: QuotaOverride.optional(),
+  packageUri: QuotaOverride.optional(),
+});
+
+const httpsUrl = (what: string) =>
+  z.url({ protocol: /^https$/, error: `${what} must be an https:// URL` });
+
+export interface ValidSettings {
+  apiUrl: string;
+  cloud: MdeCloud;
+  region?: MdeRegion;
+  tokenScope?: string;
+  authorityHost?: string;
+  tenantId?: string;
+  clientId?: string;
+  credential: Exclude<CredentialKind, "auto">;
+  clientSecret?: string;
+  clientCertificatePassword?: string;
+  clientCertificatePath?: string;
+  federatedTokenFile?: string;
+  rateLimits: { timeScale: number; quotas: Record<ApiFamily, FamilyQuota> };
+}
+
+type Raw = Partial<Record<SettingName, { value: string; from: string }>>;
+
+/** Validates raw strings; returns every issue rather than stopping at the first. */
+export function validateSettings(raw: Raw): { ok: true; value: ValidSettings } | { ok: false; issues: string[] } {
+  const issues: string[] = [];
+  const label = (name: SettingName) => `mde:${SETTING_KEYS[name].config} / ${SETTING_KEYS[name].env}`;
+  const shown = (name: SettingName) => (SECRET_SETTINGS.has(name) ? "" : ` (got "${raw[name]?.value.slice(0, 200)}")`);
+  const check = <T>(name: SettingName, schema: z.ZodType<T>): T | undefined => {
+    const entry = raw[name];
+    if (!entry) return undefined;
+    const r = schema.safeParse(entry.value.trim());
+    if (r.success) return r.data;
+    issues.push(`${label(name)}: ${r.error.issues.map((i) => i.message).join("; ")}${shown(name)}`);
+    return undefined;
+  };
+
+  const cloud = check("cloud", z.string().transform((s, ctx) => parseCloud(s) ?? (ctx.addIssue(`unknown cloud; valid values: ${MDE_CLOUDS.join(", ")}`), z.NEVER))) ?? "commercial";
+  const region = check("region", z.string().toLowerCase().pipe(z.enum(MDE_REGIONS, { error: `unknown region; valid values: ${MDE_REGIONS.join(", ")}` })));
+  const apiUrl = check("apiUrl", z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://api.security.microsoft.com" })
+    .refine((u) => u.startsWith("https://") || isLoopbackHost(new URL(u).hostname), "plain http is only allowed for a local emulator (127.0.0.1, localhost); use https")
+    .refine((u) => !new URL(u).search && !new URL(u).hash, "must not contain a query string or fragment"));
+  if (region && !apiUrl && cloud !== "commercial") issues.push(`${label("region")}: regions exist only in the commercial cloud, not in ${cloud}; unset it or set ${label("cloud")} to commercial`);
+  const tokenScope = check("tokenScope", z.string().regex(/^\S+$/, "must be a single scope such as https://api.securitycenter.microsoft.com/.default"));
+  const authorityHost = check("authorityHost", httpsUrl("the authority host"));
+  const tenantId = check("tenantId", z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, "must be a tenant GUID or a domain such as contoso.onmicrosoft.com"));
+  const clientId = check("clientId", z.string().regex(GUID, "must be the application (client) id, a GUID"));
+  const clientSecret = check("clientSecret", z.string().min(1));
+  const clientCertificatePassword = check("clientCertificatePassword", z.string());
+  const clientCertificatePath = check("clientCertificatePath", z.string().min(1));
+  const federatedTokenFile = check("federatedTokenFile", z.string().min(1));
+  const requested = check("credential", z.enum(CREDENTIAL_KINDS, { error: `unknown credential kind; valid values: ${CREDENTIAL_KINDS.join(", ")}` })) ?? "auto";
+  const limits = check("rateLimits", z.string().transform((s, ctx) => {
+    try { return JSON.parse(s) as unknown; } catch { ctx.addIssue("must be JSON, e.g. {\"timeScale\": 60} or {\"collect\": {\"perMinute\": 100, \"perHour\": 1500}}"); return z.NEVER; }
+  }).pipe(RateLimitsSchema));
+
+  const credential: ValidSettings["credential"] =
+    requested !== "auto" ? requested : clientSecret ? "clientSecret" : clientCertificatePath ? "clientCertificate" : federatedTokenFile ? "workloadIdentity" : "default";
+  const needs: Partial<Record<ValidSettings["credential"], SettingName[]>> = {
+    clientSecret: ["tenantId", "clientId", "clientSecret"],
+    clientCertificate: ["tenantId", "clientId", "clientCertificatePath"],
+    workloadIdentity: ["tenantId", "clientId", "federatedTokenFile"],
+  };
+  for (const name of needs[credential] ?? []) {
+    if (!raw[name]) issues.push(`${label(name)}: required for the ${credential} credential`);
+  }
+
+  if (issues.length > 0) return { ok: false, issues };
+  const quotas = Object.fromEntries(API_FAMILIES.map((f) => [f, { ...MDE_QUOTAS[f], ...limits?.[f] }])) as Record<ApiFamily, FamilyQuota>;
+  return {
+    ok: true,
+    value: {
+      apiUrl: (apiUrl ?? apiUrlFor(cloud, region)).replace(/\/+$/, ""),
+      cloud,
+      region: apiUrl ? undefined : region,
+      tokenScope,
+      authorityHost: authorityHost?.replace(/\/+$/, ""),
+      tenantId,
+      clientId,
+      credential,
+      clientSecret,
+      clientCertificatePassword,
+      clientCertificatePath,
+      federatedTokenFile,
+      rateLimits: { timeScale: limits?.timeScale ?? 1, quotas },
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * One client per MDE tenant/app/endpoint in the whole process.
+ *
+ * Why: a Pulumi dynamic provider may get a fresh provider object (and a fresh copy of our modules)
+ * per operation, but MDE's quotas and Entra ID's tokens are per tenant and app. Keeping clients in
+ * a `globalThis` registry keyed by `settingsKey` lets every resource share the rate limiter, the
+ * token cache and the keep-alive connections.
+ */
+import { drainSingletons, processSingleton } from "../util/registry";
+import { MdeClient, type MdeClientOptions } from "./client";
+import { type MdeSettings, settingsKey } from "./settings";
+
+const NAMESPACE = "clients";
+
+/**
+ * The process-wide client for `settings`. `options` apply only when the client is first created
+ * (later callers get the same instance), so pass the same logger and hooks everywhere.
+ */
+export function getSharedClient(settings: MdeSettings, options: MdeClientOptions = {}): MdeClient {
+  return processSingleton(NAMESPACE, settingsKey(settings), () => new MdeClient(settings, options));
+}
+
+/** Closes and forgets every shared client, e.g. when the provider process shuts down. */
+export async function closeSharedClients(): Promise<void> {
+  const clients = drainSingletons<MdeClient>(NAMESPACE);
+  await Promise.all(clients.map((c) => c.close()));
+}
