@@ -1,0 +1,63 @@
+/**
+ * The emulator's parts wired together, independent of HTTP: handlers receive this object and
+ * nothing else, so tests (and a future transport) can swap any part. Built from options in one
+ * place so the order of dependencies (scenario → seed → store → keys) is visible.
+ */
+import { join } from "node:path";
+import type { Clock } from "../provider/util/clock";
+import { resolveConfig, type EmulatorOptions, type ResolvedConfig } from "./config";
+import { Counters } from "./counters";
+import { defaultScenario } from "./defaultScenario";
+import { FaultInjector } from "./faults";
+import { PackageLinks } from "./packageLinks";
+import { PackageBuilder } from "./packages";
+import { AtomicJsonFile } from "./persistence";
+import { mergeQuotas, QuotaTracker, type QuotaConfig } from "./quotas";
+import { compileRoutes, type CompiledRoute } from "./router";
+import { ROUTES } from "./routes";
+import { loadScenarioFile, resolveScenario, type Scenario } from "./scenario";
+import { Store } from "./store";
+import { TokenSigner } from "./tokens";
+
+export interface EmulatorCore {
+  config: ResolvedConfig;
+  scenario: Scenario;
+  clock: Clock;
+  /** Emulated seconds per real second, for converting waits a client must sit out. */
+  timeScale: number;
+  store: Store;
+  signer: TokenSigner;
+  quotaConfig: QuotaConfig;
+  quotas: QuotaTracker;
+  faults: FaultInjector;
+  counters: Counters;
+  packages: PackageBuilder;
+  links: PackageLinks;
+  routes: CompiledRoute[];
+}
+
+export function createCore(options: EmulatorOptions): EmulatorCore {
+  const config = resolveConfig(options);
+  const scenario =
+    typeof options.scenario === "string" ? loadScenarioFile(options.scenario) : resolveScenario(options.scenario ?? defaultScenario());
+  const file = config.dataDir ? new AtomicJsonFile(join(config.dataDir, "state"), options.persistenceHooks) : undefined;
+  const store = new Store(scenario, config.seed, config.clock.now(), file, (msg) => config.log(`warning: ${msg}`));
+  // The persisted seed wins over the option, so a restarted emulator keeps its id series and package bytes.
+  const seed = store.seed;
+  const quotaConfig = mergeQuotas(scenario.quotas, options.quotas);
+  return {
+    config,
+    scenario,
+    clock: config.clock,
+    timeScale: config.timeScale,
+    store,
+    signer: new TokenSigner(config.dataDir ? join(config.dataDir, "keys") : undefined),
+    quotaConfig,
+    quotas: new QuotaTracker(quotaConfig),
+    faults: new FaultInjector(seed, options.faults ?? []),
+    counters: new Counters(),
+    packages: new PackageBuilder(seed),
+    links: new PackageLinks(store.linkKey),
+    routes: compileRoutes(ROUTES),
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * Injected faults, so clients can be tested against what the real service and network do:
+ * 429/500/503 replies, dropped connections and slow replies, by route, method or path, at a rate
+ * (seeded, so runs repeat) or on a schedule (skip N, then every Mth, at most K times). A fault
+ * `when: "after"` strikes after the request was received and fully processed, which reproduces
+ * the ambiguous case of a collect POST that created an action but whose reply never arrived.
+ */
+import { z } from "zod";
+import { SeededRandom } from "./ids";
+
+export const FaultRuleSchema = z.strictObject({
+  /** A route id (e.g. `collect`, `getAction`, `getPackageUri`, `download`, `token`; see router.ts). */
+  route: z.string().optional(),
+  method: z.string().optional(),
+  /** A path glob, case-insensitive: `*` is one segment, `**` any number. */
+  path: z.string().optional(),
+  type: z.enum(["status", "reset", "latency"]),
+  /** For `status`. @default 503 */
+  status: z.union([z.literal(429), z.literal(500), z.literal(503)]).optional(),
+  /** Sent with a 429 or 503. @default 1 */
+  retryAfterSeconds: z.number().int().nonnegative().optional(),
+  /** Real milliseconds, for `latency`. */
+  latencyMs: z.number().nonnegative().optional(),
+  /** `before`: instead of processing; `after`: once the body was read and the request processed. @default "before" */
+  when: z.enum(["before", "after"]).default("before"),
+  /** Probability in [0, 1] per matching request. @default 1 */
+  rate: z.number().min(0).max(1).optional(),
+  /** Matching requests to let through before the rule starts. @default 0 */
+  skip: z.number().int().nonnegative().optional(),
+  /** Strike every Nth matching request after `skip`. @default 1 */
+  every: z.number().int().positive().optional(),
+  /** Stop after striking this many times. @default unlimited */
+  count: z.number().int().positive().optional(),
+});
+export type FaultRuleInput = z.input<typeof FaultRuleSchema>;
+export type FaultRule = z.output<typeof FaultRuleSchema>;
+
+export const FaultListSchema = z.union([z.array(FaultRuleSchema), FaultRuleSchema.transform((r) => [r])]);
+
+export type FaultEffect = { type: "status"; status: 429 | 500 | 503; retryAfterSeconds: number } | { type: "reset" };
+export interface FaultDecision {
+  latencyMs: number;
+  effect?: FaultEffect;
+}
+
+interface ActiveRule {
+  rule: FaultRule;
+  seen: number;
+  struck: number;
+  random: SeededRandom;
+  pathRe?: RegExp;
+}
+
+export class FaultInjector {
+  private rules: ActiveRule[] = [];
+  private added = 0;
+
+  constructor(private readonly seed: string, rules: FaultRuleInput[] = []) {
+    this.add(rules);
+  }
+
+  /** Validates and appends rules; throws a ZodError on a bad rule. */
+  add(input: unknown): FaultRule[] {
+    const rules = FaultListSchema.parse(input);
+    for (const rule of rules) {
+      this.rules.push({ rule, seen: 0, struck: 0, random: new SeededRandom(`${this.seed}|fault|${this.added++}`), pathRe: rule.path ? globToRegExp(rule.path) : undefined });
+    }
+    return this.list();
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map((r) => r.rule);
+  }
+
+  /** Which faults hit this request in this phase. Latencies add up; the first status/reset wins. */
+  decide(phase: "before" | "after", req: { route: string; method: string; path: string }): FaultDecision {
+    const decision: FaultDecision = { latencyMs: 0 };
+    for (const r of this.rules) {
+      const { rule } = r;
+      if (rule.when !== phase) continue;
+      if (rule.route && rule.route.toLowerCase() !== req.route.toLowerCase()) continue;
+      if (rule.method && rule.method.toUpperCase() !== req.method.toUpperCase()) continue;
+      if (r.pathRe && !r.pathRe.test(req.path)) continue;
+      if (rule.type !== "latency" && decision.effect) continue;
+      r.seen++;
+      const n = r.seen - (rule.skip ?? 0);
+      if (n <= 0 || (n - 1) % (rule.every ?? 1) !== 0) continue;
+      if (rule.count !== undefined && r.struck >= rule.count) continue;
+      if (rule.rate !== undefined && r.random.next() >= rule.rate) continue;
+      r.struck++;
+      if (rule.type === "latency") decision.latencyMs += rule.latencyMs ?? 0;
+      else if (rule.type === "reset") decision.effect = { type: "reset" };
+      else decision.effect = { type: "status", status: rule.status ?? 503, retryAfterSeconds: rule.retryAfterSeconds ?? 1 };
+    }
+    return decision;
+  }
+}
+
+/** `/api/machines/*\/collect*` → a case-insensitive RegExp on the whole path. */
+export function globToRegExp(glob: string): RegExp {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "*" && glob[i + 1] === "*") { re += ".*"; i++; }
+    else if (c === "*") re += "[^/]*";
+    else re += c.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`, "i");
+}

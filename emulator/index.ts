@@ -1,0 +1,99 @@
+/**
+ * The emulator's public face: `startEmulator(options)` starts a local, faithful Defender for
+ * Endpoint API (with Entra-like token endpoints) on an HTTPS port and returns what a client
+ * needs to connect, plus handles for tests. Also exported as the package's `./emulator` entry.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Clock } from "../provider/util/clock";
+import { ensureTls } from "./certs";
+import type { EmulatorOptions } from "./config";
+import { createCore } from "./core";
+import type { CountersSnapshot } from "./counters";
+import type { FaultRule, FaultRuleInput } from "./faults";
+import { isAdvanceable } from "./manualClock";
+import type { PackageInfo } from "./packages";
+import type { Scenario } from "./scenario";
+import { startServer } from "./server";
+
+export interface EmulatorHandle {
+  /** Base URL of the API: requests go to `${apiUrl}/api/...`. */
+  apiUrl: string;
+  /** Authority host for @azure/identity (`authorityHost`, with `disableInstanceDiscovery: true`). */
+  authorityHost: string;
+  /** PEM of the CA that signed the server certificate: trust it (undici `connect.ca`, `NODE_EXTRA_CA_CERTS`). */
+  caFile: string;
+  /** Tenant, client id and secret of the scenario's first application (the default one). */
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** `${apiUrl}/_emulator` when the control endpoint is enabled. */
+  controlUrl?: string;
+  port: number;
+  scenario: Scenario;
+  clock: Clock;
+  counters(): CountersSnapshot;
+  resetCounters(): void;
+  faults: { add(rules: FaultRuleInput | FaultRuleInput[]): FaultRule[]; clear(): void; list(): FaultRule[] };
+  /** SHA-256 and size of a Succeeded collection's package; `undefined` otherwise. */
+  packageInfo(actionId: string): Promise<PackageInfo | undefined>;
+  /** Moves a manual clock forward; throws on a real or scaled clock. */
+  advanceClock(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  const emu = createCore(options);
+  const tempTls = options.tlsDir || options.dataDir ? undefined : mkdtempSync(join(tmpdir(), "mde-emulator-tls-"));
+  const tls = ensureTls(options.tlsDir ?? (options.dataDir ? join(options.dataDir, "tls") : tempTls!));
+  const server = await startServer(emu, tls);
+  const app = emu.scenario.apps[0];
+  let closed = false;
+  return {
+    apiUrl: server.baseUrl,
+    authorityHost: server.baseUrl,
+    caFile: tls.caFile,
+    tenantId: app.tenantId,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    controlUrl: emu.config.control ? `${server.baseUrl}/_emulator` : undefined,
+    port: server.port,
+    scenario: emu.scenario,
+    clock: emu.clock,
+    counters: () => emu.counters.snapshot(),
+    resetCounters: () => emu.counters.reset(),
+    faults: {
+      add: (rules) => emu.faults.add(rules),
+      clear: () => emu.faults.clear(),
+      list: () => emu.faults.list(),
+    },
+    async packageInfo(actionId) {
+      const action = emu.store.actionById(actionId);
+      if (!action || emu.store.stateOf(action, emu.clock.now()).status !== "Succeeded") return undefined;
+      return emu.packages.info(action);
+    },
+    async advanceClock(ms) {
+      if (!isAdvanceable(emu.clock)) throw new Error("advanceClock needs a manual clock (options.clock: \"manual\")");
+      await emu.clock.advance(ms);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await server.close();
+      if (tempTls) rmSync(tempTls, { recursive: true, force: true });
+    },
+  };
+}
+
+export type { EmulatorOptions } from "./config";
+export type { CountersSnapshot } from "./counters";
+export type { FaultRule, FaultRuleInput } from "./faults";
+export type { PackageInfo } from "./packages";
+export type { Scenario } from "./scenario";
+export type { ScenarioInput } from "./scenarioSchema";
+export { ManualClock } from "./manualClock";
+export { generateFleet } from "./fleet";
+export { loadScenarioFile, parseScenarioText, resolveScenario, ScenarioError } from "./scenario";
+export { DEFAULT_QUOTAS } from "./quotas";
+export * from "./defaultScenario";

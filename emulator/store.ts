@@ -1,0 +1,183 @@
+/**
+ * The emulator's data: machines (fixed by the scenario) and machine actions (created by calls,
+ * or pre-seeded by the scenario on the first start), scoped by tenant as in the real service.
+ * Every change is persisted before the call returns when a data folder is used; otherwise the
+ * store lives in memory only. Action status is not stored: lifecycle.ts derives it from time.
+ */
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { COLLECT_ACTION_TYPE } from "../provider/api/schemas";
+import { guidFrom, IdSequence } from "./ids";
+import { planFor, stateAt, type ActionPlan, type ActionState, type Cancellation } from "./lifecycle";
+import type { AtomicJsonFile } from "./persistence";
+import type { Scenario } from "./scenario";
+import type { ScenarioMachine } from "./scenarioSchema";
+
+export interface MachineRecord extends ScenarioMachine {
+  tenantId: string;
+  firstSeenMs: number;
+  lastSeenMs: number;
+}
+
+const PlanSchema = z.object({
+  pickupMs: z.number().nullable(),
+  workMs: z.number(),
+  timeoutMs: z.number(),
+  outcome: z.enum(["Succeeded", "Failed"]),
+  errorHResult: z.number(),
+});
+const StoredActionSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  machineId: z.string(),
+  computerDnsName: z.string().nullable(),
+  osPlatform: z.string(),
+  type: z.string(),
+  requestor: z.string(),
+  requestorComment: z.string().nullable(),
+  createdMs: z.number(),
+  plan: PlanSchema,
+  packageSizeKiB: z.number().nullable(),
+  cancellation: z.object({ atMs: z.number(), requestor: z.string(), comment: z.string().nullable() }).nullable(),
+});
+export type StoredAction = z.infer<typeof StoredActionSchema>;
+
+/** What survives a restart: actions and the counters their correctness depends on. */
+const PersistedSchema = z.object({
+  version: z.literal(1),
+  seed: z.string(),
+  firstStartMs: z.number(),
+  idSequence: z.number().int().nonnegative(),
+  linkKey: z.string(),
+  actions: z.array(StoredActionSchema),
+});
+type Persisted = z.infer<typeof PersistedSchema>;
+
+export class Store {
+  private readonly machinesById = new Map<string, MachineRecord>();
+  private readonly actionsById = new Map<string, StoredAction>();
+  private state: Persisted;
+  private ids: IdSequence;
+
+  /** @param warn receives a note when the data folder was created with another seed. */
+  constructor(
+    private readonly scenario: Scenario,
+    seed: string,
+    nowMs: number,
+    private readonly file?: AtomicJsonFile,
+    warn: (msg: string) => void = () => undefined,
+  ) {
+    const loaded = file?.load();
+    if (loaded !== undefined) {
+      this.state = PersistedSchema.parse(loaded);
+      if (this.state.seed !== seed) warn(`data folder was created with seed '${this.state.seed}'; keeping it (ignoring '${seed}')`);
+    } else {
+      this.state = { version: 1, seed, firstStartMs: nowMs, idSequence: 0, linkKey: randomBytes(32).toString("base64"), actions: [] };
+    }
+    this.ids = new IdSequence(this.state.seed, this.state.idSequence);
+    for (const m of scenario.machines) {
+      const lastSeenMs = this.state.firstStartMs - (m.lastSeenHoursAgo ?? 1) * 3600_000;
+      this.machinesById.set(m.id, { ...m, lastSeenMs, firstSeenMs: lastSeenMs - 90 * 24 * 3600_000 });
+    }
+    for (const a of this.state.actions) this.actionsById.set(a.id, a);
+    if (loaded === undefined) {
+      this.seedActions();
+      this.persist();
+    }
+  }
+
+  get seed(): string {
+    return this.state.seed;
+  }
+  /** The HMAC key of download links (persisted, so links survive a restart). */
+  get linkKey(): Buffer {
+    return Buffer.from(this.state.linkKey, "base64");
+  }
+
+  machines(tenantId: string): MachineRecord[] {
+    return [...this.machinesById.values()].filter((m) => m.tenantId === tenantId);
+  }
+
+  /** By id, or by computer name (FQDN or its first label), case-insensitively, as the API allows. */
+  machine(tenantId: string, idOrName: string): MachineRecord | undefined {
+    const key = idOrName.toLowerCase();
+    const byId = this.machinesById.get(key);
+    if (byId) return byId.tenantId === tenantId ? byId : undefined;
+    return this.machines(tenantId).find((m) => {
+      const name = m.computerDnsName.toLowerCase();
+      return name === key || name.split(".")[0] === key;
+    });
+  }
+
+  /** The tenant's actions, newest first (the order the list API's "latest" examples imply). */
+  actions(tenantId: string): StoredAction[] {
+    return this.state.actions.filter((a) => a.tenantId === tenantId).reverse().sort((a, b) => b.createdMs - a.createdMs);
+  }
+
+  action(tenantId: string, id: string): StoredAction | undefined {
+    const a = this.actionsById.get(id.toLowerCase());
+    return a && a.tenantId === tenantId ? a : undefined;
+  }
+
+  /** Any tenant: for package downloads, which are authorised by the link token alone. */
+  actionById(id: string): StoredAction | undefined {
+    return this.actionsById.get(id.toLowerCase());
+  }
+
+  stateOf(a: StoredAction, nowMs: number): ActionState {
+    return stateAt(a.createdMs, a.plan, nowMs, a.cancellation);
+  }
+
+  /** A collection on the machine that is still Pending or InProgress. */
+  activeCollection(tenantId: string, machineId: string, nowMs: number): StoredAction | undefined {
+    return this.actions(tenantId).find((a) => {
+      if (a.machineId !== machineId || a.type !== COLLECT_ACTION_TYPE) return false;
+      const s = this.stateOf(a, nowMs).status;
+      return s === "Pending" || s === "InProgress";
+    });
+  }
+
+  /** Records a new collection on `machine` and persists it before returning. */
+  createCollection(machine: MachineRecord, requestor: string, comment: string, nowMs: number, id?: string, plan?: ActionPlan): StoredAction {
+    const action: StoredAction = {
+      id: id ?? this.ids.nextGuid(),
+      tenantId: machine.tenantId,
+      machineId: machine.id,
+      computerDnsName: machine.computerDnsName,
+      osPlatform: machine.osPlatform,
+      type: COLLECT_ACTION_TYPE,
+      requestor,
+      requestorComment: comment,
+      createdMs: nowMs,
+      plan: plan ?? planFor(machine.behavior, machine.params),
+      packageSizeKiB: machine.packageSizeKiB ?? null,
+      cancellation: null,
+    };
+    this.state.actions.push(action);
+    this.actionsById.set(action.id, action);
+    this.persist();
+    return action;
+  }
+
+  cancel(action: StoredAction, cancellation: Cancellation): void {
+    action.cancellation = cancellation;
+    this.persist();
+  }
+
+  private seedActions(): void {
+    this.scenario.actions.forEach((seed, i) => {
+      const key = seed.machine.toLowerCase();
+      const machine = [...this.machinesById.values()].find((m) => m.id === key || m.computerDnsName.toLowerCase() === key);
+      if (!machine) throw new Error(`scenario action ${i}: unknown machine ${seed.machine}`);
+      const requestor = seed.requestor ?? this.scenario.apps.find((a) => a.tenantId === machine.tenantId)?.displayName ?? "emulator";
+      const plan = planFor(seed.behavior ?? machine.behavior, seed.behavior ? undefined : machine.params, seed.params);
+      const created = this.state.firstStartMs - seed.createdMinutesAgo * 60_000;
+      this.createCollection(machine, requestor, seed.comment, created, seed.id ?? guidFrom(this.state.seed, `seeded/${i}`), plan);
+    });
+  }
+
+  private persist(): void {
+    this.state.idSequence = this.ids.position;
+    this.file?.save(this.state);
+  }
+}
