@@ -1,0 +1,136 @@
+/**
+ * One download attempt: stream the package from the storage host straight to a `.partial` file,
+ * hashing and counting on the way, then fsync.
+ *
+ * Why streaming and hashing in one pass: packages reach hundreds of MiB; holding one in memory
+ * would be wasteful, and reading it back to hash it would double the disk I/O. Why classify every
+ * failure: the caller reacts differently to a dropped connection (retry the same link), a refused
+ * link (ask MDE for a new one, which costs quota) and a full disk (stop, nothing helps).
+ */
+import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
+import { type Dispatcher, request } from "undici";
+import { isLoopbackHost } from "../api/endpoints";
+import { describeFsError, EvidenceError, messageOf } from "./errors";
+
+export interface DownloadAttemptOptions {
+  dispatcher: Dispatcher;
+  /** Time to wait for the response headers. */
+  headersTimeoutMs: number;
+  /** Longest silence allowed between two body chunks. */
+  bodyTimeoutMs: number;
+}
+
+export interface DownloadedBytes {
+  sha256: string;
+  sizeBytes: number;
+  /** The Content-Length the storage host announced, when it did. */
+  contentLength: number | null;
+}
+
+/** Bytes gathered before one write: fewer syscalls than one write per network chunk. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
+/** Storage answers that mean "this link no longer works": a fresh link is the remedy. */
+const LINK_REFUSED = new Set([401, 403, 404, 410]);
+/** Answers that say "try again later" with the same link. */
+const TRANSIENT = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/**
+ * The link is a bearer credential in its query string: it may only travel encrypted, except to an
+ * emulator on this machine.
+ */
+export function checkLink(link: string, knownSecrets: readonly string[]): URL {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    throw new EvidenceError("packageUri", "GetPackageUri returned something that is not a URL", { knownSecrets });
+  }
+  if (url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname))) return url;
+  throw new EvidenceError("packageUri", `GetPackageUri returned a ${url.protocol} link to ${url.hostname}; only https links are used`, { knownSecrets });
+}
+
+/**
+ * Downloads `link` into `file` (created or truncated, mode 0600). Throws an {@link EvidenceError}
+ * of kind `linkExpired`, `transfer`, `http` or `write`; the caller removes the file on failure.
+ */
+export async function downloadOnce(link: string, file: string, options: DownloadAttemptOptions): Promise<DownloadedBytes> {
+  const secrets = [link];
+  const fh = await open(file, "w", 0o600).catch((err: unknown) => {
+    throw new EvidenceError("write", `cannot create ${file}: ${describeFsError(err)}`, { cause: err });
+  });
+  try {
+    await fh.chmod(0o600).catch(() => undefined);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(link, {
+        method: "GET",
+        dispatcher: options.dispatcher,
+        headersTimeout: options.headersTimeoutMs,
+        bodyTimeout: options.bodyTimeoutMs,
+        headers: { accept: "application/zip, application/octet-stream, */*" },
+      });
+    } catch (err) {
+      throw new EvidenceError("transfer", `the storage host could not be reached: ${messageOf(err, secrets)}`, { cause: err, knownSecrets: secrets });
+    }
+    if (res.statusCode !== 200) {
+      await res.body.dump().catch(() => undefined);
+      const kind = LINK_REFUSED.has(res.statusCode) ? "linkExpired" : TRANSIENT.has(res.statusCode) ? "transfer" : "http";
+      throw new EvidenceError(kind, `the storage host answered HTTP ${res.statusCode}`, { knownSecrets: secrets });
+    }
+    const contentLength = parseLength(res.headers["content-length"]);
+    const hash = createHash("sha256");
+    let sizeBytes = 0;
+    let batch: Buffer[] = [];
+    let batchBytes = 0;
+    const flush = async () => {
+      if (batchBytes === 0) return;
+      const data = batch.length === 1 ? batch[0] : Buffer.concat(batch, batchBytes);
+      batch = [];
+      batchBytes = 0;
+      await writeAll(fh, data, file);
+    };
+    try {
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        sizeBytes += chunk.length;
+        batch.push(chunk);
+        batchBytes += chunk.length;
+        if (batchBytes >= WRITE_BATCH_BYTES) await flush();
+      }
+    } catch (err) {
+      res.body.destroy();
+      if (err instanceof EvidenceError) throw err;
+      throw new EvidenceError("transfer", `the download broke off after ${sizeBytes} bytes: ${messageOf(err, secrets)}`, { cause: err, knownSecrets: secrets });
+    }
+    await flush();
+    if (contentLength !== null && sizeBytes !== contentLength) {
+      throw new EvidenceError("transfer", `the download ended after ${sizeBytes} of ${contentLength} bytes`);
+    }
+    await fh.sync().catch((err: unknown) => {
+      throw new EvidenceError("write", `cannot flush ${file} to disk: ${describeFsError(err)}`, { cause: err });
+    });
+    return { sha256: hash.digest("hex"), sizeBytes, contentLength };
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/** `write(2)` may write less than asked; loop until the whole buffer is on its way to disk. */
+async function writeAll(fh: import("node:fs/promises").FileHandle, data: Buffer, file: string): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    try {
+      const { bytesWritten } = await fh.write(data, offset, data.length - offset);
+      offset += bytesWritten;
+    } catch (err) {
+      throw new EvidenceError("write", `cannot write ${file}: ${describeFsError(err)}`, { cause: err });
+    }
+  }
+}
+
+function parseLength(value: string | string[] | undefined): number | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : null;
+}

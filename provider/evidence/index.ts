@@ -1,0 +1,13 @@
+/**
+ * Evidence handling for investigation packages: pre-flight of the evidence folder, one
+ * process-wide queue for GetPackageUri + download, verified storage, manifest and custody log.
+ * The resource depends only on `createEvidenceHandler`; the rest is exported for tests and tools.
+ */
+export { createEvidenceHandler } from "./handler";
+export { closeDefaultEvidenceDispatcher, DEFAULT_EVIDENCE_OPTIONS, type EvidenceHandlerOptions } from "./options";
+export { EvidenceError, type EvidenceErrorKind, isEvidenceError } from "./errors";
+export { CUSTODY_EVENTS, CUSTODY_LOG_NAME, type CustodyEvent, type CustodyLine } from "./custodyLog";
+export { MANIFEST_SCHEMA, type PackageManifest } from "./manifest";
+export { type FetchQueue, SerialQueue, sharedFetchQueue } from "./fetchQueue";
+export { preflightDirectory } from "./preflight";
+export { verifyZip, type ZipSummary } from "./verifyZip";

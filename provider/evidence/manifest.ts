@@ -1,0 +1,81 @@
+/**
+ * The per-package manifest `<machineId>-<actionId>.json`, written beside the ZIP.
+ *
+ * Why: a hash is only evidence together with what it is the hash *of*: which action on which
+ * device, asked for by whom and why, when MDE finished it, from which tenant and API, and when
+ * and by what tool it was fetched and checked. No peer tool records this (peers.md §6). The API
+ * is recorded as an origin only: the download link is a credential and is never written down.
+ * The manifest is also how a later run recognises a package already on disk (see handler.ts).
+ */
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { writeFileAtomic } from "./files";
+
+export const MANIFEST_SCHEMA = "pulumi-mde-forensics/investigation-package-manifest/v1";
+
+export interface PackageManifest {
+  schema: typeof MANIFEST_SCHEMA;
+  actionId: string;
+  machineId: string;
+  computerDnsName: string | null;
+  requestor: string | null;
+  /** The comment MDE stored with the action (`requestorComment`), falling back to the resource's comment. */
+  requestorComment: string | null;
+  /** When the action was created (MDE `creationDateTimeUtc`). */
+  creationDateTimeUtc: string;
+  /** When MDE last updated the action, i.e. when it Succeeded (`lastUpdateDateTimeUtc`). */
+  completionDateTimeUtc: string | null;
+  /** True when the collection was already running and this tool adopted it rather than requesting it. */
+  adopted: boolean;
+  /** Scheme, host and port of the MDE API, e.g. `https://api.security.microsoft.com`. */
+  apiOrigin: string;
+  tenantId: string | null;
+  fileName: string;
+  sizeBytes: number;
+  sha256: string;
+  downloadStartedUtc: string;
+  downloadEndedUtc: string;
+  verification: { method: "zip-central-directory+crc32"; entries: number; uncompressedBytes: number; verifiedUtc: string };
+  tool: { name: string; version: string };
+  /** `user@host` of the process that fetched the package. */
+  operator: string;
+}
+
+/** What a later run needs from an existing manifest; everything else may be anything. */
+const RecordedSchema = z.looseObject({
+  schema: z.literal(MANIFEST_SCHEMA),
+  actionId: z.string(),
+  machineId: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sizeBytes: z.number().int().nonnegative(),
+});
+
+/** Writes the manifest atomically (temp file, fsync, rename, folder fsync), mode 0600. */
+export async function writeManifest(file: string, manifest: PackageManifest): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
+ * The hash a previous run recorded for this action, or undefined when there is no manifest or
+ * it is unreadable, foreign, or for another action (then the package is checked by download).
+ */
+export async function readRecordedPackage(
+  file: string,
+  ids: { actionId: string; machineId: string },
+): Promise<{ sha256: string; sizeBytes: number } | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = RecordedSchema.safeParse(json);
+  if (!parsed.success || parsed.data.actionId !== ids.actionId || parsed.data.machineId !== ids.machineId) return undefined;
+  return { sha256: parsed.data.sha256, sizeBytes: parsed.data.sizeBytes };
+}

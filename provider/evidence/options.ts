@@ -1,0 +1,115 @@
+/**
+ * What an evidence handler is built from, with named defaults.
+ *
+ * Why these defaults: Microsoft documents the package link only as "valid for a short time"
+ * (mde-api.md §5); 10 minutes is what the emulator uses and a cautious guess, so a link older
+ * than that is replaced rather than tried. Each new link costs one of 2 GetPackageUri calls a
+ * minute, hence few of them; download retries only cost bandwidth, hence a few more.
+ */
+import { Agent, type Dispatcher } from "undici";
+import type { CollectionApi } from "../resource/collectionApi";
+import { type Clock, systemClock } from "../util/clock";
+import { PACKAGE_NAME, packageVersion } from "../util/packageInfo";
+import { type FetchQueue, sharedFetchQueue } from "./fetchQueue";
+
+export interface EvidenceHandlerOptions {
+  /** Only GetPackageUri is used; the real client's limiter paces it (2/min, 120/h). */
+  api: Pick<CollectionApi, "getPackageUri">;
+  /** The MDE API the client talks to; only its origin is recorded (e.g. `https://api.security.microsoft.com`). */
+  apiOrigin: string;
+  /** Entra tenant of the client's settings; recorded in the manifest. @default null */
+  tenantId?: string | null;
+  /** @default systemClock */
+  clock?: Clock;
+  /** One line per event for `pulumi up`; lines are redacted first. @default no output */
+  log?: (line: string) => void;
+  /** @default "pulumi-mde-forensics" */
+  toolName?: string;
+  /** @default this package's version (packageInfo) */
+  toolVersion?: string;
+  /** undici dispatcher for the storage host. @default a module-level Agent, created on first use */
+  dispatcher?: Dispatcher;
+  /** @default the process-wide queue (fetchQueue.ts) */
+  queue?: FetchQueue;
+  /** Who handled the evidence, for custody records. @default `<os user>@<host>` */
+  operator?: string;
+  /** A link older than this is replaced before use. @default 600 000 (10 min) */
+  linkLifetimeMs?: number;
+  /** @default 5 */
+  maxDownloadAttempts?: number;
+  /** GetPackageUri calls per package, the first included. @default 3 */
+  maxLinkRequests?: number;
+  /** First retry delay after a dropped or short download; doubles each time. @default 2 000 */
+  retryBaseDelayMs?: number;
+  /** @default 30 000 */
+  retryMaxDelayMs?: number;
+  /** @default 60 000 */
+  headersTimeoutMs?: number;
+  /** Longest silence between two chunks of the body. @default 60 000 */
+  bodyTimeoutMs?: number;
+}
+
+export const DEFAULT_EVIDENCE_OPTIONS = {
+  linkLifetimeMs: 10 * 60_000,
+  maxDownloadAttempts: 5,
+  maxLinkRequests: 3,
+  retryBaseDelayMs: 2_000,
+  retryMaxDelayMs: 30_000,
+  headersTimeoutMs: 60_000,
+  bodyTimeoutMs: 60_000,
+} as const;
+
+export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher">> & {
+  tenantId: string | null;
+  operator?: string;
+  /** Resolved at download time, so a handler that never downloads never opens an Agent. */
+  dispatcher(): Dispatcher;
+};
+
+/** Merges defaults, checks numbers, and reduces `apiOrigin` to an origin. */
+export function resolveEvidenceOptions(o: EvidenceHandlerOptions): ResolvedEvidenceOptions {
+  const merged = { ...DEFAULT_EVIDENCE_OPTIONS, ...withoutUndefined(o) };
+  for (const key of Object.keys(DEFAULT_EVIDENCE_OPTIONS) as (keyof typeof DEFAULT_EVIDENCE_OPTIONS)[]) {
+    const v = merged[key];
+    if (typeof v !== "number" || !Number.isFinite(v) || v < (key.startsWith("max") ? 1 : 0)) {
+      throw new RangeError(`evidence option ${key} must be a ${key.startsWith("max") ? "positive integer" : "non-negative number"}, got ${String(v)}`);
+    }
+  }
+  let apiOrigin: string;
+  try {
+    apiOrigin = new URL(o.apiOrigin).origin;
+  } catch {
+    throw new RangeError("evidence option apiOrigin must be the MDE API URL, e.g. https://api.security.microsoft.com");
+  }
+  return {
+    ...merged,
+    api: o.api,
+    apiOrigin,
+    tenantId: o.tenantId ?? null,
+    clock: o.clock ?? systemClock,
+    log: o.log ?? (() => undefined),
+    toolName: o.toolName ?? PACKAGE_NAME,
+    toolVersion: o.toolVersion ?? packageVersion(),
+    dispatcher: () => o.dispatcher ?? defaultDispatcher(),
+    queue: o.queue ?? sharedFetchQueue(),
+  };
+}
+
+let sharedAgent: Agent | undefined;
+
+/** The storage host gets its own Agent (not the MDE client's): different host, long transfers. */
+function defaultDispatcher(): Agent {
+  sharedAgent ??= new Agent({ connections: 4, keepAliveTimeout: 4_000, connectTimeout: 30_000 });
+  return sharedAgent;
+}
+
+/** Closes the default Agent, if one was created (tests, or a host shutting down). */
+export async function closeDefaultEvidenceDispatcher(): Promise<void> {
+  const agent = sharedAgent;
+  sharedAgent = undefined;
+  await agent?.close();
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,101 @@
+/**
+ * Proves that a downloaded package is a whole, readable ZIP before it gets its final name.
+ *
+ * Why more than "the byte count matched": a body can have the announced length and still be an
+ * error page, a storage proxy's HTML, or damaged in the middle. Reading the central directory
+ * (at the end of the file) catches truncation; streaming every entry through inflate and
+ * comparing its CRC-32 with the directory's catches damage anywhere. yauzl does not check CRCs
+ * itself (its README, "No CRC-32 Checking"), so they are computed here with `zlib.crc32`.
+ * Nothing is extracted: the evidence stays exactly as MDE produced it.
+ */
+import { crc32 } from "node:zlib";
+import * as yauzl from "yauzl";
+import { EvidenceError, messageOf } from "./errors";
+
+export interface ZipSummary {
+  /** Files in the archive (folders not counted). */
+  entries: number;
+  /** Sum of the files' uncompressed sizes, as read and checked. */
+  uncompressedBytes: number;
+}
+
+/**
+ * Opens `file`, reads its central directory and streams every entry, checking sizes and CRC-32.
+ * Throws an {@link EvidenceError} of kind `transfer` (the bytes are not what MDE made).
+ */
+export async function verifyZip(file: string): Promise<ZipSummary> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))),
+    );
+  } catch (err) {
+    throw invalid(`its central directory cannot be read (${messageOf(err)})`, err);
+  }
+  try {
+    return await checkEntries(zip);
+  } finally {
+    zip.close();
+  }
+}
+
+async function checkEntries(zip: yauzl.ZipFile): Promise<ZipSummary> {
+  const summary: ZipSummary = { entries: 0, uncompressedBytes: 0 };
+  const entries = entryIterator(zip);
+  for (let entry = await entries.next(); entry; entry = await entries.next()) {
+    if (entry.fileName.endsWith("/")) continue;
+    if (entry.isEncrypted()) throw invalid(`entry ${entry.fileName} is encrypted and cannot be checked`);
+    const { crc, bytes } = await readEntry(zip, entry).catch((err: unknown) => {
+      throw invalid(`entry ${entry!.fileName} cannot be read (${messageOf(err)})`, err);
+    });
+    if (crc !== entry.crc32) {
+      throw invalid(`entry ${entry.fileName} has CRC-32 ${hex(crc)}, the archive says ${hex(entry.crc32)}`);
+    }
+    summary.entries++;
+    summary.uncompressedBytes += bytes;
+  }
+  if (summary.entries === 0) throw invalid("it contains no files; an investigation package always does");
+  return summary;
+}
+
+/** yauzl's event interface (`lazyEntries`) as an async pull: `next()` resolves to an entry or null at the end. */
+function entryIterator(zip: yauzl.ZipFile): { next(): Promise<yauzl.Entry | null> } {
+  return {
+    next: () =>
+      new Promise<yauzl.Entry | null>((resolve, reject) => {
+        const cleanup = () => {
+          zip.off("entry", onEntry);
+          zip.off("end", onEnd);
+          zip.off("error", onError);
+        };
+        const onEntry = (e: yauzl.Entry) => (cleanup(), resolve(e));
+        const onEnd = () => (cleanup(), resolve(null));
+        const onError = (err: Error) => (cleanup(), reject(invalid(`its directory is damaged (${messageOf(err)})`, err)));
+        zip.on("entry", onEntry);
+        zip.on("end", onEnd);
+        zip.on("error", onError);
+        zip.readEntry();
+      }),
+  };
+}
+
+async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<{ crc: number; bytes: number }> {
+  const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+    zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))),
+  );
+  let crc = 0;
+  let bytes = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    crc = crc32(chunk, crc);
+    bytes += chunk.length;
+  }
+  return { crc: crc >>> 0, bytes };
+}
+
+function invalid(reason: string, cause?: unknown): EvidenceError {
+  return new EvidenceError("transfer", `the downloaded package is not a valid ZIP: ${reason}`, { cause });
+}
+
+function hex(n: number): string {
+  return (n >>> 0).toString(16).padStart(8, "0");
+}
