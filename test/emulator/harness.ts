@@ -27,6 +27,8 @@ export interface Harness {
   call(method: string, path: string, opts?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   /** A token for `clientId` (default app) from the emulator's token endpoint. */
   token(clientId?: string, secret?: string): Promise<string>;
+  /** Forgets cached tokens (after the clock moved past their expiry). */
+  forgetTokens(): void;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
     agent,
     call,
     token,
+    forgetTokens: () => tokens.clear(),
     async close() {
       await agent.close();
       await emu.close();
