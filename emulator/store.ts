@@ -155,13 +155,27 @@ export class Store {
     };
     this.state.actions.push(action);
     this.actionsById.set(action.id, action);
-    this.persist();
+    this.persistOrUndo(() => {
+      this.state.actions.pop();
+      this.actionsById.delete(action.id);
+    });
     return action;
   }
 
   cancel(action: StoredAction, cancellation: Cancellation): void {
+    const before = action.cancellation;
     action.cancellation = cancellation;
-    this.persist();
+    this.persistOrUndo(() => (action.cancellation = before));
+  }
+
+  /** A change that did not reach the disk is undone in memory too, so memory never runs ahead of disk. */
+  private persistOrUndo(undo: () => void): void {
+    try {
+      this.persist();
+    } catch (e) {
+      undo();
+      throw e;
+    }
   }
 
   private seedActions(): void {

@@ -24,6 +24,8 @@ export interface Response {
 export interface Harness {
   emu: EmulatorHandle;
   agent: Agent;
+  /** Lines the emulator logged (warnings, internal errors; the access log when not quiet). */
+  logs: string[];
   call(method: string, path: string, opts?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   /** A token for `clientId` (default app) from the emulator's token endpoint. */
   token(clientId?: string, secret?: string): Promise<string>;
@@ -33,7 +35,8 @@ export interface Harness {
 }
 
 export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
-  const emu = await startEmulator({ clock: "manual", quiet: true, tlsDir: sharedTlsDir, ...options });
+  const logs: string[] = [];
+  const emu = await startEmulator({ clock: "manual", quiet: true, tlsDir: sharedTlsDir, logger: (l) => logs.push(l), ...options });
   const agent = new Agent({ connect: { ca: readFileSync(emu.caFile) } });
   const tokens = new Map<string, string>();
   const call: Harness["call"] = async (method, path, opts = {}) => {
@@ -68,6 +71,7 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
   return {
     emu,
     agent,
+    logs,
     call,
     token,
     forgetTokens: () => tokens.clear(),
