@@ -9,6 +9,7 @@
  * is worse than failing. The download link is a credential: it is held in memory for the
  * shortest time, and redacted from every log line, custody line and error.
  */
+import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { EvidenceHandler } from "../resource/context";
 import type { CollectionOutputs, EvidenceOutputs } from "../resource/outputs";
@@ -40,6 +41,8 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
     const secrets = new Set<string>();
     active.add(secrets);
     try {
+      // Again here: `update` may point an existing collection at a new folder without a create.
+      await preflightDirectory(names.dir);
       await custody.append(names.dir, "succeeded", outs);
       const kept = await reuseRecorded(outs, names);
       if (kept) return kept;
@@ -131,6 +134,7 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
     },
     fetch,
     async record(directory: string, event: string, outputs: Partial<CollectionOutputs>): Promise<void> {
+      await mkdir(resolve(directory), { recursive: true, mode: 0o700 }).catch(() => undefined); // append reports what is wrong
       await custody.append(directory, event, outputs);
     },
   };
