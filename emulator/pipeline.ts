@@ -25,11 +25,12 @@ export async function handleRequest(emu: EmulatorCore, req: IncomingMessage, res
   const url = new URL(req.url ?? "/", baseUrl);
   const path = normalisePath(url.pathname);
   let outcome: number | "reset" = 500;
-  let routeName = "unmatched";
+  /** Counted under this name; control calls are not counted, they observe the run. */
+  let routeName: string | undefined = "unmatched";
   res.setHeader("request-id", reqId);
   try {
     if (emu.config.control && path.toLowerCase().startsWith(CONTROL_PREFIX)) {
-      routeName = "control";
+      routeName = undefined;
       outcome = send(res, await handleControl(emu, method, path, await readBody(req)), reqId);
       return;
     }
@@ -42,6 +43,7 @@ export async function handleRequest(emu: EmulatorCore, req: IncomingMessage, res
     if (routeId === "getPackageUri") emu.counters.bump("packageUriCalls", params.id.toLowerCase());
 
     const before = emu.faults.decide("before", { route: routeId, method, path });
+    if (before.effect || before.latencyMs) emu.counters.fault();
     await delay(emu, before.latencyMs);
     if (before.effect?.type === "reset") {
       outcome = destroy(req);
@@ -55,6 +57,7 @@ export async function handleRequest(emu: EmulatorCore, req: IncomingMessage, res
       const ctx: RequestContext = { reqId, method, path, params, query: url.searchParams, headers: req.headers, body, nowMs: emu.clock.now(), baseUrl, emu };
       reply = await run(ctx, route);
       const after = emu.faults.decide("after", { route: routeId, method, path });
+      if (after.effect || after.latencyMs) emu.counters.fault();
       await delay(emu, after.latencyMs);
       if (after.effect?.type === "reset") {
         outcome = destroy(req);
@@ -68,7 +71,7 @@ export async function handleRequest(emu: EmulatorCore, req: IncomingMessage, res
     if (!known) emu.config.log(`error ${reqId}: ${(e as Error).stack ?? e}`);
     outcome = res.headersSent ? 500 : send(res, errorReply(known ? e : MdeErrors.internal(), reqId), reqId);
   } finally {
-    emu.counters.request(routeName, outcome);
+    if (routeName) emu.counters.request(routeName, outcome);
     if (emu.config.accessLog) {
       // Never log the Authorization header or a download token.
       emu.config.log(`${new Date().toISOString()} ${reqId} ${method} ${redactToken(req.url ?? "")} ${outcome} ${Date.now() - started}ms`);
