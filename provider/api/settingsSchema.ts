@@ -72,7 +72,8 @@ export function validateSettings(raw: Raw): { ok: true; value: ValidSettings } |
     if (!entry) return undefined;
     const r = schema.safeParse(entry.value.trim());
     if (r.success) return r.data;
-    issues.push(`${label(name)}: ${r.error.issues.map((i) => i.message).join("; ")}${shown(name)}`);
+    const problems = r.error.issues.map((i) => `${i.path.length > 0 ? `${i.path.join(".")}: ` : ""}${i.message}`);
+    issues.push(`${label(name)}: ${problems.join("; ")}${shown(name)}`);
     return undefined;
   };
 
