@@ -56,12 +56,14 @@ export async function retrievePackage(actionId: string, partialPath: string, o: 
   let linkRequests = 0;
   let transferFailures = 0;
   let startedMs: number | undefined;
+  let lastRefusal = "";
   for (;;) {
     if (!link || o.clock.now() - link.issuedMs >= o.linkLifetimeMs) {
       if (linkRequests >= o.maxLinkRequests) {
         throw new EvidenceError(
           "linkExpired",
-          `the download link expired or was refused ${linkRequests} time(s); gave up to spare the GetPackageUri quota (2/min, 120/h). The next \`pulumi up\` tries again`,
+          `the download link expired or was refused ${linkRequests} time(s) (last: ${lastRefusal || "it outlived its lifetime"}); ` +
+            "gave up to spare the GetPackageUri quota (2/min, 120/h). The next `pulumi up` tries again",
         );
       }
       linkRequests++;
@@ -87,6 +89,7 @@ export async function retrievePackage(actionId: string, partialPath: string, o: 
       }
       if (err.kind === "linkExpired") {
         link = undefined;
+        lastRefusal = err.message;
         o.onRetry?.({ attempt: attempts + 1, reason: err.message, delayMs: 0, newLink: true });
         continue;
       }

@@ -21,6 +21,8 @@ export type Behaviour =
   | "notFound"
   /** 503 with no body. */
   | "unavailable"
+  /** 400, which no retry or new link can fix. */
+  | "badRequest"
   /** Full length, but one byte in the middle of the data flipped. */
   | "corrupt";
 
@@ -79,6 +81,7 @@ export class StorageServer {
     if (!bytes || behaviour === "notFound") return xml(res, 404, "BlobNotFound", "The specified blob does not exist.");
     if (behaviour === "reset") return void req.socket.resetAndDestroy();
     if (behaviour === "unavailable") return void res.writeHead(503).end();
+    if (behaviour === "badRequest") return xml(res, 400, "InvalidQueryParameterValue", "Value for one of the query parameters specified in the request URI is invalid.");
     this.events.push(`start:${actionId}`);
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     const half = bytes.subarray(0, Math.floor(bytes.length / 2));
