@@ -6,7 +6,7 @@
 import { FINAL_STATUSES, type MachineAction } from "../api/schemas";
 import type { ProviderContext } from "./context";
 import type { CollectionInputs } from "./inputs";
-import { findRunningCollection, resolveMachineId } from "./machines";
+import { resolveMachineId } from "./machines";
 import { actionOf, type CollectionOutputs, toOutputs, withAction } from "./outputs";
 import { WaitTimeoutError } from "./watcher";
 
@@ -31,7 +31,9 @@ export function describe(outs: Pick<CollectionOutputs, "actionId" | "machineId" 
 export async function requestCollection(ctx: ProviderContext, inputs: CollectionInputs): Promise<CollectionOutputs> {
   if (inputs.evidenceDirectory) await ctx.evidence?.preflight(inputs.evidenceDirectory as string);
   const machineId = await resolveMachineId(ctx.api, inputs as { machineId?: string; computerDnsName?: string });
-  const running = await findRunningCollection(ctx.api, machineId);
+  // Adopt a collection already running on the device rather than POSTing: MDE would refuse a
+  // second one, and this is how the collection of a `pulumi up` killed mid-wait is found again.
+  const running = await ctx.api.findActiveCollection(machineId);
   const { action, adopted } = running
     ? { action: running, adopted: true }
     : await ctx.api.collectInvestigationPackage(machineId, inputs.comment as string);

@@ -16,14 +16,11 @@ export interface CollectionApi {
     comment: string,
     options?: { signal?: AbortSignal },
   ): Promise<{ action: MachineAction; adopted: boolean }>;
+  /** The newest Pending or InProgress collection on the machine, if any. */
+  findActiveCollection(machineId: string): Promise<MachineAction | undefined>;
   getMachineAction(actionId: string): Promise<MachineAction>;
   listMachineActions(query: ListQuery): Promise<MachineAction[]>;
   cancelMachineAction(actionId: string, comment: string): Promise<MachineAction>;
   listMachines(query: ListQuery): Promise<Machine[]>;
   getPackageUri(actionId: string): Promise<string>;
-}
-
-/** An OData string literal: a quote inside is doubled, so user text cannot end the literal. */
-export function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }

@@ -3,11 +3,12 @@
  * environment, once per distinct setting and process: every resource the provider host serves
  * shares one client (quotas, tokens, keep-alive connections) and one watcher.
  */
-import { getSharedClient } from "../api/client";
+import { getSharedClient } from "../api/shared";
 import { resolveSettings, settingsKey } from "../api/settings";
 import { systemClock } from "../util/clock";
 import { redact } from "../util/redact";
 import { processSingleton } from "../util/registry";
+import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS } from "../evidence";
 import type { ProviderContext } from "./context";
 import { ActionWatcher, scaledWatcherOptions } from "./watcher";
 
@@ -26,11 +27,20 @@ export function contextFor(stackConfig: ConfigReader): ProviderContext {
   const settings = resolveSettings({ config: (key) => stackConfig(`mde:${key}`), env: process.env });
   return processSingleton("provider-context", settingsKey(settings), () => {
     const api = getSharedClient(settings, { logger: { info: progressLog, warn: progressLog } });
+    const timeScale = settings.rateLimits.timeScale;
     const context: ProviderContext = {
       api,
-      watcher: new ActionWatcher(api, systemClock, scaledWatcherOptions(settings.rateLimits.timeScale)),
+      watcher: new ActionWatcher(api, systemClock, scaledWatcherOptions(timeScale)),
       clock: systemClock,
       log: progressLog,
+      evidence: createEvidenceHandler({
+        api,
+        apiOrigin: settings.apiUrl,
+        tenantId: settings.tenantId ?? null,
+        clock: systemClock,
+        log: progressLog,
+        linkLifetimeMs: DEFAULT_EVIDENCE_OPTIONS.linkLifetimeMs / timeScale,
+      }),
     };
     return context;
   });

@@ -1,8 +1,8 @@
 /**
- * Which device a collection targets, and whether one is already running on it.
+ * Which device a collection targets.
  */
-import { ACTIVE_STATUSES, COLLECT_ACTION_TYPE, type MachineAction } from "../api/schemas";
-import { type CollectionApi, odataString } from "./collectionApi";
+import { odataString } from "../api/ids";
+import type { CollectionApi } from "./collectionApi";
 
 export class MachineResolutionError extends Error {
   override readonly name = "MachineResolutionError";
@@ -28,20 +28,4 @@ export async function resolveMachineId(
     );
   }
   return machines[0].id;
-}
-
-/**
- * The newest Pending or InProgress collection on the device, if any. A create adopts it instead
- * of POSTing: MDE would refuse a second one (400 ActiveRequestAlreadyExists), and when an earlier
- * `pulumi up` was killed while waiting, this is how its collection is found again.
- */
-export async function findRunningCollection(
-  api: Pick<CollectionApi, "listMachineActions">,
-  machineId: string,
-): Promise<MachineAction | undefined> {
-  const filter = `machineId eq ${odataString(machineId)} and type eq '${COLLECT_ACTION_TYPE}' and (status eq 'Pending' or status eq 'InProgress')`;
-  const actions = await api.listMachineActions({ filter, top: 10 });
-  return actions
-    .filter((a) => ACTIVE_STATUSES.has(a.status) && a.type === COLLECT_ACTION_TYPE)
-    .sort((a, b) => Date.parse(b.creationDateTimeUtc) - Date.parse(a.creationDateTimeUtc))[0];
 }

@@ -63,7 +63,9 @@ function prepareWorkDir(projectDir: string, stackName: string): string {
   const name = `${path.basename(path.resolve(projectDir))}-${stackName}`.replace(/[^A-Za-z0-9_.-]/g, "_");
   const workDir = path.join(REPO_ROOT, ".pulumi-work", name);
   fs.mkdirSync(workDir, { recursive: true });
-  fs.copyFileSync(path.join(projectDir, "Pulumi.yaml"), path.join(workDir, "Pulumi.yaml"));
+  // `main:` names the compiled program relative to the project; here the program is served inline.
+  const project = fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8").replace(/^main:.*$/m, "");
+  fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), project);
   return workDir;
 }
 
