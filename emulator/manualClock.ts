@@ -18,8 +18,12 @@ export class ManualClock implements AdvanceableClock {
   private current: number;
   private waiters: Array<{ at: number; resolve: () => void }> = [];
 
-  /** @param start emulated epoch ms. @default 2026-01-01T00:00:00Z */
-  constructor(start = Date.UTC(2026, 0, 1)) {
+  /**
+   * @param start emulated epoch ms. @default the current second: clients compare reply timestamps
+   * with their own clock (e.g. "was this action created by my POST?"), so a manual clock starts
+   * at real time and only then stops following it.
+   */
+  constructor(start = Math.floor(Date.now() / 1000) * 1000) {
     this.current = start;
   }
 
