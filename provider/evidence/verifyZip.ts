@@ -10,7 +10,7 @@
  */
 import { crc32 } from "node:zlib";
 import * as yauzl from "yauzl";
-import { EvidenceError, messageOf } from "./errors";
+import { describeFsError, EvidenceError, messageOf } from "./errors";
 
 export interface ZipSummary {
   /** Files in the archive (folders not counted). */
@@ -30,6 +30,10 @@ export async function verifyZip(file: string): Promise<ZipSummary> {
       yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))),
     );
   } catch (err) {
+    // An fs error code means the disk, not the bytes, is the problem: no download can fix that.
+    if (typeof (err as { code?: unknown }).code === "string") {
+      throw new EvidenceError("write", `cannot read ${file} back to check it: ${describeFsError(err)}`, { cause: err });
+    }
     throw invalid(`its central directory cannot be read (${messageOf(err)})`, err);
   }
   try {
