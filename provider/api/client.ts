@@ -5,43 +5,23 @@
  * Inputs are validated before any call (./ids), replies are parsed with the shared schemas
  * (./schemas), and every failure is a typed `MdeError` with a redacted message.
  */
-import type { TokenCredential } from "@azure/identity";
-import type { Dispatcher } from "undici";
 import type { z } from "zod";
-import { type Clock, systemClock } from "../util/clock";
-import { type Logger, redactingLogger, silentLogger } from "../util/logger";
-import { authPolicy, CachingTokenSource, createCredential, type TokenSource } from "./auth";
+import type { Clock } from "../util/clock";
+import type { Logger } from "../util/logger";
+import { buildClientPipeline, type MdeClientOptions } from "./clientPipeline";
 import { collectWithAdoption, type CollectResult } from "./collect";
 import { isMdeErrorOfKind } from "./errors";
 import { buildUrl, isMachineId, odataString, parseActionId, parseCancelComment, parseCollectComment, parseMachineId, pathSegment, plainText, type QueryValue } from "./ids";
-import { getSharedLimiter, type RateLimiter, throttlePolicy, type WaitHook } from "./limiter";
 import { DEFAULT_PAGE_SIZE, listAll, type ListOptions, MAX_PAGE_SIZE } from "./paging";
-import { composePipeline, type HttpMethod, type Send } from "./pipeline";
+import type { HttpMethod, Send } from "./pipeline";
 import type { ApiFamily } from "./quotas";
 import { parseResponse, parseTimestamp } from "./responses";
-import { DEFAULT_RETRY_OPTIONS, type RetryInfo, retryPolicy, type RetryOptions } from "./retry";
+import type { RetryOptions } from "./retry";
 import { ACTIVE_STATUSES, COLLECT_ACTION_TYPE, type Machine, type MachineAction, MachineActionSchema, MachineSchema, odataListSchema, PackageUriSchema } from "./schemas";
-import { type MdeSettings, settingsKey } from "./settings";
-import { Transport, type TransportOptions } from "./transport";
+import type { MdeSettings } from "./settings";
+import type { Transport } from "./transport";
 
-export interface MdeClientOptions {
-  /** Used instead of the credential the settings describe (tests, or a caller's own identity). */
-  credential?: TokenCredential;
-  /** @default systemClock */
-  clock?: Clock;
-  /** undici dispatcher to use instead of the client's own keep-alive Agent. */
-  dispatcher?: Dispatcher;
-  /** @default silent. Lines are redacted before they reach it. */
-  logger?: Logger;
-  retry?: Partial<RetryOptions>;
-  /** @default the process-wide limiter for these settings (see `getSharedLimiter`) */
-  limiter?: RateLimiter;
-  /** Page size for list calls, at most 10 000. @default 10 000 */
-  pageSize?: number;
-  timeouts?: Pick<TransportOptions, "connectTimeoutMs" | "headersTimeoutMs" | "bodyTimeoutMs" | "keepAliveTimeoutMs">;
-  onRetry?: (info: RetryInfo) => void;
-  onWait?: WaitHook;
-}
+export type { MdeClientOptions } from "./clientPipeline";
 
 /** Per-call options. */
 export interface CallOptions {
@@ -70,32 +50,9 @@ export class MdeClient {
 
   constructor(settings: MdeSettings, options: MdeClientOptions = {}) {
     this.settings = settings;
-    this.clock = options.clock ?? systemClock;
-    const knownSecrets = [settings.secrets.clientSecret, settings.secrets.clientCertificatePassword];
-    this.logger = redactingLogger(options.logger ?? silentLogger, knownSecrets);
-    this.retryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+    ({ send: this.send, transport: this.transport, clock: this.clock, logger: this.logger, retryOptions: this.retryOptions } =
+      buildClientPipeline(settings, options));
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE));
-    const tokens: TokenSource = new CachingTokenSource(options.credential ?? createCredential(settings), settings.tokenScope, this.clock, {
-      description: `${options.credential ? "injected" : settings.credential} credential${settings.clientId ? ` for client ${settings.clientId}` : ""}`,
-      knownSecrets,
-    });
-    const limiter =
-      options.limiter ??
-      getSharedLimiter(settingsKey(settings), { clock: this.clock, quotas: settings.rateLimits.quotas, timeScale: settings.rateLimits.timeScale });
-    this.transport = new Transport({ clock: this.clock, dispatcher: options.dispatcher, knownSecrets, ...options.timeouts });
-    const onRetry = (info: RetryInfo) => {
-      const why = info.error instanceof Error ? info.error.message : String(info.error);
-      this.logger.warn(`MDE ${info.route}: attempt ${info.attempt} failed (${why}); retrying in ${(info.delayMs / 1000).toFixed(1)} s.`);
-      options.onRetry?.(info);
-    };
-    const onWait: WaitHook = (family, waitMs) => {
-      this.logger.info(`MDE ${family} quota: waiting ${(waitMs / 1000).toFixed(1)} s for a free slot.`);
-      options.onWait?.(family, waitMs);
-    };
-    this.send = composePipeline(
-      [retryPolicy({ clock: this.clock, options: this.retryOptions, onRetry }), throttlePolicy(limiter, onWait), authPolicy(tokens)],
-      this.transport.send,
-    );
   }
 
   /**
@@ -188,7 +145,7 @@ export class MdeClient {
     return page;
   }
 
-  /** Releases the client's connections. Shared clients are closed through `closeSharedClients`. */
+  /** Releases the client's idle connections; the client stays usable and reconnects on the next call. */
   async close(): Promise<void> {
     await this.transport.close();
   }

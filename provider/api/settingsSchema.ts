@@ -41,8 +41,35 @@ const RateLimitsSchema = z.strictObject({
   packageUri: QuotaOverride.optional(),
 });
 
-const httpsUrl = (what: string) =>
-  z.url({ protocol: /^https$/, error: `${what} must be an https:// URL` });
+const JSON_EXAMPLE = `{"timeScale": 60} or {"collect": {"perMinute": 100, "perHour": 1500}}`;
+
+/** One schema per setting; each turns the raw string into the normalised value or explains why not. */
+const FIELD = {
+  cloud: z.string().transform((s, ctx) => parseCloud(s) ?? (ctx.addIssue(`unknown cloud; valid values: ${MDE_CLOUDS.join(", ")}`), z.NEVER)),
+  region: z.string().toLowerCase().pipe(z.enum(MDE_REGIONS, { error: `unknown region; valid values: ${MDE_REGIONS.join(", ")}` })),
+  apiUrl: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://api.security.microsoft.com" })
+    .refine((u) => u.startsWith("https://") || isLoopbackHost(new URL(u).hostname), "plain http is only allowed for a local emulator (127.0.0.1, localhost); use https")
+    .refine((u) => !new URL(u).search && !new URL(u).hash, "must not contain a query string or fragment"),
+  tokenScope: z.string().regex(/^\S+$/, "must be a single scope such as https://api.securitycenter.microsoft.com/.default"),
+  authorityHost: z.url({ protocol: /^https$/, error: "the authority host must be an https:// URL" }),
+  tenantId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, "must be a tenant GUID or a domain such as contoso.onmicrosoft.com"),
+  clientId: z.string().regex(GUID, "must be the application (client) id, a GUID"),
+  secret: z.string().min(1),
+  path: z.string().min(1),
+  credential: z.enum(CREDENTIAL_KINDS, { error: `unknown credential kind; valid values: ${CREDENTIAL_KINDS.join(", ")}` }),
+  rateLimits: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue(`must be JSON, e.g. ${JSON_EXAMPLE}`);
+        return z.NEVER;
+      }
+    })
+    .pipe(RateLimitsSchema),
+};
 
 export interface ValidSettings {
   apiUrl: string;
@@ -66,35 +93,33 @@ type Raw = Partial<Record<SettingName, { value: string; from: string }>>;
 export function validateSettings(raw: Raw): { ok: true; value: ValidSettings } | { ok: false; issues: string[] } {
   const issues: string[] = [];
   const label = (name: SettingName) => `mde:${SETTING_KEYS[name].config} / ${SETTING_KEYS[name].env}`;
-  const shown = (name: SettingName) => (SECRET_SETTINGS.has(name) ? "" : ` (got "${raw[name]?.value.slice(0, 200)}")`);
   const check = <T>(name: SettingName, schema: z.ZodType<T>): T | undefined => {
     const entry = raw[name];
     if (!entry) return undefined;
-    const r = schema.safeParse(entry.value.trim());
+    const r = schema.safeParse(SECRET_SETTINGS.has(name) ? entry.value : entry.value.trim());
     if (r.success) return r.data;
     const problems = r.error.issues.map((i) => `${i.path.length > 0 ? `${i.path.join(".")}: ` : ""}${i.message}`);
-    issues.push(`${label(name)}: ${problems.join("; ")}${shown(name)}`);
+    const got = SECRET_SETTINGS.has(name) ? "" : ` (got "${entry.value.slice(0, 200)}" from ${entry.from})`;
+    issues.push(`${label(name)}: ${problems.join("; ")}${got}`);
     return undefined;
   };
 
-  const cloud = check("cloud", z.string().transform((s, ctx) => parseCloud(s) ?? (ctx.addIssue(`unknown cloud; valid values: ${MDE_CLOUDS.join(", ")}`), z.NEVER))) ?? "commercial";
-  const region = check("region", z.string().toLowerCase().pipe(z.enum(MDE_REGIONS, { error: `unknown region; valid values: ${MDE_REGIONS.join(", ")}` })));
-  const apiUrl = check("apiUrl", z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://api.security.microsoft.com" })
-    .refine((u) => u.startsWith("https://") || isLoopbackHost(new URL(u).hostname), "plain http is only allowed for a local emulator (127.0.0.1, localhost); use https")
-    .refine((u) => !new URL(u).search && !new URL(u).hash, "must not contain a query string or fragment"));
-  if (region && !apiUrl && cloud !== "commercial") issues.push(`${label("region")}: regions exist only in the commercial cloud, not in ${cloud}; unset it or set ${label("cloud")} to commercial`);
-  const tokenScope = check("tokenScope", z.string().regex(/^\S+$/, "must be a single scope such as https://api.securitycenter.microsoft.com/.default"));
-  const authorityHost = check("authorityHost", httpsUrl("the authority host"));
-  const tenantId = check("tenantId", z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, "must be a tenant GUID or a domain such as contoso.onmicrosoft.com"));
-  const clientId = check("clientId", z.string().regex(GUID, "must be the application (client) id, a GUID"));
-  const clientSecret = check("clientSecret", z.string().min(1));
+  const cloud = check("cloud", FIELD.cloud) ?? "commercial";
+  const region = check("region", FIELD.region);
+  const apiUrl = check("apiUrl", FIELD.apiUrl);
+  if (region && !apiUrl && cloud !== "commercial") {
+    issues.push(`${label("region")}: regions exist only in the commercial cloud, not in ${cloud}; unset it or set ${label("cloud")} to commercial`);
+  }
+  const tokenScope = check("tokenScope", FIELD.tokenScope);
+  const authorityHost = check("authorityHost", FIELD.authorityHost);
+  const tenantId = check("tenantId", FIELD.tenantId);
+  const clientId = check("clientId", FIELD.clientId);
+  const clientSecret = check("clientSecret", FIELD.secret);
   const clientCertificatePassword = check("clientCertificatePassword", z.string());
-  const clientCertificatePath = check("clientCertificatePath", z.string().min(1));
-  const federatedTokenFile = check("federatedTokenFile", z.string().min(1));
-  const requested = check("credential", z.enum(CREDENTIAL_KINDS, { error: `unknown credential kind; valid values: ${CREDENTIAL_KINDS.join(", ")}` })) ?? "auto";
-  const limits = check("rateLimits", z.string().transform((s, ctx) => {
-    try { return JSON.parse(s) as unknown; } catch { ctx.addIssue("must be JSON, e.g. {\"timeScale\": 60} or {\"collect\": {\"perMinute\": 100, \"perHour\": 1500}}"); return z.NEVER; }
-  }).pipe(RateLimitsSchema));
+  const clientCertificatePath = check("clientCertificatePath", FIELD.path);
+  const federatedTokenFile = check("federatedTokenFile", FIELD.path);
+  const requested = check("credential", FIELD.credential) ?? "auto";
+  const limits = check("rateLimits", FIELD.rateLimits);
 
   const credential: ValidSettings["credential"] =
     requested !== "auto" ? requested : clientSecret ? "clientSecret" : clientCertificatePath ? "clientCertificate" : federatedTokenFile ? "workloadIdentity" : "default";

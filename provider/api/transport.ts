@@ -46,19 +46,20 @@ const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETU
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 
 export class Transport {
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  /** The own Agent, created on first use and again after `close()`, so closing never breaks a shared client. */
+  private agent?: Agent;
 
-  constructor(private readonly options: TransportOptions) {
-    this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher =
-      options.dispatcher ??
-      new Agent({
-        connect: { timeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS },
-        keepAliveTimeout: options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS,
-        headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
-        bodyTimeout: options.bodyTimeoutMs ?? BODY_TIMEOUT_MS,
-      });
+  constructor(private readonly options: TransportOptions) {}
+
+  private dispatcher(): Dispatcher {
+    if (this.options.dispatcher) return this.options.dispatcher;
+    this.agent ??= new Agent({
+      connect: { timeout: this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS },
+      keepAliveTimeout: this.options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeout: this.options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+      bodyTimeout: this.options.bodyTimeoutMs ?? BODY_TIMEOUT_MS,
+    });
+    return this.agent;
   }
 
   /** Sends one request; resolves with a 2xx reply, throws a typed `MdeError` otherwise. */
@@ -75,7 +76,7 @@ export class Transport {
         method: request.method,
         headers,
         body,
-        dispatcher: this.dispatcher,
+        dispatcher: this.dispatcher(),
         signal: request.signal,
         headersTimeout: this.options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
         bodyTimeout: this.options.bodyTimeoutMs ?? BODY_TIMEOUT_MS,
@@ -101,9 +102,11 @@ export class Transport {
     });
   };
 
-  /** Releases the own Agent's sockets (an injected dispatcher is left alone). */
+  /** Releases the own Agent's sockets (an injected dispatcher is left alone); a later call opens new ones. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    const agent = this.agent;
+    this.agent = undefined;
+    await agent?.close();
   }
 
   private networkError(request: MdeRequest, url: URL, cause: unknown): MdeNetworkError {

@@ -87,8 +87,8 @@ describe("resolveSettings: sources and validation", () => {
   it("names the key and lists valid values", () => {
     const e = validationError(() => resolveSettings({ env: { MDE_REGION: "mars", MDE_CLOUD: "azure-china" } }));
     expect(e.issues).toEqual([
-      'mde:cloud / MDE_CLOUD: unknown cloud; valid values: commercial, gcc, gccHigh, dod (got "azure-china")',
-      'mde:region / MDE_REGION: unknown region; valid values: us, eu, uk, au, swa, ina, aea (got "mars")',
+      'mde:cloud / MDE_CLOUD: unknown cloud; valid values: commercial, gcc, gccHigh, dod (got "azure-china" from MDE_CLOUD)',
+      'mde:region / MDE_REGION: unknown region; valid values: us, eu, uk, au, swa, ina, aea (got "mars" from MDE_REGION)',
     ]);
     expect(e.message).toContain("Invalid MDE settings");
   });
@@ -100,7 +100,7 @@ describe("resolveSettings: sources and validation", () => {
 
   it("requires tenant and client ids with a client secret, without ever echoing the secret", () => {
     const e = validationError(() => resolveSettings({ config: configOf({ clientSecret: SECRET, tenantId: "not a tenant!" }), env: {} }));
-    expect(e.message).toMatch(/mde:tenantId \/ AZURE_TENANT_ID: must be a tenant GUID/);
+    expect(e.message).toMatch(/mde:tenantId \/ AZURE_TENANT_ID: must be a tenant GUID.* \(got "not a tenant!" from mde:tenantId\)/);
     expect(e.message).toMatch(/mde:clientId \/ AZURE_CLIENT_ID: required for the clientSecret credential/);
     expect(e.message).not.toContain(SECRET);
     expect(e.issues.join("\n")).not.toContain(SECRET);

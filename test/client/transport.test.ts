@@ -81,6 +81,14 @@ describe("Transport against a loopback server", () => {
     await expect(transport.send(request(server))).rejects.toMatchObject({ networkCode: "UND_ERR_HEADERS_TIMEOUT", ambiguous: true });
   });
 
+  it("stays usable after close(): the next call opens a new connection", async () => {
+    server = await startServer((_req, res) => json(res, 200, {}));
+    transport = new Transport({ clock: new InstantClock() });
+    await transport.send(request(server));
+    await transport.close();
+    await expect(transport.send(request(server))).resolves.toMatchObject({ status: 200 });
+  });
+
   it("uses an injected dispatcher and leaves it open on close", async () => {
     server = await startServer((_req, res) => json(res, 200, { ok: 1 }));
     const agent = new Agent();
