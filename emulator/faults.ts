@@ -25,7 +25,7 @@ export const FaultRuleSchema = z.strictObject({
   when: z.enum(["before", "after"]).default("before"),
   /** Probability in [0, 1] per matching request. @default 1 */
   rate: z.number().min(0).max(1).optional(),
-  /** Matching requests to let through before the rule starts. @default 0 */
+  /** Matching requests (counted by this rule, whatever other rules did to them) to let through first. @default 0 */
   skip: z.number().int().nonnegative().optional(),
   /** Strike every Nth matching request after `skip`. @default 1 */
   every: z.number().int().positive().optional(),
@@ -85,8 +85,9 @@ export class FaultInjector {
       if (rule.route && rule.route.toLowerCase() !== req.route.toLowerCase()) continue;
       if (rule.method && rule.method.toUpperCase() !== req.method.toUpperCase()) continue;
       if (r.pathRe && !r.pathRe.test(req.path)) continue;
-      if (rule.type !== "latency" && decision.effect) continue;
+      // Every rule counts every matching request, so schedules do not depend on other rules.
       r.seen++;
+      if (rule.type !== "latency" && decision.effect) continue;
       const n = r.seen - (rule.skip ?? 0);
       if (n <= 0 || (n - 1) % (rule.every ?? 1) !== 0) continue;
       if (rule.count !== undefined && r.struck >= rule.count) continue;
