@@ -84,10 +84,10 @@ export async function collectWithAdoption(deps: CollectDeps, signal?: AbortSigna
         }
         throw error;
       }
-      if (!outcomeUnknown(error) || post >= MAX_COLLECT_POSTS) throw error;
+      if (!outcomeUnknown(error)) throw error;
       // Give MDE a moment to list an action our POST may have created, then look before re-sending.
       const delayMs = backoffDelayMs(post, deps.retry);
-      deps.logger.warn(`Collect request for machine ${deps.machineId} failed with an unknown outcome (${(error as Error).message}); checking for a running collection in ${Math.round(delayMs / 1000)} s before re-sending.`);
+      deps.logger.warn(`Collect request for machine ${deps.machineId} failed with an unknown outcome (${(error as Error).message}); checking for a running collection in ${(delayMs / 1000).toFixed(1)} s.`);
       await deps.clock.sleep(delayMs, signal);
       const active = await deps.findActive(signal);
       if (active) {
@@ -95,6 +95,8 @@ export async function collectWithAdoption(deps: CollectDeps, signal?: AbortSigna
         deps.logger.info(`Found collection ${active.id} (${active.status}) on machine ${deps.machineId}${adopted ? ", started elsewhere; adopting it" : ", created by the interrupted request"}.`);
         return { action: active, adopted };
       }
+      // Nothing was created, so sending again cannot duplicate anything.
+      if (post >= MAX_COLLECT_POSTS) throw error;
     }
   }
 }

@@ -133,6 +133,12 @@ describe("collectInvestigationPackage", () => {
     expect(calls()).toEqual([`POST ${POST_PATH}`, "GET /api/machineactions", `POST ${POST_PATH}`]);
   });
 
+  it("stops after three POSTs that all died, having looked for a collection after each", async () => {
+    await setup((req, res, raw) => (req.method === "GET" ? json(res, 200, runningList()) : raw.socket.destroy()), { retry: { random: () => 0.5 } });
+    await expect(client.collectInvestigationPackage(MACHINE_ID, COMMENT)).rejects.toMatchObject({ name: "MdeNetworkError", ambiguous: true });
+    expect(calls()).toEqual([1, 2, 3].flatMap(() => [`POST ${POST_PATH}`, "GET /api/machineactions"]));
+  });
+
   it("treats a 5xx on the POST as an unknown outcome too", async () => {
     await setup((req, res) => (req.method === "POST" ? mdeError(res, 504, "GatewayTimeout", "upstream timed out") : json(res, 200, runningList(actionWire()))));
     expect((await client.collectInvestigationPackage(MACHINE_ID, COMMENT)).action.id).toBe(ACTION_ID);
