@@ -77,7 +77,7 @@ export function describeFsError(err: unknown): string {
     case "ENOTDIR":
       return "a part of the path is a file, not a folder (ENOTDIR); fix evidenceDirectory";
     case "ENOENT":
-      return "the folder no longer exists (ENOENT); it was removed after the pre-flight check";
+      return "a folder on the path does not exist (ENOENT); was it removed or unmounted meanwhile?";
     case "EISDIR":
       return "a folder is in the way of the file (EISDIR); move it aside";
     default:

@@ -26,7 +26,9 @@ export async function preflightDirectory(directory: string): Promise<string> {
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new EvidenceError("directory", `evidenceDirectory ${dir} cannot be created: ${describeFsError(err)}`, { cause: err });
+    // EEXIST: a file is in the way; the stat below says so in plainer words.
+    if ((err as { code?: string }).code !== "EEXIST")
+      throw new EvidenceError("directory", `evidenceDirectory ${dir} cannot be created: ${describeFsError(err)}`, { cause: err });
   }
   const info = await stat(dir).catch((err: unknown) => {
     throw new EvidenceError("directory", `evidenceDirectory ${dir} cannot be read: ${describeFsError(err)}`, { cause: err });

@@ -59,7 +59,7 @@ describe("evidence handler: write errors", () => {
       await rm(h.dir, { recursive: true });
     };
     const err = await rejection(h, fetch());
-    expect(err.message).toMatch(/cannot read .*\.zip\.partial back to check it: the folder no longer exists \(ENOENT\)/);
+    expect(err.message).toMatch(/cannot read .*\.zip\.partial back to check it: a folder on the path does not exist \(ENOENT\); was it removed/);
     expect(h.storage.requests).toHaveLength(1); // a local problem: not retried
     expect(await readdir(h.dir).catch((e: NodeJS.ErrnoException) => e.code)).toBe("ENOENT");
   });

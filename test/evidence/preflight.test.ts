@@ -1,0 +1,71 @@
+/**
+ * The pre-flight runs before any collection is requested: it creates the folder, proves it is a
+ * writable folder, leaves nothing behind, and otherwise says exactly what to fix.
+ */
+import { readdir, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { preflightDirectory } from "../../provider/evidence/preflight";
+import { isEvidenceError } from "../../provider/evidence/errors";
+import { tempDir } from "./helpers/fixtures";
+import { harness } from "./helpers/harness";
+
+describe("preflightDirectory", () => {
+  let temp: { path: string; cleanup(): Promise<void> };
+  beforeEach(async () => {
+    temp = await tempDir("preflight");
+  });
+  afterEach(() => temp.cleanup());
+
+  it("creates missing parents (mode 0700) and returns the absolute path, leaving the folder empty", async () => {
+    const dir = join(temp.path, "a", "b", "c");
+    expect(await preflightDirectory(dir)).toBe(dir);
+    expect((await stat(dir)).isDirectory()).toBe(true);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("accepts an existing folder and does not disturb what is in it", async () => {
+    await writeFile(join(temp.path, "earlier.zip"), "x");
+    await preflightDirectory(temp.path);
+    expect(await readdir(temp.path)).toEqual(["earlier.zip"]);
+  });
+
+  it("rejects a file where the folder should be", async () => {
+    const file = join(temp.path, "evidence");
+    await writeFile(file, "x");
+    const err = await preflightDirectory(file).catch((e: Error) => e);
+    expect(isEvidenceError(err, "directory")).toBe(true);
+    expect((err as Error).message).toBe(`evidenceDirectory ${file} is not a folder; point it at a folder or remove the file`);
+  });
+
+  it("rejects a folder that would have to be created under a file", async () => {
+    const file = join(temp.path, "case.txt");
+    await writeFile(file, "x");
+    await expect(preflightDirectory(join(file, "evidence"))).rejects.toThrow(
+      `evidenceDirectory ${join(file, "evidence")} cannot be created: a part of the path is a file, not a folder (ENOTDIR); fix evidenceDirectory`,
+    );
+  });
+
+  it("rejects an empty setting", async () => {
+    await expect(preflightDirectory("  ")).rejects.toThrow("evidenceDirectory is empty");
+  });
+
+  it("rejects a folder that cannot take a new file, even for root", async () => {
+    // /proc is a folder in which no one, root included, can create a file: a stand-in for a
+    // read-only mount, since chmod does not stop root.
+    await expect(preflightDirectory("/proc")).rejects.toThrow(/evidenceDirectory \/proc is not writable: /);
+  });
+
+  it("is what the handler's preflight runs", async () => {
+    const h = await harness();
+    try {
+      const file = join(temp.path, "f");
+      await writeFile(file, "x");
+      await expect(h.handler.preflight(file)).rejects.toThrow(/is not a folder/);
+      await h.handler.preflight(h.dir);
+      expect((await stat(h.dir)).isDirectory()).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+});
