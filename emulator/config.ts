@@ -56,12 +56,25 @@ export interface ResolvedConfig {
 
 export const DEFAULT_SEED = "mde-emulator";
 
-export function resolveConfig(o: EmulatorOptions): ResolvedConfig {
+/** Real time, `timeScale` times faster, starting at `startMs` (now, or where a previous run stopped). */
+function emulatedClock(timeScale: number, startMs: number): Clock {
+  const base = timeScale === 1 ? systemClock : scaledClock(timeScale);
+  const shift = Math.max(0, startMs - base.now());
+  return shift === 0 ? base : { now: () => base.now() + shift, sleep: (ms, signal) => base.sleep(ms, signal) };
+}
+
+/**
+ * @param resumeAtMs the emulated time a previous run (same data folder) had reached: emulated
+ * time never runs backwards across a restart, or actions created by a fast-running emulator
+ * would lie in the future of the next one.
+ */
+export function resolveConfig(o: EmulatorOptions, resumeAtMs = 0): ResolvedConfig {
   const timeScale = o.timeScale ?? 1;
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new RangeError(`timeScale must be a positive number, got ${o.timeScale}`);
   const port = o.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be 0..65535, got ${o.port}`);
-  const clock = o.clock === "manual" ? new ManualClock() : (o.clock ?? (timeScale === 1 ? systemClock : scaledClock(timeScale)));
+  const startMs = Math.max(Math.floor(Date.now() / 1000) * 1000, resumeAtMs);
+  const clock = o.clock === "manual" ? new ManualClock(startMs) : (o.clock ?? emulatedClock(timeScale, startMs));
   const log = o.logger ?? ((line: string) => process.stderr.write(`${line}\n`));
   return {
     port,

@@ -37,10 +37,10 @@ export interface EmulatorCore {
 }
 
 export function createCore(options: EmulatorOptions): EmulatorCore {
-  const config = resolveConfig(options);
   const scenario =
     typeof options.scenario === "string" ? loadScenarioFile(options.scenario) : resolveScenario(options.scenario ?? defaultScenario());
-  const file = config.dataDir ? new AtomicJsonFile(join(config.dataDir, "state"), options.persistenceHooks) : undefined;
+  const file = options.dataDir ? new AtomicJsonFile(join(options.dataDir, "state"), options.persistenceHooks) : undefined;
+  const config = resolveConfig(options, Store.resumeTime(file));
   const store = new Store(scenario, config.seed, config.clock.now(), file, (msg) => config.log(`warning: ${msg}`));
   // The persisted seed wins over the option, so a restarted emulator keeps its id series and package bytes.
   const seed = store.seed;

@@ -49,6 +49,8 @@ const PersistedSchema = z.object({
   firstStartMs: z.number(),
   idSequence: z.number().int().nonnegative(),
   linkKey: z.string(),
+  /** The latest emulated time this state was written at; the next run's clock starts no earlier. */
+  lastNowMs: z.number().default(0),
   actions: z.array(StoredActionSchema),
 });
 type Persisted = z.infer<typeof PersistedSchema>;
@@ -72,7 +74,7 @@ export class Store {
       this.state = PersistedSchema.parse(loaded);
       if (this.state.seed !== seed) warn(`data folder was created with seed '${this.state.seed}'; keeping it (ignoring '${seed}')`);
     } else {
-      this.state = { version: 1, seed, firstStartMs: nowMs, idSequence: 0, linkKey: randomBytes(32).toString("base64"), actions: [] };
+      this.state = { version: 1, seed, firstStartMs: nowMs, idSequence: 0, linkKey: randomBytes(32).toString("base64"), lastNowMs: nowMs, actions: [] };
     }
     this.ids = new IdSequence(this.state.seed, this.state.idSequence);
     for (const m of scenario.machines) {
@@ -155,7 +157,10 @@ export class Store {
     };
     this.state.actions.push(action);
     this.actionsById.set(action.id, action);
+    const lastNow = this.state.lastNowMs;
+    this.state.lastNowMs = Math.max(lastNow, nowMs);
     this.persistOrUndo(() => {
+      this.state.lastNowMs = lastNow;
       this.state.actions.pop();
       this.actionsById.delete(action.id);
     });
@@ -164,8 +169,26 @@ export class Store {
 
   cancel(action: StoredAction, cancellation: Cancellation): void {
     const before = action.cancellation;
+    const lastNow = this.state.lastNowMs;
     action.cancellation = cancellation;
-    this.persistOrUndo(() => (action.cancellation = before));
+    this.state.lastNowMs = Math.max(lastNow, cancellation.atMs);
+    this.persistOrUndo(() => {
+      action.cancellation = before;
+      this.state.lastNowMs = lastNow;
+    });
+  }
+
+  /** Records how far emulated time got (on close), so a restarted emulator resumes from there. */
+  checkpoint(nowMs: number): void {
+    if (!this.file || nowMs <= this.state.lastNowMs) return;
+    this.state.lastNowMs = nowMs;
+    this.persist();
+  }
+
+  /** The emulated time a data folder's state had reached (0 for a fresh folder). */
+  static resumeTime(file: AtomicJsonFile | undefined): number {
+    const loaded = file?.load() as { lastNowMs?: unknown } | undefined;
+    return typeof loaded?.lastNowMs === "number" ? loaded.lastNowMs : 0;
   }
 
   /** A change that did not reach the disk is undone in memory too, so memory never runs ahead of disk. */

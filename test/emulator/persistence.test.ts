@@ -100,3 +100,22 @@ it("keeps nothing without a data folder", async () => {
     await second.close();
   }
 });
+
+it("never lets emulated time run backwards across a restart of a fast-running emulator", async () => {
+  const first = await startHarness({ dataDir, clock: undefined, timeScale: 3600 });
+  await new Promise((r) => setTimeout(r, 50));
+  const created = (await collect(first, M.win11)).json;
+  const reached = first.emu.clock.now();
+  await first.close();
+  // Three minutes of emulated time passed per 50 ms; a fresh clock would start back at real "now".
+  expect(reached - Date.now()).toBeGreaterThan(100_000);
+  const second = await startHarness({ dataDir, clock: undefined, timeScale: 3600 });
+  try {
+    expect(second.emu.clock.now()).toBeGreaterThanOrEqual(reached);
+    expect(Date.parse(created.creationDateTimeUtc)).toBeLessThanOrEqual(second.emu.clock.now());
+    const again = (await second.call("GET", `/api/machineactions/${created.id}`, { token: await second.token() })).json;
+    expect(again.status).not.toBe("Pending");
+  } finally {
+    await second.close();
+  }
+});
