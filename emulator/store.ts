@@ -5,13 +5,15 @@
  * store lives in memory only. Action status is not stored: lifecycle.ts derives it from time.
  */
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
 import { COLLECT_ACTION_TYPE } from "../provider/api/schemas";
 import { guidFrom, IdSequence } from "./ids";
 import { planFor, stateAt, type ActionPlan, type ActionState, type Cancellation } from "./lifecycle";
 import type { AtomicJsonFile } from "./persistence";
 import type { Scenario } from "./scenario";
 import type { ScenarioMachine } from "./scenarioSchema";
+import { PersistedSchema, type Persisted, type StoredAction } from "./storeSchema";
+
+export type { StoredAction } from "./storeSchema";
 
 export interface MachineRecord extends ScenarioMachine {
   tenantId: string;
@@ -19,41 +21,7 @@ export interface MachineRecord extends ScenarioMachine {
   lastSeenMs: number;
 }
 
-const PlanSchema = z.object({
-  pickupMs: z.number().nullable(),
-  workMs: z.number(),
-  timeoutMs: z.number(),
-  outcome: z.enum(["Succeeded", "Failed"]),
-  errorHResult: z.number(),
-});
-const StoredActionSchema = z.object({
-  id: z.string(),
-  tenantId: z.string(),
-  machineId: z.string(),
-  computerDnsName: z.string().nullable(),
-  osPlatform: z.string(),
-  type: z.string(),
-  requestor: z.string(),
-  requestorComment: z.string().nullable(),
-  createdMs: z.number(),
-  plan: PlanSchema,
-  packageSizeKiB: z.number().nullable(),
-  cancellation: z.object({ atMs: z.number(), requestor: z.string(), comment: z.string().nullable() }).nullable(),
-});
-export type StoredAction = z.infer<typeof StoredActionSchema>;
 
-/** What survives a restart: actions and the counters their correctness depends on. */
-const PersistedSchema = z.object({
-  version: z.literal(1),
-  seed: z.string(),
-  firstStartMs: z.number(),
-  idSequence: z.number().int().nonnegative(),
-  linkKey: z.string(),
-  /** The latest emulated time this state was written at; the next run's clock starts no earlier. */
-  lastNowMs: z.number().default(0),
-  actions: z.array(StoredActionSchema),
-});
-type Persisted = z.infer<typeof PersistedSchema>;
 
 export class Store {
   private readonly machinesById = new Map<string, MachineRecord>();
