@@ -72,6 +72,11 @@ export async function downloadOnce(link: string, file: string, options: Download
         headers: { accept: "application/zip, application/octet-stream, */*" },
       });
     } catch (err) {
+      const code = tlsCode(err);
+      if (code) {
+        // Retrying cannot help, and a new link would only spend quota.
+        throw new EvidenceError("http", `the storage host's TLS certificate is not trusted (${code}); add its CA to NODE_EXTRA_CA_CERTS (read at process start)`, { cause: err, knownSecrets: secrets });
+      }
       throw new EvidenceError("transfer", `the storage host could not be reached: ${messageOf(err, secrets)}`, { cause: err, knownSecrets: secrets });
     }
     if (res.statusCode !== 200) {
@@ -128,6 +133,16 @@ async function writeAll(fh: import("node:fs/promises").FileHandle, data: Buffer,
       throw new EvidenceError("write", `cannot write ${file}: ${describeFsError(err)}`, { cause: err });
     }
   }
+}
+
+/** Certificate verification failures, as Node's TLS reports them (possibly wrapped in `cause`). */
+const TLS_CODES = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
+function tlsCode(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
+    if (typeof e.code === "string" && TLS_CODES.test(e.code)) return e.code;
+  }
+  return undefined;
 }
 
 function parseLength(value: string | string[] | undefined): number | null {

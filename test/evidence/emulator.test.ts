@@ -14,6 +14,7 @@ import { MdeClient } from "../../provider/api/client";
 import { resolveSettings } from "../../provider/api/settings";
 import { SerialQueue } from "../../provider/evidence/fetchQueue";
 import { createEvidenceHandler } from "../../provider/evidence/handler";
+import type { EvidenceHandlerOptions } from "../../provider/evidence/options";
 import type { EvidenceHandler } from "../../provider/resource/context";
 import { type CollectionOutputs, toOutputs } from "../../provider/resource/outputs";
 import type { Clock } from "../../provider/util/clock";
@@ -32,6 +33,8 @@ interface Setup {
   uriCalls: number[];
   /** Runs after each GetPackageUri reply, before the link is used. */
   afterUri?: () => Promise<void>;
+  /** Another handler on the same client, clock and folder. */
+  another(overrides: Partial<EvidenceHandlerOptions>): EvidenceHandler;
   close(): Promise<void>;
 }
 
@@ -77,6 +80,7 @@ async function setup(): Promise<Setup> {
     logs,
     uriCalls: [],
     handler: undefined as unknown as EvidenceHandler,
+    another: undefined as unknown as Setup["another"],
     async close() {
       await client.close();
       await agent.close();
@@ -84,7 +88,7 @@ async function setup(): Promise<Setup> {
       await temp.cleanup();
     },
   };
-  s.handler = createEvidenceHandler({
+  s.another = (overrides) => createEvidenceHandler({
     api: {
       async getPackageUri(id) {
         const link = await client.getPackageUri(id);
@@ -99,7 +103,9 @@ async function setup(): Promise<Setup> {
     dispatcher: agent,
     queue: new SerialQueue(),
     log: (l) => logs.push(l),
+    ...overrides,
   });
+  s.handler = s.another({});
   return s;
 }
 
@@ -178,6 +184,22 @@ describe("evidence with the real client and emulator", () => {
     expect(kept.packageSha256).toBe((await s.emu.packageInfo(outs.actionId))!.sha256);
     expect(s.emu.counters().packageUriCalls[outs.actionId]).toBe(1);
     expect(downloadRoute(s.emu)).toEqual({ reset: 1, "200": 1 });
+  });
+
+  it("fails at once, with the fix, when the storage host's certificate is not trusted", async () => {
+    const [machine] = fleetIds(s.emu);
+    const outs = await collect(s, machine);
+    await s.emu.advanceClock(70_000);
+    const untrusting = new Agent();
+    try {
+      s.handler = s.another({ dispatcher: untrusting });
+      const err = await s.handler.fetch(await refreshed(s, outs), { adopted: false }).catch((e: Error) => e);
+      expect((err as Error).message).toMatch(/the storage host's TLS certificate is not trusted \([A-Z_]+\); add its CA to NODE_EXTRA_CA_CERTS/);
+      expect(s.emu.counters().packageUriCalls[outs.actionId]).toBe(1);
+      expect(downloadRoute(s.emu)).toEqual({});
+    } finally {
+      await untrusting.close();
+    }
   });
 
   it("reports the real client's 404 (collection not complete) as an error after one call", async () => {
