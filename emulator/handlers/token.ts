@@ -95,14 +95,17 @@ export function tokenGrant(version: 1 | 2): Handler {
     if (!KNOWN_RESOURCES.some((r) => r.toLowerCase() === resource.toLowerCase()) && resource !== "fc780465-2017-40d4-a0c5-307022471b92") {
       throw fail(400, "invalid_resource", 500011, `The resource principal named ${resource} was not found in the tenant named ${tid}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
     }
+    // Entra is not part of the emulated world: a token lives its lifetime in real time, so a
+    // time-scaled emulator does not push clients below MSAL's 5-minute caching margin.
     const lifetime = ctx.emu.scenario.switches.tokenLifetimeSeconds;
+    const emulatedLifetime = Math.round(lifetime * ctx.emu.timeScale);
     const iat = Math.floor(ctx.nowMs / 1000);
     const accessToken = ctx.emu.signer.issue({
       aud: resource,
       iss: `https://sts.windows.net/${tid}/`,
       iat,
       nbf: iat,
-      exp: iat + lifetime,
+      exp: iat + emulatedLifetime,
       aio: "emulator",
       appid: app.clientId,
       appidacr: "1",
@@ -115,8 +118,7 @@ export function tokenGrant(version: 1 | 2): Handler {
       ver: "1.0",
     });
     ctx.emu.counters.token();
-    // `expires_in` is in real seconds, so a scaled token expires for the client when it does for us.
-    const realLifetime = Math.max(1, Math.floor(lifetime / ctx.emu.timeScale) - 1);
+    const realLifetime = Math.max(1, lifetime - 1);
     return {
       status: 200,
       json: { token_type: "Bearer", expires_in: realLifetime, ext_expires_in: realLifetime, access_token: accessToken },
