@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { openStack, type StackConfigValue } from "./lib/stackRunner";
 
-const OPERATIONS = ["preview", "up", "refresh", "destroy", "outputs", "export", "remove"] as const;
+const OPERATIONS = ["preview", "up", "refresh", "destroy", "outputs", "export", "cancel", "remove"] as const;
 type Operation = (typeof OPERATIONS)[number];
 
 async function main(): Promise<void> {
@@ -60,6 +60,9 @@ async function run(operation: Operation, stack: Awaited<ReturnType<typeof openSt
       return { operation, outputs: plain(await stack.outputs()) };
     case "export":
       return { operation, deployment: await stack.exportStack() };
+    case "cancel":
+      await stack.cancel();
+      return { operation };
     case "remove":
       await stack.workspace.removeStack(stack.name, { force: true });
       return { operation };

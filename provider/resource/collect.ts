@@ -28,7 +28,11 @@ export function describe(outs: Pick<CollectionOutputs, "actionId" | "machineId" 
   return `collection ${outs.actionId} on ${outs.machineId}${name}`;
 }
 
-export async function requestCollection(ctx: ProviderContext, inputs: CollectionInputs): Promise<CollectionOutputs> {
+export async function requestCollection(
+  ctx: ProviderContext,
+  inputs: CollectionInputs,
+  providerProps: Record<string, unknown>,
+): Promise<CollectionOutputs> {
   if (inputs.evidenceDirectory) await ctx.evidence?.preflight(inputs.evidenceDirectory as string);
   const machineId = await resolveMachineId(ctx.api, inputs as { machineId?: string; computerDnsName?: string });
   // Adopt a collection already running on the device rather than POSTing: MDE would refuse a
@@ -39,7 +43,15 @@ export async function requestCollection(ctx: ProviderContext, inputs: Collection
     : await ctx.api.collectInvestigationPackage(machineId, inputs.comment as string);
   const outs = toOutputs(inputs, action, adopted);
   ctx.log(`${describe(outs)}: ${action.status} (${adopted ? "adopted a collection already running" : "requested"})`);
-  if (outs.evidenceDirectory) await ctx.evidence?.record(outs.evidenceDirectory, adopted ? "adopted" : "requested", outs);
+  if (outs.evidenceDirectory) {
+    try {
+      await ctx.evidence?.record(outs.evidenceDirectory, adopted ? "adopted" : "requested", outs);
+    } catch (err) {
+      // The collection exists now: its id must reach state even if the custody log cannot be written.
+      const message = `${describe(outs)}: requested, but the custody log could not be written: ${(err as Error).message}`;
+      throw new ResourceInitError(message, outs.actionId, { ...outs, ...providerProps });
+    }
+  }
   return outs;
 }
 
@@ -55,7 +67,7 @@ export async function settleCollection(
   let current = outs;
   const fail = (message: string) => new ResourceInitError(message, current.actionId, { ...current, ...providerProps });
   if (outs.waitForCompletion && !FINAL_STATUSES.has(outs.status as MachineAction["status"])) {
-    const deadlineMs = ctx.clock.now() + outs.timeoutMinutes * 60_000;
+    const deadlineMs = ctx.clock.now() + (outs.timeoutMinutes * 60_000) / ctx.timeScale;
     try {
       const final = await ctx.watcher.waitForFinal(actionOf(outs), {
         deadlineMs,

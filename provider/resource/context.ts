@@ -21,6 +21,11 @@ export interface ProviderContext {
   api: CollectionApi;
   watcher: ActionWatcher;
   clock: Clock;
+  /**
+   * How much faster than ours the API's clock runs (1 for MDE itself). An emulator can run its
+   * clock faster; every duration the provider computes, the wait deadline included, follows it.
+   */
+  timeScale: number;
   /** One short line per event, shown by `pulumi up` as the provider's diagnostics. */
   log(line: string): void;
   evidence?: EvidenceHandler;

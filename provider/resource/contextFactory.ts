@@ -32,6 +32,7 @@ export function contextFor(stackConfig: ConfigReader): ProviderContext {
       api,
       watcher: new ActionWatcher(api, systemClock, scaledWatcherOptions(timeScale)),
       clock: systemClock,
+      timeScale,
       log: progressLog,
       evidence: createEvidenceHandler({
         api,

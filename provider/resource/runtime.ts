@@ -32,8 +32,9 @@ export const collectionProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: Props) {
     const ctx = contextFor(stackConfig);
     const parsed = parseKnownInputs(inputs);
-    const outs = await requestCollection(ctx, parsed);
-    const settled = await settleCollection(ctx, outs, { __provider: inputs.__provider });
+    const providerProps = { __provider: inputs.__provider };
+    const outs = await requestCollection(ctx, parsed, providerProps);
+    const settled = await settleCollection(ctx, outs, providerProps);
     return { id: settled.actionId, outs: settled };
   },
 

@@ -52,6 +52,8 @@ export class StackCli {
         ...extraEnv,
       },
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so a test can kill the CLI and the provider host with it.
+      detached: true,
     });
     let stdout = "";
     let stderr = "";
@@ -69,7 +71,11 @@ export class StackCli {
         resolve({ code, signal, result, stdout, stderr });
       });
     });
-    return { child, done };
+    /** Kills the whole run at once, as a crashed CI runner or a `kill -9` would. */
+    const killAll = () => {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+    };
+    return { child, done, killAll };
   }
 
   run(operation: string, extraEnv: Record<string, string> = {}): Promise<StackCliResult> {

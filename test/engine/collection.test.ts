@@ -1,0 +1,114 @@
+/**
+ * InvestigationPackageCollection end to end: the real Pulumi CLI and engine, the real provider
+ * host loading our compiled runtime, real @azure/identity and undici against the emulator.
+ */
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES, defaultScenario } from "../../emulator";
+import { EmulatedTenant } from "../helpers/e2e";
+import type { StackCli } from "../helpers/stackCli";
+
+const { win11, linux, busy, failing } = DEFAULT_MACHINES;
+let tenant: EmulatedTenant;
+const stacks: StackCli[] = [];
+
+beforeAll(async () => {
+  // The analyst's collection on `busy` finishes about 18 s after the start (1 emulated hour by default).
+  const scenario = defaultScenario();
+  scenario.actions = scenario.actions?.map((a) => (a.id === DEFAULT_ACTIONS.running ? { ...a, params: { pendingSeconds: 60, inProgressSeconds: 1200 } } : a));
+  tenant = await EmulatedTenant.start({ timeScale: 60, scenario });
+});
+
+afterAll(async () => {
+  for (const s of stacks) {
+    await s.run("destroy");
+    await s.run("remove");
+    s.dispose();
+  }
+  await tenant.close();
+});
+
+function newStack(name: string, collections: Record<string, Record<string, unknown>>): StackCli {
+  const cli = tenant.stack(name);
+  tenant.configure(cli, collections);
+  stacks.push(cli);
+  return cli;
+}
+
+const collectionResources = async (cli: StackCli) =>
+  (await cli.resources()).filter((r) => r.type === "pulumi-nodejs:dynamic/mde:InvestigationPackageCollection");
+
+describe("InvestigationPackageCollection through the real engine", () => {
+  it("previews with zero API calls, then collects, adopts and refreshes without ever requesting twice", async () => {
+    const cli = newStack("lifecycle", {
+      ws01: { computerDnsName: "win11-ws01.contoso.local", comment: "INC-1: triage" },
+      srv01: { machineId: linux.toUpperCase(), comment: "INC-1: triage" },
+      busy01: { machineId: busy, comment: "INC-1: triage" },
+    });
+    const before = tenant.apiRequests();
+    const preview = await cli.ok("preview");
+    expect(preview.changeSummary).toMatchObject({ create: 4 });
+    expect(tenant.apiRequests()).toBe(before);
+
+    const up = await cli.ok("up");
+    const results = up.outputs.results;
+    expect(results.ws01).toMatchObject({ status: "Succeeded", adopted: false, machineId: win11, computerDnsName: "win11-ws01.contoso.local", requestorComment: "INC-1: triage" });
+    expect(results.srv01).toMatchObject({ status: "Succeeded", adopted: false, machineId: linux });
+    expect(results.busy01).toMatchObject({ status: "Succeeded", adopted: true, actionId: DEFAULT_ACTIONS.running });
+    expect(tenant.collectPosts(win11)).toBe(1);
+    expect(tenant.collectPosts(linux)).toBe(1);
+    expect(tenant.collectPosts(busy)).toBe(0);
+
+    // State holds the action ids as resource ids, and one small provider text shared by all.
+    const resources = await collectionResources(cli);
+    expect(resources.map((r) => r.id).sort()).toEqual([results.ws01.actionId, results.srv01.actionId, DEFAULT_ACTIONS.running].sort());
+    expect(new Set(resources.map((r) => r.outputs.__provider)).size).toBe(1);
+    expect(resources[0].outputs.__provider.length).toBeLessThan(3000);
+
+    const refresh = await cli.ok("refresh");
+    expect(refresh.summary).not.toHaveProperty("create");
+    const again = await cli.ok("up");
+    expect(again.summary).toEqual({ same: 4 });
+    expect(tenant.collectPosts(win11)).toBe(1);
+    expect(tenant.collectPosts(linux)).toBe(1);
+  });
+
+  it("replaces a collection when its comment changes, and not when only waiting options change", async () => {
+    const cli = newStack("replace", { ws02: { machineId: DEFAULT_MACHINES.win11b, comment: "INC-2: first look" } });
+    const first = (await cli.ok("up")).outputs.results.ws02;
+    tenant.configure(cli, { ws02: { machineId: DEFAULT_MACHINES.win11b, comment: "INC-2: first look", timeoutMinutes: 90 } });
+    const updated = await cli.ok("up");
+    expect(updated.summary).toMatchObject({ update: 1 });
+    expect(updated.outputs.results.ws02.actionId).toBe(first.actionId);
+
+    tenant.configure(cli, { ws02: { machineId: DEFAULT_MACHINES.win11b, comment: "INC-2: second look", timeoutMinutes: 90 } });
+    const replaced = await cli.ok("up");
+    expect(replaced.summary).toMatchObject({ replace: 1 });
+    expect(replaced.outputs.results.ws02.actionId).not.toBe(first.actionId);
+    expect(replaced.outputs.results.ws02.requestorComment).toBe("INC-2: second look");
+    expect(tenant.collectPosts(DEFAULT_MACHINES.win11b)).toBe(2);
+  });
+
+  it("fails a collection that ends Failed with machine, action, status and errorHResult, and starts anew on the next up", async () => {
+    const cli = newStack("failing", { fail01: { machineId: failing, comment: "INC-3" } });
+    const r = await cli.run("up");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`collection [0-9a-f-]{36} on ${failing} \\(winsrv-fail01\\.contoso\\.local\\) ended Failed with errorHResult -?\\d+`));
+    const [kept] = await collectionResources(cli);
+    expect(kept.outputs.status).toBe("Failed");
+
+    const r2 = await cli.run("up");
+    expect(r2.code).not.toBe(0);
+    const [second] = await collectionResources(cli);
+    expect(second.id).not.toBe(kept.id);
+    expect(tenant.collectPosts(failing)).toBe(2);
+  });
+
+  it("rejects an invalid machine id in preview with a clear message and no API call", async () => {
+    const cli = newStack("invalid", { bad: { machineId: "not-a-device", comment: "INC-4" } });
+    const before = tenant.apiRequests();
+    const r = await cli.run("preview");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("machineId");
+    expect(r.stderr).toContain("40 hexadecimal characters");
+    expect(tenant.apiRequests()).toBe(before);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * What goes wrong in real incidents, through the real engine: throttling storms, a `pulumi up`
+ * killed while it waits, a wait that runs out, cleanup on destroy, and what ends up in state.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DEFAULT_MACHINES, defaultScenario } from "../../emulator";
+import { EmulatedTenant } from "../helpers/e2e";
+import type { StackCli } from "../helpers/stackCli";
+
+const { win11, linux, mac, offline } = DEFAULT_MACHINES;
+let tenant: EmulatedTenant;
+const stacks: StackCli[] = [];
+
+beforeAll(async () => {
+  const scenario = defaultScenario();
+  scenario.machines = scenario.machines!.map((m) => {
+    // mac takes ~20 s at x60; offline times out after 10 emulated minutes (10 s) instead of a day.
+    if (m.id === mac) return { ...m, behavior: "slow", params: { pendingSeconds: 60, inProgressSeconds: 1140 } };
+    if (m.id === offline) return { ...m, params: { timeoutSeconds: 600 } };
+    return m;
+  });
+  tenant = await EmulatedTenant.start({ timeScale: 60, scenario });
+});
+
+afterAll(async () => {
+  for (const s of stacks) {
+    await s.run("destroy");
+    await s.run("remove");
+    s.dispose();
+  }
+  await tenant.close();
+});
+
+function newStack(name: string, collections: Record<string, Record<string, unknown>>): StackCli {
+  const cli = tenant.stack(name);
+  tenant.configure(cli, collections);
+  stacks.push(cli);
+  return cli;
+}
+
+async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("InvestigationPackageCollection under faults", () => {
+  it("rides out a storm of 429s without a duplicate collection", async () => {
+    tenant.emulator.faults.add({ path: "/api/**", type: "status", status: 429, retryAfterSeconds: 1, count: 6 });
+    const before = tenant.emulator.counters().faultsInjected as number;
+    const cli = newStack("storm", { a: { machineId: win11, comment: "INC-5" }, b: { machineId: linux, comment: "INC-5" } });
+    const up = await cli.ok("up");
+    tenant.emulator.faults.clear();
+    expect(up.outputs.results.a.status).toBe("Succeeded");
+    expect(up.outputs.results.b.status).toBe("Succeeded");
+    expect((tenant.emulator.counters().faultsInjected as number) - before).toBe(6);
+    expect(tenant.collectPosts(win11)).toBe(1);
+    expect(tenant.collectPosts(linux)).toBe(1);
+  });
+
+  it("resumes the same collection after `pulumi up` is killed mid-wait: no second POST", async () => {
+    const cli = newStack("killed", { slow: { machineId: mac, comment: "INC-6" } });
+    const run = cli.start("up");
+    await until(() => tenant.collectPosts(mac) === 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    run.killAll();
+    await run.done;
+    // What Pulumi asks of a person whose update was killed: release the stack's lock.
+    await cli.ok("cancel");
+
+    const again = await cli.ok("up");
+    expect(again.outputs.results.slow).toMatchObject({ status: "Succeeded", adopted: true });
+    expect(tenant.collectPosts(mac)).toBe(1);
+  });
+
+  it("keeps the action id when the wait runs out, and the next up resumes it", async () => {
+    const cli = newStack("timeout", { off: { machineId: offline, comment: "INC-7", timeoutMinutes: 2 } });
+    const first = await cli.run("up");
+    expect(first.code).not.toBe(0);
+    expect(first.stderr).toMatch(/still Pending after 2 minutes; the collection keeps running in MDE and the next `pulumi up` resumes waiting/);
+    const [kept] = (await cli.resources()).filter((r) => r.type.endsWith(":InvestigationPackageCollection"));
+    expect(kept.outputs.status).toBe("Pending");
+
+    tenant.configure(cli, { off: { machineId: offline, comment: "INC-7", timeoutMinutes: 60 } });
+    const second = await cli.run("up");
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toContain(`collection ${kept.id} on ${offline} (win11-offline01.contoso.local) ended TimeOut`);
+    expect(tenant.collectPosts(offline)).toBe(1);
+  });
+
+  it("cancels a still-running collection on destroy when cancelOnDelete is set", async () => {
+    // mac is slow (about 20 s here): still running when destroy comes.
+    const cli = newStack("cancel", { c: { machineId: mac, comment: "INC-8", waitForCompletion: false, cancelOnDelete: true } });
+    const up = await cli.ok("up");
+    expect(up.outputs.results.c.status).toBe("Pending");
+    const cancels = () => (tenant.emulator.counters().requests as any)["POST /api/machineactions/{id}/cancel"]?.["200"] ?? 0;
+    const before = cancels();
+    await cli.ok("destroy");
+    expect(cancels() - before).toBe(1);
+  });
+
+  it("stores no client secret, bearer token or download link in state", async () => {
+    const cli = newStack("secrets", { s: { machineId: DEFAULT_MACHINES.done, comment: "INC-9", evidenceDirectory: `${tenant.dir}/evidence` } });
+    const up = await cli.ok("up");
+    expect(up.outputs.results.s.packageSha256).toMatch(/^[0-9a-f]{64}$/);
+    // The checkpoint as the backend keeps it, backups and history included (`stack export`
+    // would decrypt secrets for display).
+    const state = filesUnder(path.join(cli.stateDir, ".pulumi")).map((f) => fs.readFileSync(f, "utf8")).join("\n");
+    expect(state).toContain(up.outputs.results.s.actionId);
+    expect(state).not.toContain(tenant.emulator.clientSecret);
+    expect(state).not.toMatch(/Bearer|eyJ[A-Za-z0-9_-]{10,}\.|token=|safedownload/);
+  });
+});
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
