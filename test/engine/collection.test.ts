@@ -8,7 +8,6 @@ import type { StackCli } from "../helpers/stackCli";
 
 const { win11, linux, busy, failing } = DEFAULT_MACHINES;
 let tenant: EmulatedTenant;
-const stacks: StackCli[] = [];
 
 beforeAll(async () => {
   // The analyst's collection on `busy` finishes about 18 s after the start (1 emulated hour by default).
@@ -17,21 +16,9 @@ beforeAll(async () => {
   tenant = await EmulatedTenant.start({ timeScale: 60, scenario });
 });
 
-afterAll(async () => {
-  for (const s of stacks) {
-    await s.run("destroy");
-    await s.run("remove");
-    s.dispose();
-  }
-  await tenant.close();
-});
+afterAll(() => tenant.close());
 
-function newStack(name: string, collections: Record<string, Record<string, unknown>>): StackCli {
-  const cli = tenant.stack(name);
-  tenant.configure(cli, collections);
-  stacks.push(cli);
-  return cli;
-}
+const newStack = (name: string, collections: Record<string, Record<string, unknown>>) => tenant.stack(name, collections);
 
 const collectionResources = async (cli: StackCli) =>
   (await cli.resources()).filter((r) => r.type === "pulumi-nodejs:dynamic/mde:InvestigationPackageCollection");
@@ -100,6 +87,30 @@ describe("InvestigationPackageCollection through the real engine", () => {
     const [second] = await collectionResources(cli);
     expect(second.id).not.toBe(kept.id);
     expect(tenant.collectPosts(failing)).toBe(2);
+  });
+
+  it("fetches evidence newly asked for in place, and neither refresh nor another up downloads it again", async () => {
+    const { mac } = DEFAULT_MACHINES;
+    const evidenceDirectory = `${tenant.dir}/evidence-mac`;
+    const cli = newStack("evidence", { mac01: { machineId: mac, comment: "INC-10" } });
+    const first = (await cli.ok("up")).outputs.results.mac01;
+    expect(first.packagePath).toBeUndefined();
+
+    tenant.configure(cli, { mac01: { machineId: mac, comment: "INC-10", evidenceDirectory } });
+    const updated = await cli.ok("up");
+    expect(updated.summary).toMatchObject({ update: 1 });
+    const kept = updated.outputs.results.mac01;
+    expect(kept.actionId).toBe(first.actionId);
+    const info = await tenant.emulator.packageInfo(first.actionId);
+    expect(kept).toMatchObject({ packageSha256: info!.sha256, packageSizeBytes: info!.size });
+    expect(kept.packagePath).toBe(`${evidenceDirectory}/${mac}-${first.actionId}.zip`);
+
+    const downloads = () => (tenant.emulator.counters().packageDownloads as Record<string, number>)[first.actionId];
+    expect(downloads()).toBe(1);
+    await cli.ok("refresh");
+    expect((await cli.ok("up")).summary).toEqual({ same: 2 });
+    expect(downloads()).toBe(1);
+    expect(tenant.collectPosts(mac)).toBe(1);
   });
 
   it("rejects an invalid machine id in preview with a clear message and no API call", async () => {

@@ -6,11 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_MACHINES, defaultScenario } from "../../emulator";
 import { EmulatedTenant } from "../helpers/e2e";
-import type { StackCli } from "../helpers/stackCli";
 
 const { win11, linux, mac, offline } = DEFAULT_MACHINES;
 let tenant: EmulatedTenant;
-const stacks: StackCli[] = [];
 
 beforeAll(async () => {
   const scenario = defaultScenario();
@@ -23,21 +21,9 @@ beforeAll(async () => {
   tenant = await EmulatedTenant.start({ timeScale: 60, scenario });
 });
 
-afterAll(async () => {
-  for (const s of stacks) {
-    await s.run("destroy");
-    await s.run("remove");
-    s.dispose();
-  }
-  await tenant.close();
-});
+afterAll(() => tenant.close());
 
-function newStack(name: string, collections: Record<string, Record<string, unknown>>): StackCli {
-  const cli = tenant.stack(name);
-  tenant.configure(cli, collections);
-  stacks.push(cli);
-  return cli;
-}
+const newStack = (name: string, collections: Record<string, Record<string, unknown>>) => tenant.stack(name, collections);
 
 async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -25,9 +25,14 @@ export class EmulatedTenant {
     return new EmulatedTenant(emulator, dir, { NODE_EXTRA_CA_CERTS: caBundleWith(emulator.caFile, dir) }, options.timeScale);
   }
 
-  /** A stack of the collections project whose `collections` config declares the resources. */
-  stack(name: string): StackCli {
-    return new StackCli(COLLECTIONS_PROJECT, `${name}${process.pid}`, this.env);
+  private readonly stacks: StackCli[] = [];
+
+  /** A stack of the collections project whose `collections` config declares the resources; `close` destroys it. */
+  stack(name: string, collections: Record<string, Record<string, unknown>>): StackCli {
+    const cli = new StackCli(COLLECTIONS_PROJECT, `${name}${process.pid}`, this.env);
+    this.configure(cli, collections);
+    this.stacks.push(cli);
+    return cli;
   }
 
   configure(cli: StackCli, collections: Record<string, Record<string, unknown>>): void {
@@ -56,6 +61,11 @@ export class EmulatedTenant {
   }
 
   async close(): Promise<void> {
+    for (const s of this.stacks) {
+      await s.run("destroy");
+      await s.run("remove");
+      s.dispose();
+    }
     await this.emulator.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
