@@ -19,10 +19,17 @@ const TIME_SCALE = 120;
 async function main(): Promise<void> {
   const workDir = path.join(REPO_ROOT, ".emulator-data", "demo");
   fs.rmSync(workDir, { recursive: true, force: true });
-  const emulator = await startEmulator({ dataDir: path.join(workDir, "state"), timeScale: TIME_SCALE, seed: "demo" });
+  fs.mkdirSync(workDir, { recursive: true });
+  const accessLog = fs.openSync(path.join(workDir, "access.log"), "a");
+  const emulator = await startEmulator({
+    dataDir: path.join(workDir, "state"),
+    timeScale: TIME_SCALE,
+    seed: "demo",
+    logger: (line) => fs.writeSync(accessLog, `${line}\n`),
+  });
   const evidenceDirectory = path.join(REPO_ROOT, "evidence", "demo");
   try {
-    console.log(`emulator: ${emulator.apiUrl} (tenant ${emulator.tenantId}, time x${TIME_SCALE})`);
+    console.log(`emulator: ${emulator.apiUrl} (tenant ${emulator.tenantId}, time x${TIME_SCALE}; access log ${path.relative(REPO_ROOT, workDir)}/access.log)`);
     const { stack } = await openStack({
       projectDir: REPO_ROOT,
       stackName: "demo",
@@ -49,8 +56,7 @@ async function main(): Promise<void> {
     console.log("\n== pulumi destroy (the evidence stays)");
     await stack.destroy({ onOutput });
     await stack.workspace.removeStack(stack.name);
-    const c = await emulator.counters();
-    console.log(`\nMDE calls the emulator saw: ${JSON.stringify(summarise(c))}`);
+    printCalls(emulator.counters());
   } finally {
     await emulator.close();
   }
@@ -66,8 +72,13 @@ function printPackages(packages: Array<Record<string, unknown>>): void {
   }
 }
 
-function summarise(counters: any): Record<string, unknown> {
-  return counters;
+function printCalls(counters: ReturnType<Awaited<ReturnType<typeof startEmulator>>["counters"]>): void {
+  console.log("\n== MDE calls the emulator answered");
+  for (const [route, byStatus] of Object.entries(counters.requests)) {
+    console.log(`${route.padEnd(60)} ${Object.entries(byStatus).map(([status, n]) => `${n}× ${status}`).join(", ")}`);
+  }
+  const posts = Object.values(counters.collectPosts).reduce((a, b) => a + b, 0);
+  console.log(`collection POSTs: ${posts} for 3 devices (one collection was adopted); 429s: ${counters.tooManyRequests}`);
 }
 
 main().catch((err: unknown) => {
