@@ -1,0 +1,70 @@
+/**
+ * What the example tests share: the `mde:*` config that points a stack at an emulated tenant,
+ * a sample `Pulumi.<stack>.yaml` read as the runner's config, and hashing of kept packages.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { DEFAULT_ACTIONS, defaultScenario, type ScenarioInput } from "../../emulator";
+import type { StackConfigValue } from "../../scripts/lib/stackRunner";
+import type { EmulatedTenant } from "../helpers/e2e";
+import { REPO_ROOT, StackCli } from "../helpers/stackCli";
+
+export const EXAMPLES = path.join(REPO_ROOT, "examples");
+
+export function mdeConfig(tenant: EmulatedTenant): Record<string, StackConfigValue> {
+  const e = tenant.emulator;
+  return {
+    "mde:apiUrl": { value: e.apiUrl },
+    "mde:authorityHost": { value: e.authorityHost },
+    "mde:tenantId": { value: e.tenantId },
+    "mde:clientId": { value: e.clientId },
+    "mde:clientSecret": { value: e.clientSecret, secret: true },
+    "mde:rateLimits": { value: JSON.stringify({ timeScale: tenant.timeScale }) },
+  };
+}
+
+/** A committed `Pulumi.<stack>.yaml` as runner config: lists and maps become JSON, as `pulumi config set --path` would store them. */
+export function stackFileConfig(file: string): Record<string, StackConfigValue> {
+  const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+  return Object.fromEntries(
+    Object.entries(doc.config ?? {}).map(([key, value]) => [key, { value: typeof value === "string" ? value : JSON.stringify(value) }]),
+  );
+}
+
+/**
+ * The default scenario, with the analyst's collection on win10-busy01 (started a minute before
+ * the emulator) ending `seconds` emulated seconds after the emulator starts: long enough for a
+ * `pulumi up` to start and adopt it, short enough for a test.
+ */
+export function scenarioWithBusyEndingAfter(seconds: number): ScenarioInput {
+  const scenario = defaultScenario();
+  scenario.actions = scenario.actions?.map((a) =>
+    a.id === DEFAULT_ACTIONS.running ? { ...a, createdMinutesAgo: 1, params: { pendingSeconds: 30, inProgressSeconds: seconds + 30 } } : a,
+  );
+  return scenario;
+}
+
+export function sha256File(file: string): string {
+  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+/** Stacks a test made, destroyed and removed at the end (the evidence stays on disk). */
+export class Stacks {
+  private readonly all: StackCli[] = [];
+
+  open(project: string, name: string, tenant: EmulatedTenant): StackCli {
+    const cli = new StackCli(path.join(EXAMPLES, project), name, tenant.env);
+    this.all.push(cli);
+    return cli;
+  }
+
+  async dispose(): Promise<void> {
+    for (const s of this.all) {
+      await s.run("destroy");
+      await s.run("remove");
+      s.dispose();
+    }
+  }
+}
