@@ -271,7 +271,11 @@ main().then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
-    const hint = /ENOENT: pulumi/.test(message) ? "\nno pulumi CLI on PATH: run `source scripts/toolchain.sh` first" : "";
+    const hint = /ENOENT: pulumi/.test(message)
+      ? "\nno pulumi CLI on PATH: run `source scripts/toolchain.sh` first"
+      : /incorrect passphrase/.test(message)
+        ? "\nan earlier drill ran with another PULUMI_CONFIG_PASSPHRASE: remove .pulumi-work/exercise-drill and run again"
+        : "";
     process.stderr.write(`${message}${hint}\n`);
     process.exitCode = 2;
   },

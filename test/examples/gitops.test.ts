@@ -36,10 +36,16 @@ describe("the gitops program against the emulator", () => {
 
   it("applies incidents/inc-2041.yaml, then previews a follow-up pull request as one new collection", async () => {
     const evidenceRoot = path.join(tenant.dir, "evidence");
-    const cli = stacks.open("gitops", "inc-2041", tenant);
+    // The committed incident file, under a name of its own: the stack is named after the file,
+    // and a stack name shared with other runs would share their work folder.
+    const stack = `inc-2041-${process.pid}`;
+    const merged = path.join(scratch, "merged-incidents");
+    fs.mkdirSync(merged, { recursive: true });
+    fs.copyFileSync(path.join(GITOPS, "incidents", "inc-2041.yaml"), path.join(merged, `${stack}.yaml`));
+    const cli = stacks.open("gitops", stack, tenant);
     const config = {
       ...mdeConfig(tenant),
-      "incident-gitops:incidentsDirectory": { value: path.join(GITOPS, "incidents") },
+      "incident-gitops:incidentsDirectory": { value: merged },
       "incident-gitops:evidenceRoot": { value: evidenceRoot },
     };
     cli.setConfig(config);
@@ -60,7 +66,7 @@ describe("the gitops program against the emulator", () => {
     const pr = path.join(scratch, "pr-incidents");
     fs.mkdirSync(pr, { recursive: true });
     const file = fs.readFileSync(path.join(GITOPS, "incidents", "inc-2041.yaml"), "utf8");
-    fs.writeFileSync(path.join(pr, "inc-2041.yaml"), `${file}followUps:\n  - alert: da638412041000000000_1234567890\n    devices: [mac-ws01.contoso.local]\n`);
+    fs.writeFileSync(path.join(pr, `${stack}.yaml`), `${file}followUps:\n  - alert: da638412041000000000_1234567890\n    devices: [mac-ws01.contoso.local]\n`);
     cli.setConfig({ ...config, "incident-gitops:incidentsDirectory": { value: pr } });
     const before = tenant.apiRequests();
     const preview = await cli.ok("preview");
@@ -69,11 +75,12 @@ describe("the gitops program against the emulator", () => {
   }, 180_000);
 
   it("names the missing incident file when a stack has none", async () => {
-    const cli = stacks.open("gitops", "inc-9999", tenant);
+    const stack = `inc-9999-${process.pid}`;
+    const cli = stacks.open("gitops", stack, tenant);
     cli.setConfig({ ...mdeConfig(tenant), "incident-gitops:incidentsDirectory": { value: path.join(GITOPS, "incidents") } });
     const r = await cli.run("preview");
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain(`stack inc-9999 has no incident file ${path.join(GITOPS, "incidents", "inc-9999.yaml")}`);
+    expect(r.stderr).toContain(`stack ${stack} has no incident file ${path.join(GITOPS, "incidents", `${stack}.yaml`)}`);
   }, 60_000);
 });
 

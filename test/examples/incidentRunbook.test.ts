@@ -27,7 +27,7 @@ it("collects the sample incident, then only what a follow-up or a new round adds
   const evidence = path.join(tenant.dir, "evidence", "INC-2041");
   const sample = stackFileConfig(path.join(EXAMPLES, "incident-runbook", "Pulumi.incident-2041.yaml"));
   const config = { ...sample, ...mdeConfig(tenant), "incident-runbook:evidenceDirectory": { value: evidence } };
-  const cli = stacks.open("incident-runbook", "incident-2041", tenant);
+  const cli = stacks.open("incident-runbook", `incident-2041-${process.pid}`, tenant);
   cli.setConfig(config);
 
   // 1. The incident as committed: one package per device, kept and verified.
