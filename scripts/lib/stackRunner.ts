@@ -7,6 +7,7 @@
  * only reach package registries (scripts/build-pulumi-cli.sh says why). Everything else is the
  * real thing: the CLI, the engine, checkpoints, the dynamic-provider plugin and its host.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
@@ -59,8 +60,11 @@ export function compiledProgramPath(projectDir: string): string {
  * under <repo>/.pulumi-work so running a stack never writes into the sources. It stays inside the
  * repo so the dynamic-provider plugin, which starts in it, resolves this package and node_modules.
  */
-function prepareWorkDir(projectDir: string, stackName: string): string {
-  const name = `${path.basename(path.resolve(projectDir))}-${stackName}`.replace(/[^A-Za-z0-9_.-]/g, "_");
+function prepareWorkDir(projectDir: string, stackName: string, backendDir: string): string {
+  // Keyed by backend too: a stack settings file holds the salt of its backend's secrets provider,
+  // and reusing it against another backend would fail with "incorrect passphrase".
+  const backend = createHash("sha256").update(path.resolve(backendDir)).digest("hex").slice(0, 8);
+  const name = `${path.basename(path.resolve(projectDir))}-${stackName}-${backend}`.replace(/[^A-Za-z0-9_.-]/g, "_");
   const workDir = path.join(REPO_ROOT, ".pulumi-work", name);
   fs.mkdirSync(workDir, { recursive: true });
   // `main:` names the compiled program relative to the project; here the program is served inline.
@@ -87,8 +91,8 @@ export async function openStack(options: StackRunnerOptions): Promise<OpenedStac
   if (!fs.existsSync(programPath)) {
     throw new Error(`${programPath} is missing: run \`npm run build\` first`);
   }
-  const workDir = prepareWorkDir(options.projectDir, options.stackName);
   const backendDir = options.backendDir ?? process.env.PULUMI_BACKEND_URL?.replace(/^file:\/\//, "") ?? path.join(REPO_ROOT, ".pulumi-state");
+  const workDir = prepareWorkDir(options.projectDir, options.stackName, backendDir);
   fs.mkdirSync(backendDir, { recursive: true });
   const envVars: Record<string, string> = {
     PULUMI_BACKEND_URL: `file://${backendDir}`,
