@@ -37,7 +37,8 @@ export async function requestCollection(
   const machineId = await resolveMachineId(ctx.api, inputs as { machineId?: string; computerDnsName?: string });
   // Adopt a collection already running on the device rather than POSTing: MDE would refuse a
   // second one, and this is how the collection of a `pulumi up` killed mid-wait is found again.
-  const running = await ctx.api.findActiveCollection(machineId);
+  // The check is shared with the creates running at the same time (activeCollections.ts).
+  const running = await ctx.activeCollections.find(machineId);
   const { action, adopted } = running
     ? { action: running, adopted: true }
     : await ctx.api.collectInvestigationPackage(machineId, inputs.comment as string);

@@ -4,6 +4,7 @@
  * every resource in the provider process shares quotas, tokens and the watcher.
  */
 import type { Clock } from "../util/clock";
+import type { ActiveCollectionFinder } from "./activeCollections";
 import type { CollectionApi } from "./collectionApi";
 import type { CollectionOutputs, EvidenceOutputs } from "./outputs";
 import type { ActionWatcher } from "./watcher";
@@ -20,6 +21,8 @@ export interface EvidenceHandler {
 export interface ProviderContext {
   api: CollectionApi;
   watcher: ActionWatcher;
+  /** The adoption pre-check, batched across concurrent creates. */
+  activeCollections: Pick<ActiveCollectionFinder, "find">;
   clock: Clock;
   /**
    * How much faster than ours the API's clock runs (1 for MDE itself). An emulator can run its

@@ -1,7 +1,8 @@
 /**
  * Builds the provider context from stack config (`mde:*`, handed over by `configure`) and the
  * environment, once per distinct setting and process: every resource the provider host serves
- * shares one client (quotas, tokens, keep-alive connections) and one watcher.
+ * shares one client (quotas, tokens, keep-alive connections), one watcher and one batched
+ * adoption pre-check.
  */
 import { getSharedClient } from "../api/shared";
 import { resolveSettings, settingsKey } from "../api/settings";
@@ -9,6 +10,7 @@ import { systemClock } from "../util/clock";
 import { redact } from "../util/redact";
 import { processSingleton } from "../util/registry";
 import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS } from "../evidence";
+import { ActiveCollectionFinder, scaledActiveCollectionOptions } from "./activeCollections";
 import type { ProviderContext } from "./context";
 import { ActionWatcher, scaledWatcherOptions } from "./watcher";
 
@@ -31,6 +33,7 @@ export function contextFor(stackConfig: ConfigReader): ProviderContext {
     const context: ProviderContext = {
       api,
       watcher: new ActionWatcher(api, systemClock, scaledWatcherOptions(timeScale)),
+      activeCollections: new ActiveCollectionFinder(api, systemClock, scaledActiveCollectionOptions(timeScale)),
       clock: systemClock,
       timeScale,
       log: progressLog,
