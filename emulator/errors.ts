@@ -67,12 +67,20 @@ export const MdeErrors = {
     new MdeHttpError(400, "BadRequest", `Machine action ${id} is in final status ${status} and cannot be cancelled`),
   odata: (message: string) => new MdeHttpError(400, "ODataError", message),
   invalidInput: (message: string) => new MdeHttpError(400, "InvalidInput", message),
-  tooManyRequests: (max: number, windowSeconds: number, retryAfterSeconds: number) =>
+  /**
+   * `emulatedRetryAfterMs`, when given, is also sent as `x-emulator-retry-after-ms`: Retry-After
+   * is whole real seconds, which at a time scale of N is N emulated seconds of rounding; clients
+   * modelling a peer that sleeps Retry-After (the benchmark's baselines) need the emulated wait.
+   */
+  tooManyRequests: (max: number, windowSeconds: number, retryAfterSeconds: number, emulatedRetryAfterMs?: number) =>
     new MdeHttpError(
       429,
       "TooManyRequests",
       `API calls quota exceeded! maximum allowed ${max} per ${formatWindow(windowSeconds)}`,
-      { "Retry-After": String(retryAfterSeconds) },
+      {
+        "Retry-After": String(retryAfterSeconds),
+        ...(emulatedRetryAfterMs === undefined ? {} : { "x-emulator-retry-after-ms": String(Math.ceil(emulatedRetryAfterMs)) }),
+      },
     ),
   internal: (message = "An internal server error occurred") => new MdeHttpError(500, "InternalServerError", message),
   unavailable: () => new MdeHttpError(503, "ServiceUnavailable", "The service is temporarily unavailable"),

@@ -89,7 +89,7 @@ async function run(ctx: RequestContext, route: ReturnType<typeof matchRoute>["ro
       if (route.family) {
         const verdict = emu.quotas.take(`${ctx.principal.tenantId}/${ctx.principal.clientId}`, route.family, route.id, ctx.nowMs);
         if (!verdict.ok) {
-          throw MdeErrors.tooManyRequests(verdict.limit.max, verdict.limit.windowSeconds, retryAfterSeconds(verdict.retryAfterMs, emu.timeScale));
+          throw MdeErrors.tooManyRequests(verdict.limit.max, verdict.limit.windowSeconds, retryAfterSeconds(verdict.retryAfterMs, emu.timeScale), verdict.retryAfterMs);
         }
       }
     }
