@@ -2,3 +2,4 @@
  * pulumi-mde-forensics: Microsoft Defender for Endpoint investigation packages as Pulumi resources.
  */
 export { InvestigationPackageCollection, type InvestigationPackageCollectionArgs } from "./resource/resource";
+export * from "./sweep";

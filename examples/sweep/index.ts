@@ -1,0 +1,26 @@
+/**
+ * An investigation sweep from stack config:
+ *
+ *   mde-sweep:select       {"tag": "finance"} | {"machineIds": [...]} | {"computerDnsNames": [...]} | {"filter": "..."}
+ *   mde-sweep:comment      why the packages are collected
+ *   mde-sweep:evidenceDirectory, :waitForCompletion, :timeoutMinutes, :maxMachines   optional
+ *
+ * plus the `mde:*` settings every collection uses (README: configuration).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { InvestigationSweep, type MachineSelector } from "pulumi-mde-forensics";
+
+const config = new pulumi.Config();
+
+const sweep = new InvestigationSweep(config.get("name") ?? "sweep", {
+  select: config.requireObject<MachineSelector>("select"),
+  comment: config.require("comment"),
+  evidenceDirectory: config.get("evidenceDirectory"),
+  waitForCompletion: config.getBoolean("waitForCompletion"),
+  timeoutMinutes: config.getNumber("timeoutMinutes"),
+  maxMachines: config.getNumber("maxMachines"),
+});
+
+export const selected = sweep.selected;
+export const counts = sweep.counts;
+export const machines = sweep.machines;
