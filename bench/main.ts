@@ -1,0 +1,140 @@
+/**
+ * `npm run bench`: the fleet-sweep benchmark (a benchmark, not a test; see bench/README.md).
+ *
+ * Every run gets a fresh emulator with quotas at MDE's defaults, scaled in time with its clock;
+ * the provider follows through `mde:rateLimits.timeScale`. Results: bench/results/<timestamp>.json,
+ * latest.json, latest.md and latest.svg.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { ensureTls } from "../emulator/certs";
+import { caBundleWith } from "../scripts/lib/caBundle";
+import { REPO_ROOT } from "../scripts/lib/stackRunner";
+import { runEngineSuite, type EngineResults } from "./engine";
+import type { RunMetrics } from "./metrics";
+import { mdeAutomatorPolicy } from "./policies/mdeAutomator";
+import { oursPolicy } from "./policies/ours";
+import type { Policy } from "./policies/types";
+import { xsoarPolicy } from "./policies/xsoar";
+import { writeResults } from "./report";
+import { runOne } from "./run";
+
+const SEED = "bench-v1";
+
+const USAGE = `npm run bench -- [options]
+
+  --only <cases>        e.g. ours:1000:collect,xsoar:100:packages (policies: ours, ours-unbatched, xsoar, mdeautomator)
+  --scale <n>           one time scale for every run instead of each case's own
+  --no-engine           skip the \`pulumi up\` runs
+  --engine-only         only the \`pulumi up\` runs
+  --engine-1000 <scale>  also run 1000 machines through \`pulumi up\`, waiting, at this time scale (1: real speed, ~12 min)
+  --out <dir>           where results go (default bench/results)
+`;
+
+interface Case {
+  policy: Policy;
+  machines: number;
+  packages: boolean;
+}
+
+const POLICIES: Record<string, Policy> = {
+  ours: oursPolicy(),
+  "ours-unbatched": oursPolicy({ batchedPreCheck: false }),
+  xsoar: xsoarPolicy,
+  mdeautomator: mdeAutomatorPolicy,
+};
+
+/** The matrix: every policy at 10, 100 and 1000 machines waiting for collections; packages kept at 10 and 100. */
+export function defaultCases(): Case[] {
+  const cases: Case[] = [];
+  for (const machines of [10, 100, 1000]) {
+    for (const id of ["ours", "xsoar", "mdeautomator"]) cases.push({ policy: POLICIES[id], machines, packages: false });
+  }
+  cases.push({ policy: POLICIES["ours-unbatched"], machines: 1000, packages: false });
+  for (const machines of [10, 100]) {
+    for (const id of ["ours", "xsoar", "mdeautomator"]) cases.push({ policy: POLICIES[id], machines, packages: true });
+  }
+  return cases;
+}
+
+function parseOnly(spec: string): Case[] {
+  return spec.split(",").map((item) => {
+    const [id, n, mode] = item.split(":");
+    if (!POLICIES[id]) throw new Error(`unknown policy '${id}' (known: ${Object.keys(POLICIES).join(", ")})`);
+    return { policy: POLICIES[id], machines: Number(n), packages: mode === "packages" };
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      scale: { type: "string" },
+      only: { type: "string" },
+      "no-engine": { type: "boolean", default: false },
+      "engine-only": { type: "boolean", default: false },
+      "engine-1000": { type: "string" },
+      help: { type: "boolean", default: false },
+      out: { type: "string", default: path.join(REPO_ROOT, "bench", "results") },
+    },
+  });
+  // Ignored by git (.gitignore: bench/results/tmp/).
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const workDir = path.join(REPO_ROOT, "bench", "results", "tmp");
+  const tlsDir = path.join(workDir, "tls");
+  if (!process.env.PMF_BENCH_CHILD) return respawnTrusting(tlsDir, workDir);
+
+  const forcedScale = values.scale ? Number(values.scale) : undefined;
+  const cases = values["engine-only"] ? [] : values.only ? parseOnly(values.only) : defaultCases();
+  const started = Date.now();
+  const runs: RunMetrics[] = [];
+  for (const c of cases) {
+    const t = Date.now();
+    const m = await runOne({ ...c, timeScale: forcedScale, seed: SEED, tlsDir, workDir });
+    runs.push(m);
+    log(
+      `${c.policy.id.padEnd(15)} ${String(c.machines).padStart(5)} ${m.mode.padEnd(8)} ×${String(m.timeScale).padEnd(4)} wall ${m.wallMin.toFixed(2)} min (bound ${m.boundMin.toFixed(2)}, ×${m.ratio.toFixed(3)}) ` +
+        `ok ${m.collected}/${c.machines} 429s ${m.tooManyRequests} dupPOST ${m.duplicatePosts}` +
+        (m.packages ? ` pkgs ${m.packages.kept} links ${m.packages.linksIssued} wasted ${m.packages.wastedLinks} retrieval ×${m.packages.ratio}` : "") +
+        (m.stopped ? ` STOPPED at ${m.deadlineMin} min (${m.unfinished} unfinished)` : "") +
+        ` [${((Date.now() - t) / 1000).toFixed(1)} s]`,
+    );
+  }
+  let engine: EngineResults | undefined;
+  if (!values["no-engine"] && !values.only) {
+    const fleet1000Scale = values["engine-1000"] === undefined ? undefined : Number(values["engine-1000"]);
+    engine = await runEngineSuite({ tlsDir, workDir, seed: SEED, log, fleet1000Scale });
+  }
+  const environment = { node: process.versions.node, cpus: os.cpus().length, platform: `${os.platform()} ${os.arch()}` };
+  const files = writeResults(values.out!, { startedAt: new Date(started).toISOString(), seed: SEED, realSeconds: (Date.now() - started) / 1000, runs, engine, environment });
+  log(`results: ${files.join(", ")} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+/**
+ * The provider's client and @azure/identity trust the emulator's CA only through
+ * NODE_EXTRA_CA_CERTS, which Node reads at start: create the CA once, then run again with it.
+ */
+function respawnTrusting(tlsDir: string, workDir: string): void {
+  fs.mkdirSync(tlsDir, { recursive: true });
+  const tls = ensureTls(tlsDir);
+  const bundle = caBundleWith(tls.caFile, workDir);
+  const r = spawnSync(process.execPath, process.argv.slice(1), {
+    stdio: "inherit",
+    env: { ...process.env, PMF_BENCH_CHILD: "1", NODE_EXTRA_CA_CERTS: bundle },
+  });
+  process.exitCode = r.status ?? 1;
+}
+
+function log(line: string): void {
+  process.stdout.write(`[bench] ${line}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exitCode = 1;
+});

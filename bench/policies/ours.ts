@@ -1,0 +1,78 @@
+/**
+ * Ours: the provider runtime itself (the code the dynamic-provider host loads), one `create`
+ * per machine, all at once, as the engine issues them with `--parallel` at least the fleet size.
+ * Same settings path as a real stack: `mde:*` config with `rateLimits.timeScale` matching the
+ * emulator, the process-wide client, limiter, batched pre-check, watcher and evidence queue.
+ *
+ * `batchedPreCheck: false` swaps in the previous, one-list-call-per-create pre-check, to measure
+ * what the batching buys.
+ */
+import { contextFor } from "../../provider/resource/contextFactory";
+import { collectionProvider } from "../../provider/resource/runtime";
+import type { MachineOutcome, Policy, PolicyInput } from "./types";
+
+export function oursPolicy(options: { batchedPreCheck: boolean } = { batchedPreCheck: true }): Policy {
+  return {
+    id: options.batchedPreCheck ? "ours" : "ours-unbatched",
+    label: options.batchedPreCheck
+      ? "ours: InvestigationPackageCollection provider runtime (shared limiter, batched pre-check, list-call watcher)"
+      : "ours, pre-check not batched (one list call per create, as before this change)",
+    async prepare(input: PolicyInput): Promise<void> {
+      const get = configOf(input);
+      await collectionProvider.configure!({ config: { get, require: get } } as never);
+      const ctx = contextFor(get);
+      if (!options.batchedPreCheck) ctx.activeCollections = { find: (id) => ctx.api.findActiveCollection(id) };
+      // What a sweep's program does just before: look machines up (here one, to sign in and connect).
+      await ctx.api.listMachines({ top: 1 });
+    },
+    async run(input: PolicyInput): Promise<MachineOutcome[]> {
+      const restore = muteProgressLines();
+      try {
+        return await Promise.all(
+          input.machineIds.map(async (machineId): Promise<MachineOutcome> => {
+            try {
+              const { id, outs } = await collectionProvider.create({
+                machineId,
+                comment: input.comment,
+                ...(input.packages ? { evidenceDirectory: input.evidenceDirectory } : {}),
+                __provider: "bench",
+              });
+              const kept = typeof outs?.packagePath === "string";
+              return { machineId, ok: outs?.status === "Succeeded" && (!input.packages || kept), actionId: id, packageKept: input.packages ? kept : undefined, finishedMs: input.now() };
+            } catch (err) {
+              return { machineId, ok: false, actionId: (err as { id?: string }).id, error: (err as Error).message, finishedMs: input.now() };
+            }
+          }),
+        );
+      } finally {
+        restore();
+      }
+    },
+  };
+}
+
+/** The stack config a real stack would hand the provider (`configure`). */
+function configOf(input: PolicyInput): (key: string) => string | undefined {
+  const t = input.target;
+  const config: Record<string, string> = {
+    "mde:apiUrl": t.apiUrl,
+    "mde:authorityHost": t.authorityHost,
+    "mde:tenantId": t.tenantId,
+    "mde:clientId": t.clientId,
+    "mde:clientSecret": t.clientSecret,
+    "mde:rateLimits": JSON.stringify({ timeScale: t.timeScale }),
+  };
+  return (key) => config[key];
+}
+
+/** The provider's `[mde] …` progress lines (one or more per machine) would drown the bench's own output. */
+function muteProgressLines(): () => void {
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (typeof chunk === "string" && chunk.startsWith("[mde] ")) return true;
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stderr.write;
+  return () => {
+    process.stderr.write = write;
+  };
+}
