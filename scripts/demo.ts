@@ -12,6 +12,7 @@ import { startEmulator } from "../emulator";
 import { DEFAULT_MACHINES } from "../emulator/defaultScenario";
 import { caBundleWith } from "./lib/caBundle";
 import { openStack, REPO_ROOT } from "./lib/stackRunner";
+import { emulatorStackConfig } from "./lib/emulatorConfig";
 
 /** Emulated minutes pass in real seconds, so the already-running collection finishes in the demo. */
 const TIME_SCALE = 120;
@@ -35,12 +36,7 @@ async function main(): Promise<void> {
       stackName: "demo",
       env: { NODE_EXTRA_CA_CERTS: caBundleWith(emulator.caFile, workDir) },
       config: {
-        "mde:apiUrl": { value: emulator.apiUrl },
-        "mde:authorityHost": { value: emulator.authorityHost },
-        "mde:tenantId": { value: emulator.tenantId },
-        "mde:clientId": { value: emulator.clientId },
-        "mde:clientSecret": { value: emulator.clientSecret, secret: true },
-        "mde:rateLimits": { value: JSON.stringify({ timeScale: TIME_SCALE }) },
+        ...emulatorStackConfig(emulator, TIME_SCALE),
         "mde-forensics:incident": { value: "INC-2041" },
         "mde-forensics:devices": {
           value: JSON.stringify(["win11-ws01.contoso.local", DEFAULT_MACHINES.linux, "win10-busy01.contoso.local"]),

@@ -19,6 +19,7 @@ import { parse } from "yaml";
 import { type EmulatorHandle, startEmulator } from "pulumi-mde-forensics/emulator";
 import { caBundleWith } from "../../scripts/lib/caBundle";
 import { openStack, REPO_ROOT } from "../../scripts/lib/stackRunner";
+import { emulatorStackConfig } from "../../scripts/lib/emulatorConfig";
 
 const EXERCISE_DIR = path.join(REPO_ROOT, "examples", "exercise");
 const STATUSES = ["Succeeded", "Failed", "TimeOut", "Cancelled"] as const;
@@ -126,12 +127,7 @@ async function main(): Promise<number> {
       backendDir: path.join(workDir, "state"),
       env: { NODE_EXTRA_CA_CERTS: caBundleWith(emulator.caFile, workDir) },
       config: {
-        "mde:apiUrl": { value: emulator.apiUrl },
-        "mde:authorityHost": { value: emulator.authorityHost },
-        "mde:tenantId": { value: emulator.tenantId },
-        "mde:clientId": { value: emulator.clientId },
-        "mde:clientSecret": { value: emulator.clientSecret, secret: true },
-        "mde:rateLimits": { value: JSON.stringify({ timeScale: drill.timeScale }) },
+        ...emulatorStackConfig(emulator, drill.timeScale),
         "incident-exercise:incident": { value: drill.incident },
         "incident-exercise:reason": { value: drill.reason },
         "incident-exercise:devices": { value: JSON.stringify(drill.devices.map(({ name, wave }) => ({ name, wave }))) },

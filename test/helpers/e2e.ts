@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "../../emulator";
 import { caBundleWith } from "../../scripts/lib/caBundle";
 import { REPO_ROOT, StackCli } from "./stackCli";
+import { emulatorStackConfig } from "../../scripts/lib/emulatorConfig";
 
 export const COLLECTIONS_PROJECT = path.join(REPO_ROOT, "test/engine/projects/collections");
 
@@ -38,12 +39,7 @@ export class EmulatedTenant {
   configure(cli: StackCli, collections: Record<string, Record<string, unknown>>): void {
     const e = this.emulator;
     cli.setConfig({
-      "mde:apiUrl": { value: e.apiUrl },
-      "mde:authorityHost": { value: e.authorityHost },
-      "mde:tenantId": { value: e.tenantId },
-      "mde:clientId": { value: e.clientId },
-      "mde:clientSecret": { value: e.clientSecret, secret: true },
-      "mde:rateLimits": { value: JSON.stringify({ timeScale: this.timeScale }) },
+      ...emulatorStackConfig(e, this.timeScale),
       "collections-e2e:collections": { value: JSON.stringify(collections) },
     });
   }
