@@ -16,8 +16,8 @@ const W = 920;
 const H = 560;
 const LEFT = 70;
 const RIGHT = 20;
-const TOP_A = 70;
-const H_A = 150;
+const TOP_A = 88;
+const H_A = 140;
 const TOP_B = 290;
 const H_B = 200;
 const MAX_RATIO = 30;
@@ -40,7 +40,7 @@ export function renderChart(runs: readonly RunMetrics[]): string {
   });
 
   // Panel A: share done.
-  out.push(text(LEFT - 55, TOP_A - 8, "Machines done (collected, or packages kept)", { weight: "bold" }));
+  out.push(text(LEFT - 55, TOP_A - 12, "Machines done (collected, or packages kept)", { weight: "bold" }));
   for (const pct of [0, 50, 100]) {
     const y = TOP_A + H_A - (pct / 100) * H_A;
     out.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y}" y2="${y}" stroke="#e5e7eb"/>`);
@@ -68,7 +68,7 @@ export function renderChart(runs: readonly RunMetrics[]): string {
       const complete = done === run.machines && !run.stopped;
       const hA = share * H_A;
       out.push(`<rect x="${x + 2}" y="${TOP_A + H_A - hA}" width="${barW - 4}" height="${Math.max(hA, 1)}" fill="${p.color}"/>`);
-      out.push(text(x + barW / 2, TOP_A + H_A - hA - 4, share === 1 ? "100%" : `${Math.round(share * 100)}%`, { anchor: "middle", size: 10 }));
+      if (share < 1) out.push(text(x + barW / 2, TOP_A + H_A - hA - 4, `${Math.round(share * 100)}%`, { anchor: "middle", size: 10 }));
       const r = run.stopped ? MAX_RATIO : run.ratio;
       const top = yB(r);
       const hB = Math.max(TOP_B + H_B - top, 2);
@@ -77,8 +77,9 @@ export function renderChart(runs: readonly RunMetrics[]): string {
           ? `<rect x="${x + 2}" y="${top}" width="${barW - 4}" height="${hB}" fill="${p.color}"/>`
           : `<rect x="${x + 3}" y="${top}" width="${barW - 6}" height="${hB}" fill="none" stroke="${p.color}" stroke-width="2" stroke-dasharray="4 2"/>`,
       );
-      const caption = run.stopped ? "stopped" : `×${run.ratio < 10 ? run.ratio.toFixed(2) : run.ratio.toFixed(0)}`;
-      out.push(text(x + barW / 2, top - 4, caption, { anchor: "middle", size: 10 }));
+      const caption = run.stopped ? "stopped" : !complete ? "gave up" : `×${run.ratio < 10 ? run.ratio.toFixed(2) : run.ratio.toFixed(0)}`;
+      // Captions of incomplete runs sit higher, clear of their neighbours' at the ×1 line.
+      out.push(text(x + barW / 2, top - (complete || run.stopped ? 4 : 16), caption, { anchor: "middle", size: 10 }));
     });
   });
   out.push(text(LEFT, H - 12, "Hollow bars: the run gave up on machines or was stopped at its deadline, so its time is not the time to do the job. Details: bench/results/latest.md", { size: 11, color: "#374151" }));

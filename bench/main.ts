@@ -32,6 +32,7 @@ const USAGE = `npm run bench -- [options]
   --engine-only         only the \`pulumi up\` runs
   --engine-1000 <scale>  also run 1000 machines through \`pulumi up\`, waiting, at this time scale (1: real speed, ~12 min)
   --out <dir>           where results go (default bench/results)
+  --render <json>       only write the Markdown and the chart again from a results JSON
 `;
 
 interface Case {
@@ -77,12 +78,18 @@ async function main(): Promise<void> {
       "engine-only": { type: "boolean", default: false },
       "engine-1000": { type: "string" },
       help: { type: "boolean", default: false },
+      render: { type: "string" },
       out: { type: "string", default: path.join(REPO_ROOT, "bench", "results") },
     },
   });
   // Ignored by git (.gitignore: bench/results/tmp/).
   if (values.help) {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (values.render) {
+    const results = JSON.parse(fs.readFileSync(values.render, "utf8"));
+    log(`rendered again: ${writeResults(values.out!, results).join(", ")}`);
     return;
   }
   const workDir = path.join(REPO_ROOT, "bench", "results", "tmp");

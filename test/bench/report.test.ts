@@ -52,6 +52,8 @@ describe("renderChart", () => {
     expect(svg).toContain(">1000 machines<");
     expect(svg).toContain(">packages kept<");
     expect(svg).toContain(">8%<"); // XSOAR-style: 84 of 1000
+    expect(svg).toContain(">gave up<");
+    expect(svg).not.toMatch(/font-size="10"[^>]*>100%</); // no label over full bars, only the axis
     expect(svg).toContain(">stopped<");
     expect(svg.match(/stroke-dasharray/g)).toHaveLength(2);
     expect(svg).not.toMatch(/NaN|undefined/);
