@@ -16,7 +16,8 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startEmulator } from "../emulator";
+import { startEmulator } from "../emulator";
+import { emulatorStackConfig } from "../scripts/lib/emulatorConfig";
 import { REPO_ROOT } from "../scripts/lib/stackRunner";
 import { caBundleWith } from "../scripts/lib/caBundle";
 import { runBoundMs } from "./bounds";
@@ -221,12 +222,7 @@ async function withTenant(
       parallel: options.parallel ?? undefined,
       env: { NODE_EXTRA_CA_CERTS: caBundleWith(emulator.caFile, dir), PULUMI_CONFIG_PASSPHRASE: "bench", ...options.env },
       config: {
-        "mde:apiUrl": { value: emulator.apiUrl },
-        "mde:authorityHost": { value: emulator.authorityHost },
-        "mde:tenantId": { value: emulator.tenantId },
-        "mde:clientId": { value: DEFAULT_CLIENT_ID },
-        "mde:clientSecret": { value: DEFAULT_CLIENT_SECRET, secret: true },
-        "mde:rateLimits": { value: JSON.stringify({ timeScale }) },
+        ...emulatorStackConfig(emulator, timeScale),
         "mde-sweep:name": { value: "bench" },
         "mde-sweep:select": { value: JSON.stringify({ tag: "fleet" }) },
         "mde-sweep:comment": { value: `BENCH-${machines}: engine run` },

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultScenario, generateFleet } from "../../emulator";
+import { emulatorStackConfig } from "../../scripts/lib/emulatorConfig";
 import { EmulatedTenant } from "../helpers/e2e";
 import { REPO_ROOT, StackCli } from "../helpers/stackCli";
 
@@ -21,12 +22,7 @@ beforeAll(async () => {
   cli = new StackCli(SWEEP_PROJECT, `sweep${process.pid}`, tenant.env);
   const e = tenant.emulator;
   cli.setConfig({
-    "mde:apiUrl": { value: e.apiUrl },
-    "mde:authorityHost": { value: e.authorityHost },
-    "mde:tenantId": { value: e.tenantId },
-    "mde:clientId": { value: e.clientId },
-    "mde:clientSecret": { value: e.clientSecret, secret: true },
-    "mde:rateLimits": { value: JSON.stringify({ timeScale: 60 }) },
+    ...emulatorStackConfig(e, 60),
     "mde-sweep:name": { value: "inc7" },
     "mde-sweep:select": { value: JSON.stringify({ tag: "ring-1" }) },
     "mde-sweep:comment": { value: "INC-7: lateral movement" },
@@ -78,11 +74,7 @@ it("fails preview with a clear message when the selection matches nothing", asyn
   try {
     const e = tenant.emulator;
     other.setConfig({
-      "mde:apiUrl": { value: e.apiUrl },
-      "mde:authorityHost": { value: e.authorityHost },
-      "mde:tenantId": { value: e.tenantId },
-      "mde:clientId": { value: e.clientId },
-      "mde:clientSecret": { value: e.clientSecret, secret: true },
+      ...emulatorStackConfig(e, 60),
       "mde-sweep:select": { value: JSON.stringify({ tag: "no-such-tag" }) },
       "mde-sweep:comment": { value: "INC-7" },
     });
