@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { Agent, request } from "undici";
-import type { BenchTarget } from "./types";
+import type { BenchTarget, PolicyInput } from "./types";
 
 export interface Reply {
   status: number;
@@ -114,4 +114,22 @@ export function seededRandom(seed: string): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * A baseline signs in during `prepare` (outside the timed run, as a long-lived integration would
+ * have) and uses that session in `run`.
+ */
+const sessions = new WeakMap<PolicyInput, BaselineHttp>();
+
+export async function signIn(input: PolicyInput): Promise<void> {
+  const http = new BaselineHttp(input.target);
+  await http.signIn();
+  sessions.set(input, http);
+}
+
+export function sessionOf(input: PolicyInput): BaselineHttp {
+  const http = sessions.get(input);
+  if (!http) throw new Error("prepare() first");
+  return http;
 }

@@ -11,7 +11,7 @@
  *   any error there (a 429 included) ends the machine as failed;
  * - package runs: GetPackageUri once Succeeded, then the download.
  */
-import { BaselineHttp, type Reply, seededRandom, sleepEmulated, StoppedAtDeadline } from "./http";
+import { type Reply, sessionOf, signIn, seededRandom, sleepEmulated, StoppedAtDeadline } from "./http";
 import type { MachineOutcome, Policy, PolicyInput } from "./types";
 
 const WORKERS = 10;
@@ -23,21 +23,14 @@ const FIRST_POLL_DELAY_MS = 5_000;
 const POLL_INTERVAL_MS = 15_000;
 const STATUS_TIMEOUT_MS = 10 * 60_000;
 
-const signedIn = new WeakMap<PolicyInput, BaselineHttp>();
-
 class Skipped extends Error {}
 
 export const mdeAutomatorPolicy: Policy = {
   id: "mdeautomator",
   label: "MDEAutomator-style (reimplemented from documented behaviour): 10 parallel workers, exponential backoff ×2 (max 600 s) + jitter, 5 retries, polls every 15 s",
-  async prepare(input: PolicyInput): Promise<void> {
-    const http = new BaselineHttp(input.target);
-    await http.signIn();
-    signedIn.set(input, http);
-  },
+  prepare: signIn,
   async run(input: PolicyInput): Promise<MachineOutcome[]> {
-    const http = signedIn.get(input);
-    if (!http) throw new Error("prepare() first");
+    const http = sessionOf(input);
     const scale = input.target.timeScale;
     const random = seededRandom(input.seed);
     const waitEmulatedS = (s: number) => sleepEmulated(s * 1000, scale, input.signal);

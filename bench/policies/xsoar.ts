@@ -12,28 +12,21 @@
  * - a 400 (already running) is an error, nothing is adopted;
  * - package runs: GetPackageUri once Succeeded, then the download.
  */
-import { BaselineHttp, sleepEmulated, StoppedAtDeadline } from "./http";
+import { sessionOf, signIn, sleepEmulated, StoppedAtDeadline } from "./http";
 import type { MachineOutcome, Policy, PolicyInput } from "./types";
 
 const POLL_INTERVAL_MS = 10_000;
 const TIMEOUT_MS = 600_000;
 const RATE_LIMIT_WAIT_MS = 60_000;
 
-const signedIn = new WeakMap<PolicyInput, BaselineHttp>();
-
 class ChainFailed extends Error {}
 
 export const xsoarPolicy: Policy = {
   id: "xsoar",
   label: "XSOAR-style (reimplemented from documented behaviour): per-action polling every 10 s, fixed 60 s wait on 429, once",
-  async prepare(input: PolicyInput): Promise<void> {
-    const http = new BaselineHttp(input.target);
-    await http.signIn();
-    signedIn.set(input, http);
-  },
+  prepare: signIn,
   async run(input: PolicyInput): Promise<MachineOutcome[]> {
-    const http = signedIn.get(input);
-    if (!http) throw new Error("prepare() first");
+    const http = sessionOf(input);
     const wait = (ms: number) => sleepEmulated(ms, input.target.timeScale, input.signal);
     try {
       return await Promise.all(
