@@ -7,6 +7,8 @@
  * `batchedPreCheck: false` swaps in the previous, one-list-call-per-create pre-check, to measure
  * what the batching buys.
  */
+import { correlationMarker } from "../../provider/adoption/marker";
+import { unbatchedFinder } from "../../provider/adoption/finder";
 import { contextFor } from "../../provider/resource/contextFactory";
 import { collectionProvider } from "../../provider/resource/runtime";
 import type { MachineOutcome, Policy, PolicyInput } from "./types";
@@ -21,7 +23,7 @@ export function oursPolicy(options: { batchedPreCheck: boolean } = { batchedPreC
       const get = configOf(input);
       await collectionProvider.configure!({ config: { get, require: get } } as never);
       const ctx = contextFor(get);
-      if (!options.batchedPreCheck) ctx.activeCollections = { find: (id) => ctx.api.findActiveCollection(id) };
+      if (!options.batchedPreCheck) ctx.collections = unbatchedFinder(ctx.api);
       // What a sweep's program does just before: look machines up (here one, to sign in and connect).
       await ctx.api.listMachines({ top: 1 });
     },
@@ -34,6 +36,8 @@ export function oursPolicy(options: { batchedPreCheck: boolean } = { batchedPreC
               const { id, outs } = await collectionProvider.create({
                 machineId,
                 comment: input.comment,
+                // What the resource computes in a program: one owner per machine, as for a stack of one resource each.
+                marker: correlationMarker(["bench", input.comment, machineId], { comment: input.comment }),
                 ...(input.packages ? { evidenceDirectory: input.evidenceDirectory } : {}),
                 __provider: "bench",
               });

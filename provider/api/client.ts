@@ -9,15 +9,16 @@ import type { z } from "zod";
 import type { Clock } from "../util/clock";
 import type { Logger } from "../util/logger";
 import { buildClientPipeline, type MdeClientOptions } from "./clientPipeline";
-import { collectWithAdoption, type CollectResult } from "./collect";
+import { collectionsFilter, collectionsOf } from "../adoption/candidates";
+import { collectWithAdoption, type CollectResult } from "../adoption/request";
 import { isMdeErrorOfKind } from "./errors";
-import { buildUrl, isMachineId, odataString, parseActionId, parseCancelComment, parseCollectComment, parseMachineId, pathSegment, plainText, type QueryValue } from "./ids";
+import { buildUrl, isMachineId, parseActionId, parseCancelComment, parseCollectComment, parseMachineId, pathSegment, plainText, type QueryValue } from "./ids";
 import { DEFAULT_PAGE_SIZE, listAll, type ListOptions, MAX_PAGE_SIZE } from "./paging";
 import type { HttpMethod, Send } from "./pipeline";
 import type { ApiFamily } from "./quotas";
-import { parseResponse, parseTimestamp } from "./responses";
+import { parseResponse } from "./responses";
 import type { RetryOptions } from "./retry";
-import { ACTIVE_STATUSES, COLLECT_ACTION_TYPE, type Machine, type MachineAction, MachineActionSchema, MachineSchema, odataListSchema, PackageUriSchema } from "./schemas";
+import { type Machine, type MachineAction, MachineActionSchema, MachineSchema, odataListSchema, PackageUriSchema } from "./schemas";
 import type { MdeSettings } from "./settings";
 import type { Transport } from "./transport";
 
@@ -57,7 +58,7 @@ export class MdeClient {
 
   /**
    * Starts an investigation package collection, or adopts the one already running on the machine
-   * (`adopted: true`). Never starts a second one after an ambiguous failure (see ./collect).
+   * (`adopted: true`). Never starts a second one after an ambiguous failure (see ../adoption/request).
    */
   async collectInvestigationPackage(machineId: string, comment: string, options: CallOptions = {}): Promise<CollectResult> {
     const id = parseMachineId(machineId);
@@ -74,21 +75,16 @@ export class MdeClient {
             method: "POST", route: "POST /api/machines/{id}/collectInvestigationPackage", family: "collect",
             path: `/api/machines/${id}/collectInvestigationPackage`, body: { Comment: text }, signal,
           }),
-        findActive: (signal) => this.findActiveCollection(id, { signal }),
+        listCollections: (signal) => this.listCollections(id, { signal }),
       },
       options.signal,
     );
   }
 
-  /** The newest Pending or InProgress collection of a machine, if any. */
-  async findActiveCollection(machineId: string, options: CallOptions = {}): Promise<MachineAction | undefined> {
+  /** The collections (any status) MDE lists for a machine, newest first. */
+  async listCollections(machineId: string, options: CallOptions = {}): Promise<MachineAction[]> {
     const id = parseMachineId(machineId);
-    const filter = `machineId eq ${odataString(id)} and type eq ${odataString(COLLECT_ACTION_TYPE)} and (status eq 'Pending' or status eq 'InProgress')`;
-    const actions = await this.listMachineActions({ filter, signal: options.signal });
-    // Filtered again locally in case the service ignores part of the filter.
-    return actions
-      .filter((a) => a.machineId === id && a.type === COLLECT_ACTION_TYPE && ACTIVE_STATUSES.has(a.status))
-      .sort((a, b) => (parseTimestamp(b.creationDateTimeUtc) ?? 0) - (parseTimestamp(a.creationDateTimeUtc) ?? 0))[0];
+    return collectionsOf(await this.listMachineActions({ filter: collectionsFilter([id]), signal: options.signal }), id);
   }
 
   async getMachineAction(actionId: string, options: CallOptions = {}): Promise<MachineAction> {

@@ -14,7 +14,7 @@ export { SETTING_KEYS, CREDENTIAL_KINDS } from "./settingsSchema";
 export * from "./endpoints";
 export * from "./errors";
 export { ALREADY_RUNNING_CODE, PERMISSION_BY_FAMILY, parseRoles } from "./httpErrors";
-export { type CollectResult, ADOPTION_AGE_MS, MAX_COLLECT_POSTS, isForeignAction } from "./collect";
+export { type CollectResult, ADOPTION_AGE_MS, MAX_COLLECT_POSTS, isForeignAction } from "../adoption/request";
 export { credentialOptionsFor, createCredential, CachingTokenSource, type TokenSource, type CredentialPlan, type IdentityOptions, DEFAULT_TOKEN_CACHE_OPTIONS } from "./auth";
 export { type RateLimiter, type RateLimiterOptions, type WaitHook, SlidingWindowLimiter, getSharedLimiter } from "./limiter";
 export { type ApiFamily, type FamilyQuota, type QuotaWindow, API_FAMILIES, MDE_QUOTAS, MINUTE_MS, HOUR_MS, windowsFor, waitTimeMs, nextGrantTimes } from "./quotas";

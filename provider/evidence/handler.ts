@@ -133,9 +133,9 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
       await preflightDirectory(directory);
     },
     fetch,
-    async record(directory: string, event: string, outputs: Partial<CollectionOutputs>): Promise<void> {
+    async record(directory: string, event: string, outputs: Partial<CollectionOutputs>, extra?: Record<string, string | number | boolean | null>): Promise<void> {
       await mkdir(resolve(directory), { recursive: true, mode: 0o700 }).catch(() => undefined); // append reports what is wrong
-      await custody.append(directory, event, outputs);
+      await custody.append(directory, event, outputs, extra);
     },
   };
 }

@@ -16,8 +16,6 @@ export interface CollectionApi {
     comment: string,
     options?: { signal?: AbortSignal },
   ): Promise<{ action: MachineAction; adopted: boolean }>;
-  /** The newest Pending or InProgress collection on the machine, if any. */
-  findActiveCollection(machineId: string): Promise<MachineAction | undefined>;
   getMachineAction(actionId: string): Promise<MachineAction>;
   listMachineActions(query: ListQuery): Promise<MachineAction[]>;
   cancelMachineAction(actionId: string, comment: string): Promise<MachineAction>;

@@ -4,7 +4,7 @@
  * every resource in the provider process shares quotas, tokens and the watcher.
  */
 import type { Clock } from "../util/clock";
-import type { ActiveCollectionFinder } from "./activeCollections";
+import type { CollectionFinder } from "../adoption/finder";
 import type { CollectionApi } from "./collectionApi";
 import type { CollectionOutputs, EvidenceOutputs } from "./outputs";
 import type { ActionWatcher } from "./watcher";
@@ -14,15 +14,20 @@ export interface EvidenceHandler {
   preflight(directory: string): Promise<void>;
   /** Fetches, verifies and records the package of a Succeeded collection. */
   fetch(outputs: CollectionOutputs, options: { adopted: boolean }): Promise<EvidenceOutputs>;
-  /** Appends a chain-of-custody event (requested, adopted, failed, ...) to the folder's log. */
-  record(directory: string, event: string, outputs: Partial<CollectionOutputs>): Promise<void>;
+  /** Appends a chain-of-custody event (requested, adopted, failed, superseded, ...) to the folder's log; `extra` adds details. */
+  record(directory: string, event: string, outputs: Partial<CollectionOutputs>, extra?: Record<string, string | number | boolean | null>): Promise<void>;
 }
 
 export interface ProviderContext {
   api: CollectionApi;
   watcher: ActionWatcher;
-  /** The adoption pre-check, batched across concurrent creates. */
-  activeCollections: Pick<ActiveCollectionFinder, "find">;
+  /** The pre-check (a device's collections, any status), batched across concurrent creates. */
+  collections: Pick<CollectionFinder, "find">;
+  /**
+   * Action ids held by resources deleted in this process, e.g. the old collection of a
+   * replacement: a create never adopts them (./replacement.ts).
+   */
+  releasedActions: Set<string>;
   clock: Clock;
   /**
    * How much faster than ours the API's clock runs (1 for MDE itself). An emulator can run its

@@ -10,7 +10,7 @@ import { systemClock } from "../util/clock";
 import { redact } from "../util/redact";
 import { processSingleton } from "../util/registry";
 import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS } from "../evidence";
-import { ActiveCollectionFinder, scaledActiveCollectionOptions } from "./activeCollections";
+import { CollectionFinder, scaledCollectionFinderOptions } from "../adoption/finder";
 import type { ProviderContext } from "./context";
 import { ActionWatcher, scaledWatcherOptions } from "./watcher";
 
@@ -33,7 +33,8 @@ export function contextFor(stackConfig: ConfigReader): ProviderContext {
     const context: ProviderContext = {
       api,
       watcher: new ActionWatcher(api, systemClock, scaledWatcherOptions(timeScale)),
-      activeCollections: new ActiveCollectionFinder(api, systemClock, scaledActiveCollectionOptions(timeScale)),
+      collections: new CollectionFinder(api, systemClock, scaledCollectionFinderOptions(timeScale)),
+      releasedActions: new Set(),
       clock: systemClock,
       timeScale,
       log: progressLog,

@@ -6,6 +6,7 @@
  */
 import { FINAL_STATUSES, type ActionStatus } from "../api/schemas";
 import { UNKNOWN } from "./inputs";
+import type { CollectionOutputs } from "./outputs";
 
 /** A new value for any of these means a new collection. */
 export const REPLACE_ON_CHANGE = ["device", "comment", "triggers"] as const;
@@ -24,7 +25,8 @@ type Props = Record<string, unknown>;
 
 const DEFAULTS: Props = { waitForCompletion: true, timeoutMinutes: 60, cancelOnDelete: false, triggers: {} };
 
-export function diffCollection(olds: Props, news: Props): DiffResult {
+/** `olds`: the stored outputs, parsed (./state.ts); `news`: the inputs `check` accepted. */
+export function diffCollection(olds: Partial<CollectionOutputs>, news: Props): DiffResult {
   const replaces: string[] = [];
   for (const key of REPLACE_ON_CHANGE) {
     if (key === "device") replaces.push(...deviceChanges(olds, news));
@@ -48,7 +50,7 @@ export function diffCollection(olds: Props, news: Props): DiffResult {
  * The device changed if the new id differs from the resolved one, or if a device name differs
  * (case-insensitively) from the name MDE reported. A name that is not known yet counts as a change.
  */
-function deviceChanges(olds: Props, news: Props): string[] {
+function deviceChanges(olds: Partial<CollectionOutputs>, news: Props): string[] {
   if (news.machineId !== undefined) {
     return news.machineId === UNKNOWN || String(news.machineId).toLowerCase() !== String(olds.machineId).toLowerCase()
       ? ["machineId"]

@@ -4,6 +4,7 @@
  * sentinel string whatever their declared type, and must pass untouched.
  */
 import { z } from "zod";
+import { MARKER_PATTERN, MARKER_SUFFIX_LENGTH } from "../adoption/marker";
 import { MachineIdSchema } from "../api/schemas";
 
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -13,6 +14,8 @@ export const DEFAULT_TIMEOUT_MINUTES = 60;
 export const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
 /** MDE stores the comment with the action; the portal truncates very long ones. */
 export const MAX_COMMENT_LENGTH = 1000;
+/** What is left for the declared comment once the correlation marker is appended. */
+export const MAX_DECLARED_COMMENT_LENGTH = MAX_COMMENT_LENGTH - MARKER_SUFFIX_LENGTH;
 
 /**
  * `schema`, or Pulumi's unknown sentinel. Not a z.union: a union reports "Invalid input" when
@@ -42,7 +45,10 @@ export const CollectionInputsSchema = z
         .string({ error: COMMENT_REQUIRED })
         .trim()
         .min(1, "comment must not be empty: MDE records it with the action as the reason for the collection")
-        .max(MAX_COMMENT_LENGTH, `comment must be at most ${MAX_COMMENT_LENGTH} characters`),
+        .max(
+          MAX_DECLARED_COMMENT_LENGTH,
+          `comment must be at most ${MAX_DECLARED_COMMENT_LENGTH} characters: MDE keeps ${MAX_COMMENT_LENGTH}, and each request appends a ${MARKER_SUFFIX_LENGTH}-character correlation marker such as " [k3f9a.q2mz]"`,
+        ),
     ),
     triggers: orUnknown(
       z.record(z.string(), z.string(), { error: "triggers must be a map of strings, e.g. { round: \"2\" }" }),
@@ -59,6 +65,10 @@ export const CollectionInputsSchema = z
       z.string().trim().min(1, "evidenceDirectory must be a folder path, or left out to keep no package"),
     ).optional(),
     cancelOnDelete: orUnknown(z.boolean({ error: "cancelOnDelete must be true or false" })).default(false),
+    /** Computed by the resource in the program (../adoption/marker.ts), never set by hand. */
+    marker: orUnknown(
+      z.string().regex(MARKER_PATTERN, "marker must be a correlation marker such as [k3f9a.q2mz]; it is computed by InvestigationPackageCollection, do not set it"),
+    ).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.machineId === undefined && v.computerDnsName === undefined) {

@@ -5,6 +5,7 @@
  */
 import type { MachineAction } from "../api/schemas";
 import type { CollectionInputs } from "./inputs";
+import { STATE_VERSION } from "./state";
 
 export interface EvidenceOutputs {
   packagePath: string;
@@ -14,6 +15,8 @@ export interface EvidenceOutputs {
 }
 
 export interface CollectionOutputs extends Partial<EvidenceOutputs> {
+  /** The version of this shape (./state.ts); set on everything the provider writes. */
+  stateVersion?: number;
   machineId: string;
   computerDnsName: string | null;
   comment: string;
@@ -22,6 +25,8 @@ export interface CollectionOutputs extends Partial<EvidenceOutputs> {
   timeoutMinutes: number;
   evidenceDirectory: string | null;
   cancelOnDelete: boolean;
+  /** The correlation marker the request carried (../adoption/marker.ts); null before 0.2 or when adopted. */
+  marker?: string | null;
   actionId: string;
   status: string;
   adopted: boolean;
@@ -51,6 +56,7 @@ export function toOutputs(
   evidence?: Partial<EvidenceOutputs>,
 ): CollectionOutputs {
   return {
+    stateVersion: STATE_VERSION,
     machineId: action.machineId,
     computerDnsName: action.computerDnsName ?? (inputs.computerDnsName as string | undefined) ?? null,
     comment: inputs.comment as string,
@@ -59,6 +65,7 @@ export function toOutputs(
     timeoutMinutes: inputs.timeoutMinutes as number,
     evidenceDirectory: (inputs.evidenceDirectory as string | undefined) ?? null,
     cancelOnDelete: inputs.cancelOnDelete as boolean,
+    marker: (inputs.marker as string | undefined) ?? null,
     actionId: action.id,
     status: action.status,
     adopted,

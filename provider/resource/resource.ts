@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { correlationMarker } from "../adoption/marker";
 import { collectionShim } from "./shim";
 
 export interface InvestigationPackageCollectionArgs {
@@ -30,6 +31,8 @@ export class InvestigationPackageCollection extends pulumi.dynamic.Resource {
   declare readonly actionId: pulumi.Output<string>;
   declare readonly status: pulumi.Output<string>;
   declare readonly adopted: pulumi.Output<boolean>;
+  /** The correlation marker appended to the comment MDE records, e.g. `[k3f9a.q2mz]`. */
+  declare readonly marker: pulumi.Output<string>;
   declare readonly machineId: pulumi.Output<string>;
   declare readonly computerDnsName: pulumi.Output<string | null>;
   declare readonly requestor: pulumi.Output<string | null>;
@@ -62,10 +65,20 @@ export class InvestigationPackageCollection extends pulumi.dynamic.Resource {
         manifestPath: undefined,
         machineId: args.machineId,
         computerDnsName: args.computerDnsName,
+        // Computed here because only the program knows the stack and the resource's name: a
+        // dynamic provider's create never sees the URN. See ../adoption/marker.ts.
+        marker: pulumi
+          .all([pulumi.output(args.comment), pulumi.output(args.triggers)])
+          .apply(([comment, triggers]) => correlationMarker(collectionOwner(name), { comment, triggers: triggers ?? null })),
       },
       opts,
       "mde",
       "InvestigationPackageCollection",
     );
   }
+}
+
+/** Who asks for a collection declared as resource `name`: the marker's owner part. */
+export function collectionOwner(name: string): string[] {
+  return [pulumi.getProject(), pulumi.getStack(), "InvestigationPackageCollection", name];
 }

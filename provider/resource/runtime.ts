@@ -2,83 +2,96 @@
  * The provider's real code. The serialized provider in each resource's state is only a shim
  * (shim.ts) that loads this module from the installed package at run time, so state stays small
  * and stable, and fixes reach resources created by older versions.
+ *
+ * Every method that is handed stored outputs parses them first (state.ts): a corrupt field fails
+ * with its name, and state written by an older version is migrated, not cast.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { FINAL_STATUSES, type MachineAction } from "../api/schemas";
-import { describe, requestCollection, ResourceInitError, settleCollection } from "./collect";
+import { type ActionStatus, FINAL_STATUSES } from "../api/schemas";
 import { contextFor, type ConfigReader } from "./contextFactory";
 import { diffCollection } from "./diff";
 import { checkInputs, parseKnownInputs } from "./inputs";
+import { deadlineFor, describe, requestCollection, ResourceInitError, settleCollection } from "./lifecycle";
 import { type CollectionOutputs, withAction } from "./outputs";
+import { parseStoredState, STATE_VERSION } from "./state";
 
 /** Stack config, handed over by `configure`; process-wide because the host configures once. */
 let stackConfig: ConfigReader = () => undefined;
 
-type Props = Record<string, any>;
+/** What Pulumi hands a dynamic provider: untyped maps, parsed before use. */
+type Untyped = Record<string, unknown>;
 
 export const collectionProvider: pulumi.dynamic.ResourceProvider = {
   async configure(req: pulumi.dynamic.ConfigureRequest) {
     stackConfig = (key) => req.config.get(key);
   },
 
-  async check(_olds: Props, news: Props) {
+  async check(_olds: Untyped, news: Untyped) {
     return checkInputs(news);
   },
 
-  async diff(_id: string, olds: Props, news: Props) {
-    return diffCollection(olds, news);
+  async diff(id: string, olds: Untyped, news: Untyped) {
+    return diffCollection(parseStoredState(id, olds).outputs, news);
   },
 
-  async create(inputs: Props) {
+  async create(inputs: Untyped) {
     const ctx = contextFor(stackConfig);
     const parsed = parseKnownInputs(inputs);
     const providerProps = { __provider: inputs.__provider };
-    const outs = await requestCollection(ctx, parsed, providerProps);
-    const settled = await settleCollection(ctx, outs, providerProps);
+    // Waiting for an earlier round and for the new collection share the time timeoutMinutes allows.
+    const deadlineMs = deadlineFor(ctx, parsed.timeoutMinutes as number);
+    const outs = await requestCollection(ctx, parsed, providerProps, { deadlineMs });
+    const settled = await settleCollection(ctx, outs, providerProps, { deadlineMs });
     return { id: settled.actionId, outs: settled };
   },
 
-  async read(id: string, props: Props) {
+  async read(id: string, props: Untyped) {
+    const { outputs, provider } = parseStoredState(id, props);
     const ctx = contextFor(stackConfig);
     try {
       const action = await ctx.api.getMachineAction(id);
-      return { id, props: withAction(props as CollectionOutputs, action) };
+      return { id, props: { ...withAction(outputs, action), __provider: provider } };
     } catch (err) {
       // MDE forgets old actions; a refresh keeps what we knew rather than dropping the resource,
       // which would make the next `pulumi up` collect again.
-      if ((err as { status?: number }).status === 404) return { id, props };
+      if ((err as { status?: number }).status === 404) return { id, props: { ...outputs, __provider: provider } };
       throw err;
     }
   },
 
-  async update(id: string, olds: Props, news: Props) {
+  async update(id: string, olds: Untyped, news: Untyped) {
+    const previous = parseStoredState(id, olds).outputs;
     const ctx = contextFor(stackConfig);
     const parsed = parseKnownInputs(news);
-    const { __provider, ...previous } = olds;
     let outs: CollectionOutputs = {
-      ...(previous as CollectionOutputs),
+      ...previous,
+      stateVersion: STATE_VERSION,
       waitForCompletion: parsed.waitForCompletion as boolean,
       timeoutMinutes: parsed.timeoutMinutes as number,
       evidenceDirectory: (parsed.evidenceDirectory as string | undefined) ?? null,
       cancelOnDelete: parsed.cancelOnDelete as boolean,
     };
-    if (!FINAL_STATUSES.has(outs.status as MachineAction["status"])) {
+    if (!FINAL_STATUSES.has(outs.status as ActionStatus)) {
       outs = withAction(outs, await ctx.api.getMachineAction(id));
     }
     if (outs.evidenceDirectory !== previous.evidenceDirectory) outs = withoutEvidence(outs);
     return { outs: await settleCollection(ctx, outs, { __provider: news.__provider }) };
   },
 
-  async delete(id: string, props: Props) {
-    if (!props.cancelOnDelete || FINAL_STATUSES.has(props.status)) return;
+  async delete(id: string, props: Untyped) {
+    const old = parseStoredState(id, props).outputs;
+    if (FINAL_STATUSES.has(old.status as ActionStatus)) return;
     const ctx = contextFor(stackConfig);
+    // A create later in this run (the new round of a replacement) must never adopt it.
+    ctx.releasedActions.add(id);
+    if (!old.cancelOnDelete) return;
     const current = await ctx.api.getMachineAction(id).catch((err) => {
       if ((err as { status?: number }).status === 404) return undefined;
       throw err;
     });
     if (current && !FINAL_STATUSES.has(current.status)) {
-      await ctx.api.cancelMachineAction(id, `Cancelled by pulumi destroy: ${String(props.comment ?? "")}`.slice(0, 1000));
-      ctx.log(`${describe(props as CollectionOutputs)}: cancelled (cancelOnDelete)`);
+      await ctx.api.cancelMachineAction(id, `Cancelled by pulumi (resource deleted or replaced): ${old.comment}`.slice(0, 1000));
+      ctx.log(`${describe(old)}: cancelled (cancelOnDelete)`);
     }
   },
 };

@@ -4,6 +4,11 @@
  * fleet grows), the watcher asks for up to CHUNK_SIZE actions in one list call per interval.
  * The interval grows with the age of the youngest action: fresh collections change state within
  * seconds, while one pending on an offline device can sit for hours.
+ *
+ * Age grows on the watcher's own clock. The action's creationDateTimeUtc is on the API's clock,
+ * which may run ahead (an emulator's time scale) or drift: it only dates the start when it lies
+ * in our past; otherwise the age counts from when the wait began. Mixing the two clocks gave
+ * negative ages under a time scale, and polling never slowed down.
  */
 import { FINAL_STATUSES, type MachineAction } from "../api/schemas";
 import type { Clock } from "../util/clock";
@@ -51,6 +56,10 @@ export class WaitTimeoutError extends Error {
 
 interface Entry {
   last: MachineAction;
+  /** When the action started as far as our clock can tell: never later than when the wait began. */
+  sinceMs: number;
+  /** Detached when the wait ends, so a long-lived signal does not collect dead listeners. */
+  onAbort?: () => void;
   deadlineMs: number;
   onChange?: (action: MachineAction) => void;
   resolve: (a: MachineAction) => void;
@@ -78,13 +87,16 @@ export class ActionWatcher {
   ): Promise<MachineAction> {
     if (FINAL_STATUSES.has(action.status)) return Promise.resolve(action);
     return new Promise<MachineAction>((resolve, reject) => {
-      const entry: Entry = { last: action, ...options, resolve, reject };
+      const now = this.clock.now();
+      const sinceMs = Math.min(now, Date.parse(action.creationDateTimeUtc) || now);
+      const entry: Entry = { last: action, sinceMs, ...options, resolve, reject };
       const list = this.entries.get(action.id) ?? [];
       list.push(entry);
       this.entries.set(action.id, list);
-      options.signal?.addEventListener("abort", () => this.settle(action.id, entry, () => reject(options.signal?.reason)), {
-        once: true,
-      });
+      if (options.signal) {
+        entry.onAbort = () => this.settle(action.id, entry, () => reject(options.signal?.reason));
+        options.signal.addEventListener("abort", entry.onAbort, { once: true });
+      }
       this.wake?.abort();
       this.loop ??= this.run().finally(() => (this.loop = undefined));
     });
@@ -123,7 +135,7 @@ export class ActionWatcher {
     let nearestDeadline = Infinity;
     for (const list of this.entries.values()) {
       for (const e of list) {
-        youngestAgeMs = Math.min(youngestAgeMs, now - Date.parse(e.last.creationDateTimeUtc));
+        youngestAgeMs = Math.min(youngestAgeMs, now - e.sinceMs);
         nearestDeadline = Math.min(nearestDeadline, e.deadlineMs);
       }
     }
@@ -176,6 +188,7 @@ export class ActionWatcher {
     const rest = list.filter((e) => e !== entry);
     if (rest.length > 0) this.entries.set(id, rest);
     else this.entries.delete(id);
+    if (entry.onAbort) entry.signal?.removeEventListener("abort", entry.onAbort);
     finish();
   }
 }

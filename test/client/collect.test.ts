@@ -13,7 +13,8 @@ const VERSION = (require("../../package.json") as { version: string }).version;
 const OTHER_ID = "0b8d3a3e-1111-4c4c-9d9d-aaaaaaaaaaaa";
 const NEWEST_ID = "0b8d3a3e-2222-4c4c-9d9d-bbbbbbbbbbbb";
 const POST_PATH = `/api/machines/${MACHINE_ID}/collectInvestigationPackage`;
-const ACTIVE_FILTER = `machineId eq '${MACHINE_ID}' and type eq 'CollectInvestigationPackage' and (status eq 'Pending' or status eq 'InProgress')`;
+/** Any status: a POST whose reply was lost may have created a collection that already finished. */
+const COLLECTIONS_FILTER = `type eq 'CollectInvestigationPackage' and (machineId eq '${MACHINE_ID}')`;
 
 let server: TestServer;
 let client: MdeClient;
@@ -67,9 +68,9 @@ describe("collectInvestigationPackage", () => {
     expect(result).toMatchObject({ adopted: true, action: { id: NEWEST_ID, status: "Pending" } });
     expect(calls()).toEqual([`POST ${POST_PATH}`, "GET /api/machineactions"]);
     const list = server.requests[1];
-    expect(list.query.get("$filter")).toBe(ACTIVE_FILTER);
+    expect(list.query.get("$filter")).toBe(COLLECTIONS_FILTER);
     // The WHATWG URL parser also encodes ' in queries; MDE decodes both forms alike.
-    expect(list.url).toBe(`/api/machineactions?$filter=${encodeURIComponent(ACTIVE_FILTER).replace(/'/g, "%27")}&$top=10000`);
+    expect(list.url).toBe(`/api/machineactions?$filter=${encodeURIComponent(COLLECTIONS_FILTER).replace(/'/g, "%27")}&$top=10000`);
     expect(logger.lines.join("\n")).toMatch(/already running on machine .* adopting it/);
   });
 

@@ -1,6 +1,6 @@
 import type { MachineAction } from "../../provider/api/schemas";
 import type { ListQuery } from "../../provider/resource/collectionApi";
-import { ActionWatcher, WaitTimeoutError } from "../../provider/resource/watcher";
+import { ActionWatcher, scaledWatcherOptions, WaitTimeoutError } from "../../provider/resource/watcher";
 import { FakeClock } from "../helpers/fakeClock";
 
 /** A scripted list endpoint: the status of each action as a function of virtual time. */
@@ -93,5 +93,41 @@ describe("ActionWatcher", () => {
     const done = watcher.waitForFinal(old, { deadlineMs: t0 + 100_000 });
     await expect(clock.runUntilSettled(done)).rejects.toBeInstanceOf(WaitTimeoutError);
     expect(api.calls.map((c) => c.at - t0)).toEqual([30_000, 60_000, 90_000]);
+  });
+});
+
+describe("ActionWatcher under a time scale", () => {
+  it("slows down as the wait goes on even when the API's clock runs ahead of ours (creation dated in our future)", async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    // An emulator at x60 dates a fresh action hours ahead of our clock.
+    const createdMs = t0 + 10 * 3600_000;
+    const api = fakeList(clock, () => "Pending", createdMs);
+    const watcher = new ActionWatcher(api, clock, scaledWatcherOptions(60));
+    const done = watcher.waitForFinal(action(id(1), "Pending", createdMs), { deadlineMs: t0 + 90_000 });
+    await expect(clock.runUntilSettled(done)).rejects.toBeInstanceOf(WaitTimeoutError);
+    const gaps = api.calls.map((c, i) => c.at - (i === 0 ? t0 : api.calls[i - 1].at));
+    // 5 s, 15 s, 30 s, then 60 s of emulated time between polls: /60 on our clock.
+    expect(new Set(gaps.map((g) => Math.round(g)))).toEqual(new Set([83, 250, 500, 1000]));
+    expect(gaps[gaps.length - 1]).toBeCloseTo(1000, 0);
+  });
+
+  it("detaches its abort listener when a wait ends normally", async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    const api = fakeList(clock, (_id, now) => (now - t0 < 5_000 ? "Pending" : "Succeeded"));
+    const watcher = new ActionWatcher(api, clock);
+    const controller = new AbortController();
+    const added: unknown[] = [];
+    const removed: unknown[] = [];
+    const signal = controller.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((type: string, fn: never, o?: never) => (added.push(fn), add(type, fn, o))) as typeof signal.addEventListener;
+    signal.removeEventListener = ((type: string, fn: never, o?: never) => (removed.push(fn), remove(type, fn, o))) as typeof signal.removeEventListener;
+    const final = await clock.runUntilSettled(watcher.waitForFinal(action(id(1), "Pending", t0), { deadlineMs: t0 + 60_000, signal }));
+    expect(final.status).toBe("Succeeded");
+    expect(added).toHaveLength(1);
+    expect(removed).toEqual(added);
   });
 });

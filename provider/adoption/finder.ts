@@ -1,6 +1,7 @@
 /**
- * The adoption pre-check of every create ("is a collection already running on this machine?"),
- * batched across the creates that run at the same time.
+ * The pre-check of every create ("which collections does this device have?"), batched across the
+ * creates that run at the same time. Each create then sorts the answer for its own marker
+ * (./candidates `classify`).
  *
  * Why: one list call per create costs a read-quota slot per machine. A sweep of 1000 machines
  * would spend 1000 of the read family's 100/min and 1500/h on it, in the same FIFO as the
@@ -12,23 +13,23 @@
  * A call leaves when its chunk is full or `gatherMs` after its first machine arrived, whichever
  * comes first; creates arriving meanwhile join it. The answer is only a hint for the moment it
  * was read: a collection started after it still turns the POST into a 400, which the client
- * resolves by adopting (provider/api/collect.ts).
+ * resolves by adopting (./request.ts).
  *
  * A shared call also shares its failures: a 429 storm that outlasts the client's retries would
  * fail every create of the chunk at once, where separate pre-checks would each have had their
  * own retries. So a chunk that failed for a transient reason is queued once more (`rounds`)
  * before its creates fail; a refusal (400, 401, 403, 404) fails them at once.
  */
-import { ACTIVE_STATUSES, COLLECT_ACTION_TYPE, type MachineAction } from "../api/schemas";
 import { isMdeError } from "../api/errors";
-import { odataString, parseMachineId } from "../api/ids";
-import { parseTimestamp } from "../api/responses";
+import { parseMachineId } from "../api/ids";
+import type { MachineAction } from "../api/schemas";
+import type { CollectionApi } from "../resource/collectionApi";
 import type { Clock } from "../util/clock";
-import type { CollectionApi } from "./collectionApi";
+import { collectionsFilter, collectionsOf } from "./candidates";
 
-export interface ActiveCollectionOptions {
+export interface CollectionFinderOptions {
   /**
-   * Machines per list call. 40 machine-id clauses plus the type and status clauses keep the
+   * Machines per list call. 40 machine-id clauses plus the type clause keep the
    * encoded URL near 3 KB, like the watcher's 50 action ids. @default 40
    */
   chunkSize: number;
@@ -38,21 +39,15 @@ export interface ActiveCollectionOptions {
   rounds: number;
 }
 
-export const DEFAULT_ACTIVE_COLLECTION_OPTIONS: ActiveCollectionOptions = { chunkSize: 40, gatherMs: 1_000, rounds: 2 };
+export const DEFAULT_COLLECTION_FINDER_OPTIONS: CollectionFinderOptions = { chunkSize: 40, gatherMs: 1_000, rounds: 2 };
 
 /** The same options for an API whose clock runs `timeScale` times faster than ours. */
-export function scaledActiveCollectionOptions(timeScale: number, base = DEFAULT_ACTIVE_COLLECTION_OPTIONS): ActiveCollectionOptions {
+export function scaledCollectionFinderOptions(timeScale: number, base = DEFAULT_COLLECTION_FINDER_OPTIONS): CollectionFinderOptions {
   return { ...base, gatherMs: base.gatherMs / timeScale };
 }
 
-/** The `$filter` for the running collections of `machineIds`. */
-export function activeCollectionsFilter(machineIds: readonly string[]): string {
-  const machines = machineIds.map((id) => `machineId eq ${odataString(id)}`).join(" or ");
-  return `type eq ${odataString(COLLECT_ACTION_TYPE)} and (status eq 'Pending' or status eq 'InProgress') and (${machines})`;
-}
-
 interface Waiter {
-  resolve: (a: MachineAction | undefined) => void;
+  resolve: (a: MachineAction[]) => void;
   reject: (e: unknown) => void;
   /** List calls this waiter has been part of. */
   rounds: number;
@@ -61,7 +56,7 @@ interface Waiter {
 /** Errors no second call would change. */
 const REFUSALS = new Set([400, 401, 403, 404]);
 
-export class ActiveCollectionFinder {
+export class CollectionFinder {
   /** Machines waiting for the next call, in arrival order. */
   private queue = new Map<string, Waiter[]>();
   private timer?: AbortController;
@@ -71,16 +66,16 @@ export class ActiveCollectionFinder {
   constructor(
     private readonly api: Pick<CollectionApi, "listMachineActions">,
     private readonly clock: Clock,
-    options: Partial<ActiveCollectionOptions> = {},
+    options: Partial<CollectionFinderOptions> = {},
   ) {
-    this.options = { ...DEFAULT_ACTIVE_COLLECTION_OPTIONS, ...options };
+    this.options = { ...DEFAULT_COLLECTION_FINDER_OPTIONS, ...options };
     if (!(this.options.chunkSize >= 1)) throw new RangeError(`chunkSize must be at least 1, got ${this.options.chunkSize}`);
   }
 
-  private readonly options: ActiveCollectionOptions;
+  private readonly options: CollectionFinderOptions;
 
-  /** The newest Pending or InProgress collection on `machineId`, if any. */
-  find(machineId: string): Promise<MachineAction | undefined> {
+  /** The collections (any status) MDE lists for `machineId`, newest first. */
+  find(machineId: string): Promise<MachineAction[]> {
     return new Promise((resolve, reject) => {
       this.enqueue(parseMachineId(machineId), [{ resolve, reject, rounds: 0 }]);
     });
@@ -119,7 +114,7 @@ export class ActiveCollectionFinder {
     let actions: MachineAction[];
     try {
       this.listCalls++;
-      actions = await this.api.listMachineActions({ filter: activeCollectionsFilter(ids) });
+      actions = await this.api.listMachineActions({ filter: collectionsFilter(ids) });
     } catch (err) {
       // The client already retried this call; a transient failure gets the chunk one more call.
       const refused = isMdeError(err) && REFUSALS.has(err.status ?? 0);
@@ -132,15 +127,13 @@ export class ActiveCollectionFinder {
       return;
     }
     for (const [id, waiters] of chunk) {
-      const newest = newestActive(actions, id);
-      for (const w of waiters) w.resolve(newest);
+      const mine = collectionsOf(actions, id);
+      for (const w of waiters) w.resolve(mine);
     }
   }
 }
 
-/** Filtered again locally in case the service ignores part of the filter, as the client's own pre-check does. */
-function newestActive(actions: readonly MachineAction[], machineId: string): MachineAction | undefined {
-  return actions
-    .filter((a) => a.machineId.toLowerCase() === machineId && a.type === COLLECT_ACTION_TYPE && ACTIVE_STATUSES.has(a.status))
-    .sort((a, b) => (parseTimestamp(b.creationDateTimeUtc) ?? 0) - (parseTimestamp(a.creationDateTimeUtc) ?? 0))[0];
+/** The finder without batching: one list call per machine (the benchmark's baseline). */
+export function unbatchedFinder(api: Pick<CollectionApi, "listMachineActions">): Pick<CollectionFinder, "find"> {
+  return { find: async (machineId) => collectionsOf(await api.listMachineActions({ filter: collectionsFilter([machineId]) }), machineId) };
 }

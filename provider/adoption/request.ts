@@ -1,19 +1,22 @@
 /**
- * Starting a collection without ever starting two.
+ * Starting a collection without ever starting two: adopt-on-400 and the lost-reply check.
  *
  * MDE allows one running collection per machine and says so in inconsistent ways: a 400 with
  * `ActiveRequestAlreadyExists`, a 400 "already in progress", or a 2xx carrying the action that is
- * already running (mde-api.md §8). And after a timeout or reset, nobody knows whether our POST
- * created an action. In every such case the machine's Pending/InProgress collections are listed
- * and the newest is adopted; the POST is only re-sent when none exists, so nothing can be
- * duplicated by it.
+ * already running (mde-api.md §8). Then the newest running collection is adopted.
+ *
+ * After a timeout or reset, nobody knows whether our POST created an action. Then the machine's
+ * collections are listed in ANY status: the one carrying exactly our comment (with its
+ * correlation marker, ./marker.ts) is ours even if it already finished; failing that, a running
+ * one is adopted. The POST is only re-sent when neither exists, so nothing can be duplicated by it.
  */
+import { isMdeError, MdeAlreadyRunningError, MdeNetworkError, MdeUnexpectedResponseError } from "../api/errors";
+import { parseTimestamp } from "../api/responses";
+import { backoffDelayMs, type RetryOptions } from "../api/retry";
+import { COLLECT_ACTION_TYPE, type MachineAction } from "../api/schemas";
 import type { Clock } from "../util/clock";
 import type { Logger } from "../util/logger";
-import { isMdeError, MdeAlreadyRunningError, MdeNetworkError, MdeUnexpectedResponseError } from "./errors";
-import { parseTimestamp } from "./responses";
-import { backoffDelayMs, type RetryOptions } from "./retry";
-import { COLLECT_ACTION_TYPE, type MachineAction } from "./schemas";
+import { createdByRequest, newestRunning } from "./candidates";
 
 export interface CollectResult {
   action: MachineAction;
@@ -33,7 +36,8 @@ export interface CollectDeps {
   machineId: string;
   comment: string;
   post(signal?: AbortSignal): Promise<MachineAction>;
-  findActive(signal?: AbortSignal): Promise<MachineAction | undefined>;
+  /** The machine's collections, any status (./candidates `collectionsFilter`). */
+  listCollections(signal?: AbortSignal): Promise<MachineAction[]>;
   clock: Clock;
   logger: Logger;
   retry: RetryOptions;
@@ -71,7 +75,7 @@ export async function collectWithAdoption(deps: CollectDeps, signal?: AbortSigna
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (mayMeanAlreadyRunning(error)) {
-        const active = await deps.findActive(signal);
+        const active = newestRunning(await deps.listCollections(signal), deps.machineId);
         if (active) {
           deps.logger.info(`A collection is already running on machine ${deps.machineId} (action ${active.id}, ${active.status}); adopting it.`);
           return { action: active, adopted: true };
@@ -87,13 +91,18 @@ export async function collectWithAdoption(deps: CollectDeps, signal?: AbortSigna
       if (!outcomeUnknown(error)) throw error;
       // Give MDE a moment to list an action our POST may have created, then look before re-sending.
       const delayMs = backoffDelayMs(post, deps.retry);
-      deps.logger.warn(`Collect request for machine ${deps.machineId} failed with an unknown outcome (${(error as Error).message}); checking for a running collection in ${(delayMs / 1000).toFixed(1)} s.`);
+      deps.logger.warn(`Collect request for machine ${deps.machineId} failed with an unknown outcome (${(error as Error).message}); checking for the collection it may have created in ${(delayMs / 1000).toFixed(1)} s.`);
       await deps.clock.sleep(delayMs, signal);
-      const active = await deps.findActive(signal);
+      const listed = await deps.listCollections(signal);
+      const own = createdByRequest(listed, deps.machineId, deps.comment, requestedAt - ADOPTION_AGE_MS);
+      if (own) {
+        deps.logger.info(`Found collection ${own.id} (${own.status}) on machine ${deps.machineId}, created by the interrupted request.`);
+        return { action: own, adopted: false };
+      }
+      const active = newestRunning(listed, deps.machineId);
       if (active) {
-        const adopted = isForeignAction(active, deps.comment, requestedAt);
-        deps.logger.info(`Found collection ${active.id} (${active.status}) on machine ${deps.machineId}${adopted ? ", started elsewhere; adopting it" : ", created by the interrupted request"}.`);
-        return { action: active, adopted };
+        deps.logger.info(`Found collection ${active.id} (${active.status}) on machine ${deps.machineId}, started elsewhere; adopting it.`);
+        return { action: active, adopted: true };
       }
       // Nothing was created, so sending again cannot duplicate anything.
       if (post >= MAX_COLLECT_POSTS) throw error;

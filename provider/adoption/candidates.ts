@@ -1,0 +1,81 @@
+/**
+ * Which of a device's collections a create may take instead of requesting one: the pure part of
+ * adoption. Every lookup lists the device's collections in ANY status MDE still lists (not only
+ * Pending/InProgress), because a collection this declaration requested in a killed run, or by a
+ * POST whose reply was lost, may have finished since; it is still ours and must not be requested
+ * again.
+ */
+import { odataString } from "../api/ids";
+import { parseTimestamp } from "../api/responses";
+import { ACTIVE_STATUSES, type ActionStatus, COLLECT_ACTION_TYPE, type MachineAction } from "../api/schemas";
+import { markerOf, parseMarker } from "./marker";
+
+/** Our own collection in one of these ended badly: the next run requests a new one rather than reusing it. */
+export const RETRY_STATUSES: ReadonlySet<ActionStatus> = new Set<ActionStatus>(["Failed", "TimeOut", "Cancelled"]);
+
+/** The `$filter` for the collections (any status) of `machineIds`. */
+export function collectionsFilter(machineIds: readonly string[]): string {
+  const machines = machineIds.map((id) => `machineId eq ${odataString(id)}`).join(" or ");
+  return `type eq ${odataString(COLLECT_ACTION_TYPE)} and (${machines})`;
+}
+
+/**
+ * The collections of `machineId` among `actions`, newest first. Filtered again locally in case
+ * the service ignores part of the filter.
+ */
+export function collectionsOf(actions: readonly MachineAction[], machineId: string): MachineAction[] {
+  const id = machineId.toLowerCase();
+  return actions
+    .filter((a) => a.machineId.toLowerCase() === id && a.type === COLLECT_ACTION_TYPE)
+    .sort((a, b) => (parseTimestamp(b.creationDateTimeUtc) ?? 0) - (parseTimestamp(a.creationDateTimeUtc) ?? 0));
+}
+
+/** The newest Pending or InProgress collection of `machineId`. */
+export function newestRunning(actions: readonly MachineAction[], machineId: string): MachineAction | undefined {
+  return collectionsOf(actions, machineId).find((a) => ACTIVE_STATUSES.has(a.status));
+}
+
+/** What a create finds on its device before requesting anything. */
+export interface PreCheck {
+  /** This declaration's own collection (its marker), still running or Succeeded: resume it. */
+  own?: MachineAction;
+  /**
+   * The newest collection of an earlier round of the same owner (its marker with another intent),
+   * or one the caller says a resource being replaced held. Never adopted.
+   */
+  previous?: MachineAction;
+  /** The newest running collection that is neither: someone else's, adopted as before. */
+  foreign?: MachineAction;
+}
+
+/**
+ * Sorts a device's collections for a create carrying `marker`. `released` are action ids held by
+ * resources deleted in this run (a replacement's old collection, even one without a marker).
+ */
+export function classify(actions: readonly MachineAction[], machineId: string, marker: string, released: ReadonlySet<string> = new Set()): PreCheck {
+  const mine = parseMarker(marker);
+  const result: PreCheck = {};
+  for (const a of collectionsOf(actions, machineId)) {
+    const tag = markerOf(a.requestorComment);
+    const sameOwner = tag?.owner === mine.owner;
+    if (sameOwner && tag.intent === mine.intent) {
+      if (!RETRY_STATUSES.has(a.status)) result.own ??= a;
+    } else if (sameOwner || released.has(a.id)) {
+      result.previous ??= a;
+    } else if (ACTIVE_STATUSES.has(a.status)) {
+      result.foreign ??= a;
+    }
+  }
+  return result;
+}
+
+/**
+ * The collection a POST with `comment` created, when its reply was lost: the newest carrying
+ * exactly that comment, created no earlier than `notBeforeMs`, in any status.
+ */
+export function createdByRequest(actions: readonly MachineAction[], machineId: string, comment: string, notBeforeMs: number): MachineAction | undefined {
+  return collectionsOf(actions, machineId).find((a) => {
+    const created = parseTimestamp(a.creationDateTimeUtc);
+    return (a.requestorComment ?? "").trim() === comment.trim() && (created === undefined || created >= notBeforeMs);
+  });
+}
