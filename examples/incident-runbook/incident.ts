@@ -60,7 +60,8 @@ export class IncidentSpecError extends Error {
 
 const KEYS = ["incident", "reason", "devices", "followUps", "rounds", "evidenceDirectory", "timeoutMinutes"];
 const MACHINE_ID = /^[0-9a-fA-F]{40}$/;
-const MAX_COMMENT = 1000;
+/** MDE keeps 1000 characters; InvestigationPackageCollection appends a 13-character correlation marker. */
+const MAX_COMMENT = 987;
 
 /** Checks a raw object (YAML or stack config) and returns it typed; lists every problem at once. */
 export function parseIncidentSpec(raw: unknown, source: string): IncidentSpec {
@@ -135,7 +136,7 @@ export function planCollections(spec: IncidentSpec, source = "incident", notes: 
     if (clash) return issues.push(`${device} and ${clash} would get the same resource name '${name}'`);
     const round = spec.rounds?.[device] ?? spec.rounds?.[key] ?? 1;
     const comment = `${spec.incident}${alert ? `, alert ${alert}` : ""}: ${why}${round > 1 ? ` (round ${round})` : ""}`;
-    if (comment.length > MAX_COMMENT) issues.push(`the MDE comment for ${device} would be ${comment.length} characters; MDE takes ${MAX_COMMENT}`);
+    if (comment.length > MAX_COMMENT) issues.push(`the MDE comment for ${device} would be ${comment.length} characters; MDE takes 1000, less 13 for the correlation marker: at most ${MAX_COMMENT}`);
     byKey.set(key, { name, device: device.trim(), comment, round, alert });
     byName.set(name, device);
   };

@@ -58,7 +58,8 @@ describe("InvestigationPackageCollection under faults", () => {
     await cli.ok("cancel");
 
     const again = await cli.ok("up");
-    expect(again.outputs.results.slow).toMatchObject({ status: "Succeeded", adopted: true });
+    // Found again by its correlation marker: the killed run's own collection, resumed, not adopted.
+    expect(again.outputs.results.slow).toMatchObject({ status: "Succeeded", adopted: false });
     expect(tenant.collectPosts(mac)).toBe(1);
   });
 

@@ -60,7 +60,8 @@ it("collects the sample incident, then only what a follow-up or a new round adds
   expect(second.outputs.collections["mac-ws01.contoso.local"]).toMatchObject({ status: "Succeeded", machineId: mac });
   expect([tenant.collectPosts(win11), tenant.collectPosts(linux), tenant.collectPosts(mac)]).toEqual([1, 1, 1]);
   const [macState] = (await cli.resources()).filter((r) => r.id === second.outputs.collections["mac-ws01.contoso.local"].actionId);
-  expect(macState.outputs.requestorComment).toBe("INC-2041, alert da638412041000000000_1234567890: same phishing sender");
+  // The comment MDE records ends with the resource's correlation marker.
+  expect(macState.outputs.requestorComment).toMatch(/^INC-2041, alert da638412041000000000_1234567890: same phishing sender \[[a-z2-7]{5}\.[a-z2-7]{4}\]$/);
 
   // 3. Round 2 for one device: that device is collected again, nothing else is touched, and the
   //    first package stays on disk beside the new one.
