@@ -265,8 +265,10 @@ describe("InvestigationPackageCollection through the real engine", () => {
   });
 });
 
-/** The file:// backend's checkpoint of a stack of the collections project. */
+/** The file:// backend's checkpoint of the stack (`.pulumi/stacks/<project>/<stack>.json`). */
 function checkpointFile(cli: StackCli): string {
-  const dir = `${cli.stateDir}/.pulumi/stacks/collections-e2e`;
-  return `${dir}/${cli.stackName}.json`;
+  const stacks = `${cli.stateDir}/.pulumi/stacks`;
+  const found = fs.readdirSync(stacks, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(`${cli.stackName}.json`));
+  if (found.length !== 1) throw new Error(`expected one checkpoint for ${cli.stackName} under ${stacks}, found ${found.join(", ") || "none"}`);
+  return `${stacks}/${found[0]}`;
 }
