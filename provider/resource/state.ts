@@ -70,7 +70,8 @@ export function parseStoredState(id: string, props: Record<string, unknown>): Pa
         "or drop the resource from state with `pulumi state delete` and let the next `pulumi up` find its collection again",
     );
   }
-  return { outputs: stripUndefined(parsed.data) as CollectionOutputs, provider: __provider };
+  const outputs: CollectionOutputs = stripUndefined(parsed.data);
+  return { outputs, provider: __provider };
 }
 
 /** Brings an older state to the current version. */
