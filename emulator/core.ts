@@ -16,6 +16,7 @@ import { mergeQuotas, QuotaTracker, type QuotaConfig } from "./quotas";
 import { compileRoutes, type CompiledRoute } from "./router";
 import { ROUTES } from "./routes";
 import { loadScenarioFile, resolveScenario, type Scenario } from "./scenario";
+import { ActionSteering } from "./steering";
 import { Store } from "./store";
 import { TokenSigner } from "./tokens";
 
@@ -30,6 +31,8 @@ export interface EmulatorCore {
   quotaConfig: QuotaConfig;
   quotas: QuotaTracker;
   faults: FaultInjector;
+  /** Holds and end commands a test gives actions (control endpoint). */
+  steering: ActionSteering;
   counters: Counters;
   packages: PackageBuilder;
   links: PackageLinks;
@@ -54,7 +57,8 @@ export function createCore(options: EmulatorOptions): EmulatorCore {
     signer: new TokenSigner(config.dataDir ? join(config.dataDir, "keys") : undefined),
     quotaConfig,
     quotas: new QuotaTracker(quotaConfig),
-    faults: new FaultInjector(seed, options.faults ?? []),
+    faults: new FaultInjector(seed, options.faults ?? [], config.clock),
+    steering: new ActionSteering(store, scenario, config.clock),
     counters: new Counters(),
     packages: new PackageBuilder(seed),
     links: new PackageLinks(store.linkKey),

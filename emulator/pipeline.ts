@@ -1,7 +1,8 @@
 /**
  * One request, start to finish, in a fixed order written down here:
  * control endpoint (if enabled) → route match → arrival counters → faults "before" →
- * body → bearer auth + roles → quota → handler → faults "after" → reply → counters + access log.
+ * body → bearer auth + roles → quota → handler → faults "after" → reply (or its first bytes, for a
+ * "midBody" fault) → counters + access log.
  * Auth comes before the quota because quotas are per application; faults come first so a
  * "before" fault means the service never saw the request, and "after" means it did.
  */
@@ -65,6 +66,12 @@ export async function handleRequest(emu: EmulatorCore, req: IncomingMessage, res
       }
       if (after.effect) reply = errorReply(faultError(after.effect), reqId);
     }
+    const cut = emu.faults.decide("midBody", { route: routeId, method, path });
+    if (cut.effect?.type === "reset") {
+      emu.counters.fault();
+      outcome = await sendPart(res, req, reply, reqId, cut.effect.afterBytes);
+      return;
+    }
     outcome = send(res, reply, reqId);
   } catch (e) {
     const known = e instanceof MdeHttpError || e instanceof RawHttpError;
@@ -113,6 +120,21 @@ function errorReply(e: MdeHttpError | RawHttpError, reqId: string): Reply {
 }
 
 function send(res: ServerResponse, reply: Reply, reqId: string): number {
+  const payload = writeHead(res, reply, reqId);
+  res.end(payload);
+  return reply.status;
+}
+
+/** Headers announcing the whole body, then only `afterBytes` of it (default: half), then a dropped connection. */
+async function sendPart(res: ServerResponse, req: IncomingMessage, reply: Reply, reqId: string, afterBytes?: number): Promise<"reset"> {
+  const payload = writeHead(res, reply, reqId);
+  const part = payload.subarray(0, Math.min(payload.length - 1, afterBytes ?? Math.floor(payload.length / 2)));
+  await new Promise<void>((resolve) => res.write(part, () => resolve()));
+  return destroy(req);
+}
+
+/** Writes the status line and headers; returns the body to send. */
+function writeHead(res: ServerResponse, reply: Reply, reqId: string): Buffer {
   const payload = reply.json !== undefined ? Buffer.from(JSON.stringify(reply.json)) : Buffer.from(reply.body ?? "");
   res.writeHead(reply.status, {
     "Content-Type": reply.json !== undefined ? "application/json; odata.metadata=minimal; charset=utf-8" : (reply.contentType ?? "text/plain"),
@@ -120,8 +142,7 @@ function send(res: ServerResponse, reply: Reply, reqId: string): number {
     "x-ms-correlation-id": reqId,
     ...reply.headers,
   });
-  res.end(payload);
-  return reply.status;
+  return payload;
 }
 
 /** Drops the connection without a reply, as a network failure would. */

@@ -2,18 +2,17 @@
  * InvestigationPackageCollection end to end: the real Pulumi CLI and engine, the real provider
  * host loading our compiled runtime, real @azure/identity and undici against the emulator.
  */
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES, defaultScenario } from "../../emulator";
-import { EmulatedTenant } from "../helpers/e2e";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES } from "../../emulator";
+import { EmulatedTenant, succeeded } from "../helpers/e2e";
 import type { StackCli } from "../helpers/stackCli";
 
 const { win11, linux, busy, failing } = DEFAULT_MACHINES;
 let tenant: EmulatedTenant;
 
 beforeAll(async () => {
-  // The analyst's collection on `busy` finishes about 18 s after the start (1 emulated hour by default).
-  const scenario = defaultScenario();
-  scenario.actions = scenario.actions?.map((a) => (a.id === DEFAULT_ACTIONS.running ? { ...a, params: { pendingSeconds: 60, inProgressSeconds: 1200 } } : a));
-  tenant = await EmulatedTenant.start({ timeScale: 60, scenario });
+  tenant = await EmulatedTenant.start({ timeScale: 60 });
+  // The analyst's collection on `busy` runs until the test ends it, however slow this machine is.
+  tenant.emulator.actions.hold(DEFAULT_ACTIONS.running);
 });
 
 afterAll(() => tenant.close());
@@ -35,7 +34,11 @@ describe("InvestigationPackageCollection through the real engine", () => {
     expect(preview.changeSummary).toMatchObject({ create: 4 });
     expect(tenant.apiRequests()).toBe(before);
 
-    const up = await cli.ok("up");
+    const run = cli.start("up");
+    // Once `up` has seen the analyst's collection running (and adopted it), it ends.
+    await tenant.seen(DEFAULT_ACTIONS.running);
+    tenant.emulator.actions.complete(DEFAULT_ACTIONS.running, "Succeeded");
+    const up = await succeeded(run, "up");
     const results = up.outputs.results;
     expect(results.ws01).toMatchObject({ status: "Succeeded", adopted: false, machineId: win11, computerDnsName: "win11-ws01.contoso.local", requestorComment: "INC-1: triage" });
     expect(results.srv01).toMatchObject({ status: "Succeeded", adopted: false, machineId: linux });
