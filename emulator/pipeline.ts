@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticate } from "./auth";
 import { CONTROL_PREFIX, handleControl } from "./control";
 import type { EmulatorCore } from "./core";
-import { MdeErrors, MdeHttpError, RawHttpError } from "./errors";
+import { entraError, MdeErrors, MdeHttpError, RawHttpError } from "./errors";
 import type { FaultEffect } from "./faults";
 import { redactToken } from "./packageLinks";
 import { retryAfterSeconds } from "./quotas";
@@ -52,7 +52,7 @@ export async function handleRequest(emu: EmulatorCore, req: IncomingMessage, res
     }
     let reply: Reply;
     if (before.effect) {
-      reply = errorReply(faultError(before.effect), reqId);
+      reply = errorReply(faultError(before.effect, routeId, reqId), reqId);
     } else {
       const body = await readBody(req);
       const ctx: RequestContext = { reqId, method, path, params, query: url.searchParams, headers: req.headers, body, nowMs: emu.clock.now(), baseUrl, emu };
@@ -64,7 +64,7 @@ export async function handleRequest(emu: EmulatorCore, req: IncomingMessage, res
         outcome = destroy(req);
         return;
       }
-      if (after.effect) reply = errorReply(faultError(after.effect), reqId);
+      if (after.effect) reply = errorReply(faultError(after.effect, routeId, reqId), reqId);
     }
     const cut = emu.faults.decide("midBody", { route: routeId, method, path });
     if (cut.effect?.type === "reset") {
@@ -107,7 +107,20 @@ async function run(ctx: RequestContext, route: ReturnType<typeof matchRoute>["ro
   }
 }
 
-function faultError(effect: Exclude<FaultEffect, { type: "reset" }>): MdeHttpError {
+/** Sign-in routes answer a fault the way Entra does (OAuth error JSON, an AADSTS code); the API routes as MDE does. */
+const ENTRA_ROUTES = new Set(["token", "tokenV1", "openidConfiguration", "jwks"]);
+const ENTRA_FAULTS = {
+  429: ["temporarily_unavailable", 90055, "TenantThrottlingError: There are too many incoming requests. This exception is thrown for blocked tenants."],
+  500: ["server_error", 50000, "TokenIssuanceError: There's an issue with the sign-in service."],
+  503: ["temporarily_unavailable", 90033, "MsodsServiceUnavailable: The Microsoft Online Directory Service (MSODS) isn't available."],
+} as const;
+
+function faultError(effect: Exclude<FaultEffect, { type: "reset" }>, routeId: string, reqId: string): MdeHttpError | RawHttpError {
+  if (ENTRA_ROUTES.has(routeId)) {
+    const [error, code, text] = ENTRA_FAULTS[effect.status];
+    const e = entraError(effect.status, error, code, text, reqId);
+    return effect.status === 500 ? e : new RawHttpError(e.status, e.contentType, e.payload, { "Retry-After": String(effect.retryAfterSeconds) });
+  }
   if (effect.status === 429) return MdeErrors.tooManyRequests(100, 60, effect.retryAfterSeconds);
   if (effect.status === 500) return MdeErrors.internal();
   const e = MdeErrors.unavailable();

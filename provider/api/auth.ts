@@ -5,7 +5,8 @@
  * Why our own cache: identity caches per credential instance, but MSAL renews only 5 minutes before
  * expiry and a 401 from MDE (revoked or stale token) must force one refresh. The cache follows Azure
  * core's `tokenCycler`: refresh 2 minutes before expiry, one shared in-flight refresh, keep serving
- * a still-valid token if a refresh fails, and `invalidate()` for the 401 path.
+ * a still-valid token if a refresh fails, and `invalidate()` for the 401 path. A failed sign-in
+ * becomes an outage to retry or a refusal naming Entra's code (signInErrors.ts).
  */
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import type { Clock } from "../util/clock";
@@ -13,6 +14,7 @@ import { MdeUnauthorizedError, MdeValidationError } from "./errors";
 import { isLoopbackHost, PUBLIC_LOGIN_HOST } from "./endpoints";
 import type { Policy } from "./pipeline";
 import type { MdeSettings } from "./settings";
+import { signInError } from "./signInErrors";
 
 /** Options common to the identity credentials we build. */
 export interface IdentityOptions {
@@ -135,12 +137,7 @@ export class CachingTokenSource implements TokenSource {
     try {
       token = await this.credential.getToken(this.scope);
     } catch (cause) {
-      const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-      throw new MdeUnauthorizedError(
-        `Could not get an access token for ${this.scope} with the ${this.options.description}: ${reason}. ` +
-          `Check tenantId, clientId and the secret or certificate (mde:* stack config or AZURE_* variables), and that the app is registered in that tenant.`,
-        { cause, knownSecrets: this.options.knownSecrets },
-      );
+      throw signInError(cause, { scope: this.scope, description: this.options.description, knownSecrets: this.options.knownSecrets });
     }
     if (!token) throw new MdeUnauthorizedError(`The ${this.options.description} returned no token for ${this.scope}.`);
     this.cached = token;
