@@ -88,6 +88,8 @@ export interface TokenCacheOptions {
   description: string;
   /** Values to redact verbatim from errors (the configured secret). */
   knownSecrets: readonly (string | undefined)[];
+  /** Where sign-in goes, named in errors with the proxy it goes through. */
+  authorityHost?: string;
 }
 
 export const DEFAULT_TOKEN_CACHE_OPTIONS: Readonly<TokenCacheOptions> = {
@@ -137,7 +139,8 @@ export class CachingTokenSource implements TokenSource {
     try {
       token = await this.credential.getToken(this.scope);
     } catch (cause) {
-      throw signInError(cause, { scope: this.scope, description: this.options.description, knownSecrets: this.options.knownSecrets });
+      const { description, knownSecrets, authorityHost } = this.options;
+      throw signInError(cause, { scope: this.scope, description, knownSecrets, authorityHost });
     }
     if (!token) throw new MdeUnauthorizedError(`The ${this.options.description} returned no token for ${this.scope}.`);
     this.cached = token;

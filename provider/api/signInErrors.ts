@@ -9,6 +9,7 @@
  * like a wrong secret: no retry rule applied, and the advice was wrong for an outage.
  */
 import { MdeNetworkError, MdeUnauthorizedError } from "./errors";
+import { proxyFor, redactProxyUrl } from "./proxy";
 
 /** Entra answered 5xx or 429, or the connection to it failed: nothing reached MDE, and waiting helps. */
 export class EntraUnavailableError extends MdeNetworkError {
@@ -40,7 +41,7 @@ export interface SignInFailure {
 }
 
 /** OAuth / MSAL codes that mean "try again later" even without a status. */
-const OUTAGE_ERRORS = new Set(["temporarily_unavailable", "server_error", "network_error", "request_timeout", "endpoints_resolution_error", "openid_config_error"]);
+const OUTAGE_ERRORS = new Set(["temporarily_unavailable", "server_error", "network_error", "request_timeout"]);
 const NETWORK_CODES = /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_\w+)$/;
 
 /** Walks the cause chain (identity → MSAL → HTTP) for the status, the codes and Entra's text. */
@@ -83,6 +84,8 @@ const GENERIC_ADVICE =
 
 export interface SignInContext {
   scope: string;
+  /** Where sign-in goes (e.g. `https://login.microsoftonline.com`), to name it and its proxy. */
+  authorityHost?: string;
   /** e.g. `clientSecret credential for client …`. */
   description: string;
   knownSecrets: readonly (string | undefined)[];
@@ -92,11 +95,15 @@ export interface SignInContext {
 export function signInError(cause: unknown, ctx: SignInContext): EntraUnavailableError | MdeSignInError {
   const f = classifySignInFailure(cause);
   const prefix = `Could not get an access token for ${ctx.scope} with the ${ctx.description}`;
+  const proxy = ctx.authorityHost ? proxyFor(new URL(ctx.authorityHost)) : undefined;
+  const viaProxy = proxy
+    ? ` Sign-in goes through the proxy ${redactProxyUrl(proxy)} (HTTPS_PROXY): check that it lets ${new URL(ctx.authorityHost!).host} through and that its user and password are right, or list the host in NO_PROXY if it is reachable directly.`
+    : "";
   const entraSays = [f.aadsts, f.error, f.description].filter(Boolean).join(" ");
   if (f.verdict === "outage") {
     const how = f.status !== undefined ? `answered HTTP ${f.status}` : "could not be reached";
     return new EntraUnavailableError(
-      `${prefix}: Entra ID ${how}${entraSays ? ` (${entraSays})` : ""}. No request reached MDE; sign-in is retried with back-off, as an outage usually passes.`,
+      `${prefix}: Entra ID ${how}${entraSays ? ` (${entraSays})` : ""}. No request reached MDE; sign-in is retried with back-off, as an outage usually passes.${viaProxy}`,
       { entraStatus: f.status, cause, knownSecrets: ctx.knownSecrets },
     );
   }
@@ -104,8 +111,12 @@ export function signInError(cause: unknown, ctx: SignInContext): EntraUnavailabl
   if (!entraSays) {
     // Nothing came from Entra: the credential could not even be used (a missing certificate file, no token file…).
     const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    return new MdeSignInError(`${prefix}: ${reason}. Fix: ${GENERIC_ADVICE}.`, details);
+    // MSAL's word for "the authority's OpenID configuration could not be read": wrong host, or a proxy in the way.
+    const advice = /endpoints_resolution_error|openid_config_error/.test(reason) && ctx.authorityHost
+      ? `the authority host ${ctx.authorityHost} did not serve the tenant's OpenID configuration: check mde:authorityHost / AZURE_AUTHORITY_HOST and mde:tenantId / AZURE_TENANT_ID`
+      : GENERIC_ADVICE;
+    return new MdeSignInError(`${prefix}: ${reason}. Fix: ${advice}.${viaProxy}`, details);
   }
   const advice = (f.aadsts && ADVICE[f.aadsts]) ?? GENERIC_ADVICE;
-  return new MdeSignInError(`${prefix}: Entra ID refused the sign-in (${entraSays}). Fix: ${advice}.`, details);
+  return new MdeSignInError(`${prefix}: Entra ID refused the sign-in (${entraSays}). Fix: ${advice}.${f.status === 407 ? viaProxy : ""}`, details);
 }
