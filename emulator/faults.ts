@@ -39,6 +39,8 @@ export const FaultRuleSchema = z.strictObject({
   forMs: z.number().positive().optional(),
   /** Which clock `forMs` runs on: the emulator's (manual or scaled) or the wall clock. @default "emulated" */
   clock: z.enum(["emulated", "real"]).default("emulated"),
+  /** When the `forMs` window opens: when the rule is added, or at the first request it matches. @default "added" */
+  from: z.enum(["added", "firstMatch"]).default("added"),
   /** Probability in [0, 1] per matching request. @default 1 */
   rate: z.number().min(0).max(1).optional(),
   /** Matching requests (counted by this rule, whatever other rules did to them) to let through first. @default 0 */
@@ -68,7 +70,7 @@ interface ActiveRule {
   struck: number;
   random: SeededRandom;
   pathRe?: RegExp;
-  /** When the rule stops striking (ms on its clock); `Infinity` without `forMs`. */
+  /** When the rule stops striking (ms on its clock); `Infinity` without `forMs`; NaN until its first match with `from: "firstMatch"`. */
   endsAt: number;
 }
 
@@ -88,7 +90,7 @@ export class FaultInjector {
   add(input: unknown): FaultRule[] {
     const rules = FaultListSchema.parse(input);
     for (const rule of rules) {
-      const endsAt = rule.forMs === undefined ? Infinity : this.nowOn(rule.clock) + rule.forMs;
+      const endsAt = rule.forMs === undefined ? Infinity : rule.from === "added" ? this.nowOn(rule.clock) + rule.forMs : NaN;
       this.rules.push({ rule, seen: 0, struck: 0, random: new SeededRandom(`${this.seed}|fault|${this.added++}`), pathRe: rule.path ? globToRegExp(rule.path) : undefined, endsAt });
     }
     return this.list();
@@ -114,6 +116,7 @@ export class FaultInjector {
       if (rule.route && rule.route.toLowerCase() !== req.route.toLowerCase()) continue;
       if (rule.method && rule.method.toUpperCase() !== req.method.toUpperCase()) continue;
       if (r.pathRe && !r.pathRe.test(req.path)) continue;
+      if (Number.isNaN(r.endsAt)) r.endsAt = this.nowOn(rule.clock) + rule.forMs!;
       if (this.nowOn(rule.clock) >= r.endsAt) continue;
       // Every rule counts every matching request, so schedules do not depend on other rules.
       r.seen++;

@@ -5,7 +5,9 @@
  * Why this module: identity wraps MSAL's error in an `AuthenticationRequiredError` whose message
  * can read `[object Object]` and whose status is gone; the facts are on the chain of causes
  * (MSAL's `ServerError` keeps `status`, `errorCode` and `errorNo`; a dropped connection is a
- * `ClientAuthError` with `errorCode: "network_error"`). Without them every sign-in failure looked
+ * `ClientAuthError` with `errorCode: "network_error"`; while MSAL sits out a 429/5xx's Retry-After
+ * it replays the failure as a `ServerError` whose code is Entra's numbers and which has no status).
+ * Without them every sign-in failure looked
  * like a wrong secret: no retry rule applied, and the advice was wrong for an outage.
  */
 import { MdeNetworkError, MdeUnauthorizedError } from "./errors";
@@ -48,13 +50,16 @@ const NETWORK_CODES = /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_A
 export function classifySignInFailure(error: unknown): SignInFailure {
   const found: SignInFailure = { verdict: "refused" };
   let network = false;
+  let replayedThrottle = false;
   for (let e: any = error, depth = 0; e && typeof e === "object" && depth < 6; e = e.cause, depth++) {
     const status = typeof e.status === "number" ? e.status : typeof e.statusCode === "number" ? e.statusCode : undefined;
     found.status ??= status;
-    if (typeof e.errorCode === "string") found.error ??= e.errorCode;
+    if (typeof e.errorCode === "string" && !/^\d/.test(e.errorCode)) found.error ??= e.errorCode;
     else if (e.errorCode && typeof e.errorCode === "object" && typeof e.errorCode.code === "string") found.error ??= e.errorCode.code;
     if (typeof e.errorResponse?.error === "string") found.error ??= e.errorResponse.error;
     if (typeof e.code === "string" && NETWORK_CODES.test(e.code)) network = true;
+    // MSAL's throttling cache (only filled by 429/5xx answers) replays them without a status.
+    if (e.name === "ServerError" && status === undefined && typeof e.errorCode === "string" && /^\d+( \d+)*$/.test(e.errorCode)) replayedThrottle = true;
     const text = [e.errorMessage, e.errorResponse?.errorDescription, e.message].filter((t) => typeof t === "string").join(" ");
     const aadsts = /AADSTS\d+/.exec(text)?.[0] ?? (typeof e.errorNo === "number" || /^\d+$/.test(String(e.errorNo ?? "")) ? `AADSTS${e.errorNo}` : undefined);
     found.aadsts ??= aadsts;
@@ -62,7 +67,7 @@ export function classifySignInFailure(error: unknown): SignInFailure {
     found.description ??= description?.trim();
   }
   const s = found.status;
-  const outage = (s !== undefined && (s >= 500 || s === 429 || s === 408)) || network || (found.error !== undefined && OUTAGE_ERRORS.has(found.error));
+  const outage = (s !== undefined && (s >= 500 || s === 429 || s === 408)) || network || replayedThrottle || (found.error !== undefined && OUTAGE_ERRORS.has(found.error));
   return { ...found, verdict: outage ? "outage" : "refused" };
 }
 

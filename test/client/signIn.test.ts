@@ -25,6 +25,11 @@ describe("classifySignInFailure", () => {
     expect(classifySignInFailure(e)).toMatchObject({ verdict: "outage", status: 503, aadsts: "AADSTS90033", error: "temporarily_unavailable" });
   });
 
+  it("reads MSAL's replay of a throttled answer (Entra's numbers as the code, no status) as an outage", () => {
+    const e = identityError({ name: "ServerError", errorCode: "90033", errorMessage: "AADSTS90033: MsodsServiceUnavailable." });
+    expect(classifySignInFailure(e)).toMatchObject({ verdict: "outage", aadsts: "AADSTS90033" });
+  });
+
   it("reads a dropped connection (MSAL network_error) as an outage", () => {
     expect(classifySignInFailure(identityError({ name: "ClientAuthError", errorCode: "network_error" })).verdict).toBe("outage");
   });

@@ -166,6 +166,18 @@ describe("faults", () => {
     await expect(h.token()).resolves.toMatch(/^eyJ/);
   });
 
+  it("opens a window at the first matching request when asked to", async () => {
+    h.emu.faults.add({ route: "getAction", type: "status", status: 503, forMs: 10_000, from: "firstMatch" });
+    await h.emu.advanceClock(60_000);
+    h.forgetTokens();
+    token = await h.token();
+    expect((await getAction()).status).toBe(503);
+    await h.emu.advanceClock(9_999);
+    expect((await getAction()).status).toBe(503);
+    await h.emu.advanceClock(1);
+    expect((await getAction()).status).toBe(200);
+  });
+
   it("clears a named fault on its own, leaving the others", async () => {
     h.emu.faults.add([{ name: "outage", route: "getAction", type: "status", status: 503 }, { route: "collect", type: "status", status: 500 }]);
     expect((await getAction()).status).toBe(503);
