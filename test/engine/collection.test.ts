@@ -15,7 +15,8 @@ beforeAll(async () => {
   tenant.emulator.actions.hold(DEFAULT_ACTIONS.running);
 });
 
-afterAll(() => tenant.close());
+// Destroying every stack of the file takes minutes on a loaded machine.
+afterAll(() => tenant.close(), 600_000);
 
 const newStack = (name: string, collections: Record<string, Record<string, unknown>>) => tenant.stack(name, collections);
 
