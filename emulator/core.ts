@@ -16,6 +16,7 @@ import { mergeQuotas, QuotaTracker, type QuotaConfig } from "./quotas";
 import { compileRoutes, type CompiledRoute } from "./router";
 import { ROUTES } from "./routes";
 import { loadScenarioFile, resolveScenario, type Scenario } from "./scenario";
+import { IssuerKeys } from "./issuerKeys";
 import { ActionSteering } from "./steering";
 import { Store } from "./store";
 import { TokenSigner } from "./tokens";
@@ -28,6 +29,8 @@ export interface EmulatorCore {
   timeScale: number;
   store: Store;
   signer: TokenSigner;
+  /** Keys of the issuers federated credentials trust. */
+  issuerKeys: IssuerKeys;
   quotaConfig: QuotaConfig;
   quotas: QuotaTracker;
   faults: FaultInjector;
@@ -55,6 +58,7 @@ export function createCore(options: EmulatorOptions): EmulatorCore {
     timeScale: config.timeScale,
     store,
     signer: new TokenSigner(config.dataDir ? join(config.dataDir, "keys") : undefined),
+    issuerKeys: new IssuerKeys(options.trustedCaFiles),
     quotaConfig,
     quotas: new QuotaTracker(quotaConfig),
     faults: new FaultInjector(seed, options.faults ?? [], config.clock),

@@ -108,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (closed) return;
       closed = true;
       await server.close();
+      await emu.issuerKeys.close();
       emu.store.checkpoint(emu.clock.now());
       if (tempTls) rmSync(tempTls, { recursive: true, force: true });
     },
