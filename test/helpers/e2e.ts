@@ -30,7 +30,9 @@ export class EmulatedTenant {
   static async start(options: EmulatorOptions & { timeScale: number }): Promise<EmulatedTenant> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pmf-e2e-"));
     const emulator = await startEmulator({ quiet: true, seed: "e2e", ...options });
-    return new EmulatedTenant(emulator, dir, { NODE_EXTRA_CA_CERTS: caBundleWith(emulator.caFile, dir) }, options.timeScale);
+    // A developer's HTTPS_PROXY must not catch the loopback emulator (the provider honours it).
+    const noProxy = [process.env.NO_PROXY ?? process.env.no_proxy, "127.0.0.1", "localhost"].filter(Boolean).join(",");
+    return new EmulatedTenant(emulator, dir, { NODE_EXTRA_CA_CERTS: caBundleWith(emulator.caFile, dir), NO_PROXY: noProxy, no_proxy: noProxy }, options.timeScale);
   }
 
   private readonly stacks: StackCli[] = [];
