@@ -16,6 +16,12 @@ export interface TlsMaterial {
   ca: Buffer;
 }
 
+/**
+ * A name the certificate also covers, under `.test` (RFC 6761: never in DNS), for proxy tests: a
+ * client that reaches the emulator by this name went through a proxy that resolves it.
+ */
+export const PROXIED_HOST = "mde.emulator.test";
+
 const FILES = { caKey: "ca.key", caCert: "ca.crt", key: "server.key", cert: "server.crt" } as const;
 
 /** Loads the CA and server certificate from `dir`, creating them first if any file is missing. */
@@ -50,7 +56,7 @@ function create(dir: string): void {
     writeFileSync(
       ext,
       "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n" +
-        "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n",
+        `extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,DNS:${PROXIED_HOST},IP:127.0.0.1\n`,
     );
     run([
       "x509", "-req", "-in", csr, "-CA", p(FILES.caCert), "-CAkey", p(FILES.caKey), "-CAcreateserial",

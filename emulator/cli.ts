@@ -26,6 +26,7 @@ Options:
   --scenario <file>     scenario file, .yaml/.yml/.json (default: built-in scenario)
   --control             enable the control endpoint /_emulator/...
   --faults <json|file>  fault rules (a JSON array or object, or a file holding one)
+  --trust-ca <file>     a CA (PEM) to trust when fetching a federated issuer's keys; repeatable
   --quiet               no access log
   -h, --help            show this help
 `;
@@ -44,7 +45,7 @@ export function parseCliArgs(argv: string[]): EmulatorOptions | undefined {
       options: {
         port: { type: "string" }, host: { type: "string" }, "data-dir": { type: "string" }, seed: { type: "string" },
         "time-scale": { type: "string" }, "manual-clock": { type: "boolean" }, scenario: { type: "string" },
-        control: { type: "boolean" }, faults: { type: "string" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" },
+        control: { type: "boolean" }, faults: { type: "string" }, "trust-ca": { type: "string", multiple: true }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" },
       },
     }));
   } catch (e) {
@@ -77,6 +78,7 @@ export function parseCliArgs(argv: string[]): EmulatorOptions | undefined {
     scenario: values.scenario,
     control: values.control ?? false,
     faults,
+    trustedCaFiles: values["trust-ca"],
     quiet: values.quiet ?? false,
   };
 }

@@ -38,6 +38,8 @@ export interface EmulatorOptions {
   quiet?: boolean;
   /** Where TLS files are kept; tests share one to create the CA once. @default `<dataDir>/tls`, else a temp folder */
   tlsDir?: string;
+  /** CA certificates (PEM files) to trust when fetching a federated credential issuer's keys (a local OIDC issuer). */
+  trustedCaFiles?: string[];
   /** Test hook: simulate a crash between writing and renaming the state file. */
   persistenceHooks?: AtomicFileHooks;
 }

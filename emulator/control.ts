@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { EmulatorCore } from "./core";
+import { handleSteering } from "./controlSteering";
 import { isAdvanceable } from "./manualClock";
 import type { Reply } from "./router";
 
@@ -44,6 +45,14 @@ export async function handleControl(emu: EmulatorCore, method: string, path: str
         return ok({ faults: [] });
       }
     }
+    const named = /^\/faults\/([^/]+)$/.exec(path.slice(CONTROL_PREFIX.length));
+    if (method === "DELETE" && named) {
+      const name = decodeURIComponent(named[1]);
+      if (!emu.faults.clear(name)) return problem(404, `no fault named ${name}`);
+      return ok({ faults: emu.faults.list() });
+    }
+    const steered = handleSteering(emu, method, path.slice(CONTROL_PREFIX.length), json);
+    if (steered) return steered;
     const pkg = /^\/packages\/([^/]+)$/.exec(path.slice(CONTROL_PREFIX.length));
     if (method === "GET" && pkg) {
       const action = emu.store.actionById(decodeURIComponent(pkg[1]));

@@ -16,6 +16,8 @@ import { mergeQuotas, QuotaTracker, type QuotaConfig } from "./quotas";
 import { compileRoutes, type CompiledRoute } from "./router";
 import { ROUTES } from "./routes";
 import { loadScenarioFile, resolveScenario, type Scenario } from "./scenario";
+import { IssuerKeys } from "./issuerKeys";
+import { ActionSteering } from "./steering";
 import { Store } from "./store";
 import { TokenSigner } from "./tokens";
 
@@ -27,9 +29,13 @@ export interface EmulatorCore {
   timeScale: number;
   store: Store;
   signer: TokenSigner;
+  /** Keys of the issuers federated credentials trust. */
+  issuerKeys: IssuerKeys;
   quotaConfig: QuotaConfig;
   quotas: QuotaTracker;
   faults: FaultInjector;
+  /** Holds and end commands a test gives actions (control endpoint). */
+  steering: ActionSteering;
   counters: Counters;
   packages: PackageBuilder;
   links: PackageLinks;
@@ -52,9 +58,11 @@ export function createCore(options: EmulatorOptions): EmulatorCore {
     timeScale: config.timeScale,
     store,
     signer: new TokenSigner(config.dataDir ? join(config.dataDir, "keys") : undefined),
+    issuerKeys: new IssuerKeys(options.trustedCaFiles),
     quotaConfig,
     quotas: new QuotaTracker(quotaConfig),
-    faults: new FaultInjector(seed, options.faults ?? []),
+    faults: new FaultInjector(seed, options.faults ?? [], config.clock),
+    steering: new ActionSteering(store, scenario, config.clock),
     counters: new Counters(),
     packages: new PackageBuilder(seed),
     links: new PackageLinks(store.linkKey),

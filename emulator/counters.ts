@@ -13,6 +13,8 @@ export interface CountersSnapshot {
   packageUriCalls: Record<string, number>;
   /** Action id → package downloads served (200). */
   packageDownloads: Record<string, number>;
+  /** Action id → times the action was in a reply to GET machineactions/{id} or the list: a client has seen its status. */
+  actionReads: Record<string, number>;
   /** 429 replies sent, from quotas and from injected faults. */
   tooManyRequests: number;
   /** Faults injected (status replies, resets, delays). */
@@ -25,7 +27,7 @@ export class Counters {
   private data: CountersSnapshot = Counters.empty();
 
   private static empty(): CountersSnapshot {
-    return { requests: {}, collectPosts: {}, packageUriCalls: {}, packageDownloads: {}, tooManyRequests: 0, faultsInjected: 0, tokensIssued: 0 };
+    return { requests: {}, collectPosts: {}, packageUriCalls: {}, packageDownloads: {}, actionReads: {}, tooManyRequests: 0, faultsInjected: 0, tokensIssued: 0 };
   }
 
   request(route: string, status: number | "reset"): void {
@@ -34,7 +36,7 @@ export class Counters {
     if (status === 429) this.data.tooManyRequests++;
   }
 
-  bump(kind: "collectPosts" | "packageUriCalls" | "packageDownloads", key: string): void {
+  bump(kind: "collectPosts" | "packageUriCalls" | "packageDownloads" | "actionReads", key: string): void {
     this.data[kind][key] = (this.data[kind][key] ?? 0) + 1;
   }
 

@@ -16,6 +16,7 @@ import { isAdvanceable } from "./manualClock";
 import type { PackageInfo } from "./packages";
 import type { Scenario } from "./scenario";
 import { startServer } from "./server";
+import type { EndStatus, SteeredAction } from "./steering";
 
 export interface EmulatorHandle {
   /** Base URL of the API: requests go to `${apiUrl}/api/...`. */
@@ -35,7 +36,19 @@ export interface EmulatorHandle {
   clock: Clock;
   counters(): CountersSnapshot;
   resetCounters(): void;
-  faults: { add(rules: FaultRuleInput | FaultRuleInput[]): FaultRule[]; clear(): void; list(): FaultRule[] };
+  /** `clear(name)` clears the rules called `name` only, and says whether there was one. */
+  faults: { add(rules: FaultRuleInput | FaultRuleInput[]): FaultRule[]; clear(name?: string): boolean; list(): FaultRule[] };
+  /** Test commands for one action: stay unfinished until released, or end now (steering.ts). Throw on an unknown or finished action. */
+  actions: {
+    hold(actionId: string): SteeredAction;
+    release(actionId: string): SteeredAction;
+    complete(actionId: string, status: EndStatus, errorHResult?: number): SteeredAction;
+    get(actionId: string): SteeredAction | undefined;
+    /** The collections of a machine (id or name), newest first. */
+    ofMachine(machine: string): SteeredAction[];
+  };
+  /** Holds every collection a machine (id or name) has or gets until released. */
+  machines: { hold(machine: string): SteeredAction[]; release(machine: string): SteeredAction[] };
   /** SHA-256 and size of a Succeeded collection's package; `undefined` otherwise. */
   packageInfo(actionId: string): Promise<PackageInfo | undefined>;
   /** Moves a manual clock forward; throws on a real or scaled clock. */
@@ -65,8 +78,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     resetCounters: () => emu.counters.reset(),
     faults: {
       add: (rules) => emu.faults.add(rules),
-      clear: () => emu.faults.clear(),
+      clear: (name) => emu.faults.clear(name),
       list: () => emu.faults.list(),
+    },
+    actions: {
+      hold: (id) => emu.steering.hold(id),
+      release: (id) => emu.steering.release(id),
+      complete: (id, status, errorHResult) => emu.steering.complete(id, status, errorHResult),
+      get: (id) => {
+        const action = emu.store.actionById(id);
+        return action && emu.steering.view(action);
+      },
+      ofMachine: (machine) => emu.steering.collections(machine),
+    },
+    machines: {
+      hold: (machine) => emu.steering.holdMachine(machine),
+      release: (machine) => emu.steering.releaseMachine(machine),
     },
     async packageInfo(actionId) {
       const action = emu.store.actionById(actionId);
@@ -81,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (closed) return;
       closed = true;
       await server.close();
+      await emu.issuerKeys.close();
       emu.store.checkpoint(emu.clock.now());
       if (tempTls) rmSync(tempTls, { recursive: true, force: true });
     },
@@ -91,6 +119,7 @@ export type { EmulatorOptions } from "./config";
 export type { CountersSnapshot } from "./counters";
 export type { FaultRule, FaultRuleInput } from "./faults";
 export type { PackageInfo } from "./packages";
+export type { EndStatus, SteeredAction } from "./steering";
 export type { Scenario } from "./scenario";
 export type { ScenarioInput } from "./scenarioSchema";
 export { ManualClock } from "./manualClock";

@@ -84,3 +84,35 @@ export function stateAt(createdMs: number, plan: ActionPlan, nowMs: number, canc
   }
   return { status: "Pending", lastUpdateMs: createdMs, errorHResult: 0 };
 }
+
+/** What a test commanded through the control endpoint (steering.ts); stored with the action. */
+export interface Steering {
+  /** Held since `sinceMs`: no final status until `releasedMs` (null: not yet released). */
+  hold?: { sinceMs: number; releasedMs: number | null };
+  /** Ended at `atMs` with `status`, whatever the plan said. */
+  end?: { atMs: number; status: "Succeeded" | "Failed" | "TimeOut"; errorHResult: number };
+}
+
+const FINAL = new Set<ActionStatus>(["Succeeded", "Failed", "TimeOut", "Cancelled"]);
+export const isFinal = (status: ActionStatus) => FINAL.has(status);
+
+/**
+ * `stateAt` with a test's commands applied. A held action goes through its planned Pending and
+ * InProgress steps but reaches no final status while held; once released it finishes as planned,
+ * or at the release if the plan's end has passed. An end command wins over the plan; a
+ * cancellation that came first wins over the end command.
+ */
+export function steeredStateAt(createdMs: number, plan: ActionPlan, nowMs: number, cancellation?: Cancellation | null, steering?: Steering): ActionState {
+  const end = steering?.end;
+  if (end && nowMs >= end.atMs && !(cancellation && cancellation.atMs <= end.atMs)) {
+    return { status: end.status, lastUpdateMs: end.atMs, errorHResult: end.errorHResult };
+  }
+  const base = stateAt(createdMs, plan, nowMs, cancellation);
+  const hold = steering?.hold;
+  if (!hold || !isFinal(base.status) || base.status === "Cancelled") return base;
+  if (hold.releasedMs !== null && nowMs >= hold.releasedMs) return { ...base, lastUpdateMs: Math.max(base.lastUpdateMs, hold.releasedMs) };
+  const pickedUp = plan.pickupMs !== null && plan.pickupMs < plan.timeoutMs && nowMs - createdMs >= plan.pickupMs;
+  return pickedUp
+    ? { status: "InProgress", lastUpdateMs: createdMs + plan.pickupMs!, errorHResult: 0 }
+    : { status: "Pending", lastUpdateMs: createdMs, errorHResult: 0 };
+}

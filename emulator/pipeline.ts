@@ -1,7 +1,8 @@
 /**
  * One request, start to finish, in a fixed order written down here:
  * control endpoint (if enabled) → route match → arrival counters → faults "before" →
- * body → bearer auth + roles → quota → handler → faults "after" → reply → counters + access log.
+ * body → bearer auth + roles → quota → handler → faults "after" → reply (or its first bytes, for a
+ * "midBody" fault) → counters + access log.
  * Auth comes before the quota because quotas are per application; faults come first so a
  * "before" fault means the service never saw the request, and "after" means it did.
  */
@@ -10,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticate } from "./auth";
 import { CONTROL_PREFIX, handleControl } from "./control";
 import type { EmulatorCore } from "./core";
-import { MdeErrors, MdeHttpError, RawHttpError } from "./errors";
+import { entraError, MdeErrors, MdeHttpError, RawHttpError } from "./errors";
 import type { FaultEffect } from "./faults";
 import { redactToken } from "./packageLinks";
 import { retryAfterSeconds } from "./quotas";
@@ -51,7 +52,7 @@ export async function handleRequest(emu: EmulatorCore, req: IncomingMessage, res
     }
     let reply: Reply;
     if (before.effect) {
-      reply = errorReply(faultError(before.effect), reqId);
+      reply = errorReply(faultError(before.effect, routeId, reqId), reqId);
     } else {
       const body = await readBody(req);
       const ctx: RequestContext = { reqId, method, path, params, query: url.searchParams, headers: req.headers, body, nowMs: emu.clock.now(), baseUrl, emu };
@@ -63,7 +64,13 @@ export async function handleRequest(emu: EmulatorCore, req: IncomingMessage, res
         outcome = destroy(req);
         return;
       }
-      if (after.effect) reply = errorReply(faultError(after.effect), reqId);
+      if (after.effect) reply = errorReply(faultError(after.effect, routeId, reqId), reqId);
+    }
+    const cut = emu.faults.decide("midBody", { route: routeId, method, path });
+    if (cut.effect?.type === "reset") {
+      emu.counters.fault();
+      outcome = await sendPart(res, req, reply, reqId, cut.effect.afterBytes);
+      return;
     }
     outcome = send(res, reply, reqId);
   } catch (e) {
@@ -100,7 +107,20 @@ async function run(ctx: RequestContext, route: ReturnType<typeof matchRoute>["ro
   }
 }
 
-function faultError(effect: Exclude<FaultEffect, { type: "reset" }>): MdeHttpError {
+/** Sign-in routes answer a fault the way Entra does (OAuth error JSON, an AADSTS code); the API routes as MDE does. */
+const ENTRA_ROUTES = new Set(["token", "tokenV1", "openidConfiguration", "jwks"]);
+const ENTRA_FAULTS = {
+  429: ["temporarily_unavailable", 90055, "TenantThrottlingError: There are too many incoming requests. This exception is thrown for blocked tenants."],
+  500: ["server_error", 50000, "TokenIssuanceError: There's an issue with the sign-in service."],
+  503: ["temporarily_unavailable", 90033, "MsodsServiceUnavailable: The Microsoft Online Directory Service (MSODS) isn't available."],
+} as const;
+
+function faultError(effect: Exclude<FaultEffect, { type: "reset" }>, routeId: string, reqId: string): MdeHttpError | RawHttpError {
+  if (ENTRA_ROUTES.has(routeId)) {
+    const [error, code, text] = ENTRA_FAULTS[effect.status];
+    const e = entraError(effect.status, error, code, text, reqId);
+    return effect.status === 500 ? e : new RawHttpError(e.status, e.contentType, e.payload, { "Retry-After": String(effect.retryAfterSeconds) });
+  }
   if (effect.status === 429) return MdeErrors.tooManyRequests(100, 60, effect.retryAfterSeconds);
   if (effect.status === 500) return MdeErrors.internal();
   const e = MdeErrors.unavailable();
@@ -113,6 +133,21 @@ function errorReply(e: MdeHttpError | RawHttpError, reqId: string): Reply {
 }
 
 function send(res: ServerResponse, reply: Reply, reqId: string): number {
+  const payload = writeHead(res, reply, reqId);
+  res.end(payload);
+  return reply.status;
+}
+
+/** Headers announcing the whole body, then only `afterBytes` of it (default: half), then a dropped connection. */
+async function sendPart(res: ServerResponse, req: IncomingMessage, reply: Reply, reqId: string, afterBytes?: number): Promise<"reset"> {
+  const payload = writeHead(res, reply, reqId);
+  const part = payload.subarray(0, Math.min(payload.length - 1, afterBytes ?? Math.floor(payload.length / 2)));
+  await new Promise<void>((resolve) => res.write(part, () => resolve()));
+  return destroy(req);
+}
+
+/** Writes the status line and headers; returns the body to send. */
+function writeHead(res: ServerResponse, reply: Reply, reqId: string): Buffer {
   const payload = reply.json !== undefined ? Buffer.from(JSON.stringify(reply.json)) : Buffer.from(reply.body ?? "");
   res.writeHead(reply.status, {
     "Content-Type": reply.json !== undefined ? "application/json; odata.metadata=minimal; charset=utf-8" : (reply.contentType ?? "text/plain"),
@@ -120,8 +155,7 @@ function send(res: ServerResponse, reply: Reply, reqId: string): number {
     "x-ms-correlation-id": reqId,
     ...reply.headers,
   });
-  res.end(payload);
-  return reply.status;
+  return payload;
 }
 
 /** Drops the connection without a reply, as a network failure would. */

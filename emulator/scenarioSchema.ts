@@ -35,6 +35,16 @@ export const TenantSchema = z.strictObject({
   displayName: z.string().min(1).optional(),
 });
 
+/** A federated identity credential: tokens from `issuer` for `subject` (and one of `audiences`) sign in as the app. */
+export const FederatedCredentialSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  /** e.g. `https://token.actions.githubusercontent.com`; its `/.well-known/openid-configuration` names the keys. */
+  issuer: z.string().url(),
+  /** e.g. `repo:contoso/ir:environment:incident-response`, exactly as the issuer puts it in `sub`. */
+  subject: z.string().min(1),
+  audiences: z.array(z.string().min(1)).min(1).default(["api://AzureADTokenExchange"]),
+});
+
 export const AppSchema = z.strictObject({
   /** Defaults to the first tenant. */
   tenantId: guid.optional(),
@@ -43,6 +53,9 @@ export const AppSchema = z.strictObject({
   /** Shown as the action's `requestor`, as MDE does for app-context calls. */
   displayName: z.string().min(1),
   roles: z.array(z.string().min(1)).default([]),
+  /** Certificates (PEM, public part) whose keys may sign a client assertion for the app. */
+  certificates: z.array(z.string().includes("BEGIN CERTIFICATE", { message: "a certificate in PEM form" })).default([]),
+  federatedCredentials: z.array(FederatedCredentialSchema).default([]),
 });
 
 export const MachineSchema = z.strictObject({

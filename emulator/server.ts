@@ -5,8 +5,8 @@
  */
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import { PROXIED_HOST, type TlsMaterial } from "./certs";
 import type { EmulatorCore } from "./core";
-import type { TlsMaterial } from "./certs";
 import { handleRequest } from "./pipeline";
 
 export interface RunningServer {
@@ -50,6 +50,6 @@ export async function startServer(emu: EmulatorCore, tls: TlsMaterial): Promise<
  */
 function requestBase(hostHeader: string | undefined, fallback: string): string {
   const port = new URL(fallback).port;
-  if (hostHeader && new RegExp(`^(localhost|127\\.0\\.0\\.1):${port}$`, "i").test(hostHeader)) return `https://${hostHeader.toLowerCase()}`;
+  if (hostHeader && new RegExp(`^(localhost|127\\.0\\.0\\.1|${PROXIED_HOST.replace(/\./g, "\\.")}):${port}$`, "i").test(hostHeader)) return `https://${hostHeader.toLowerCase()}`;
   return fallback;
 }

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { COLLECT_ACTION_TYPE } from "../provider/api/schemas";
 import { guidFrom, IdSequence } from "./ids";
-import { planFor, stateAt, type ActionPlan, type ActionState, type Cancellation } from "./lifecycle";
+import { planFor, steeredStateAt, type ActionPlan, type ActionState, type Cancellation, type Steering } from "./lifecycle";
 import type { AtomicJsonFile } from "./persistence";
 import type { Scenario } from "./scenario";
 import type { ScenarioMachine } from "./scenarioSchema";
@@ -20,8 +20,6 @@ export interface MachineRecord extends ScenarioMachine {
   firstSeenMs: number;
   lastSeenMs: number;
 }
-
-
 
 export class Store {
   private readonly machinesById = new Map<string, MachineRecord>();
@@ -95,7 +93,7 @@ export class Store {
   }
 
   stateOf(a: StoredAction, nowMs: number): ActionState {
-    return stateAt(a.createdMs, a.plan, nowMs, a.cancellation);
+    return steeredStateAt(a.createdMs, a.plan, nowMs, a.cancellation, a.steering);
   }
 
   /** A collection on the machine that is still Pending or InProgress. */
@@ -143,6 +141,15 @@ export class Store {
     this.persistOrUndo(() => {
       action.cancellation = before;
       this.state.lastNowMs = lastNow;
+    });
+  }
+
+  /** Records a test's hold or end command (steering.ts). */
+  steer(action: StoredAction, steering: Steering): void {
+    const before = action.steering;
+    action.steering = steering;
+    this.persistOrUndo(() => {
+      action.steering = before;
     });
   }
 

@@ -25,6 +25,13 @@ export const StoredActionSchema = z.object({
   plan: PlanSchema,
   packageSizeKiB: z.number().nullable(),
   cancellation: z.object({ atMs: z.number(), requestor: z.string(), comment: z.string().nullable() }).nullable(),
+  /** A test's hold or end command (control endpoint); absent for actions nobody steered. */
+  steering: z
+    .object({
+      hold: z.object({ sinceMs: z.number(), releasedMs: z.number().nullable() }).optional(),
+      end: z.object({ atMs: z.number(), status: z.enum(["Succeeded", "Failed", "TimeOut"]), errorHResult: z.number() }).optional(),
+    })
+    .optional(),
 });
 export type StoredAction = z.infer<typeof StoredActionSchema>;
 

@@ -23,6 +23,7 @@ export const collect: Handler = (ctx) => {
     return { status: 201, json: actionEntity(ctx.baseUrl, running, store.stateOf(running, ctx.nowMs)) };
   }
   const action = store.createCollection(machine, ctx.principal!.appName, body.Comment, ctx.nowMs);
+  ctx.emu.steering.created(action);
   return { status: 201, json: actionEntity(ctx.baseUrl, action, store.stateOf(action, ctx.nowMs)) };
 };
 

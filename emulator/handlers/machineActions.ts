@@ -17,11 +17,14 @@ export const ACTION_ENTITY: FilterableEntity = {
 export const getAction: Handler = (ctx) => {
   const a = ctx.emu.store.action(ctx.principal!.tenantId, ctx.params.id);
   if (!a) throw MdeErrors.actionNotFound(ctx.params.id);
+  ctx.emu.counters.bump("actionReads", a.id);
   return { status: 200, json: actionEntity(ctx.baseUrl, a, ctx.emu.store.stateOf(a, ctx.nowMs)) };
 };
 
 export const listActions: Handler = (ctx) => {
   const { store } = ctx.emu;
   const all = store.actions(ctx.principal!.tenantId).map((a) => actionJson(a, store.stateOf(a, ctx.nowMs)));
-  return { status: 200, json: list(ctx.baseUrl, "MachineActions", applyQuery(all, ctx.query, ACTION_ENTITY)) };
+  const page = applyQuery(all, ctx.query, ACTION_ENTITY);
+  for (const a of page) ctx.emu.counters.bump("actionReads", String(a.id));
+  return { status: 200, json: list(ctx.baseUrl, "MachineActions", page) };
 };

@@ -5,6 +5,7 @@
  * `token_endpoint`, `authorization_endpoint`, `issuer`, `jwks_uri`; a reply with `access_token`
  * and `expires_in`; Entra's error JSON for a wrong secret or tenant.
  */
+import { AssertionRefused, JWT_BEARER, verifyClientAssertion } from "../clientAssertion";
 import { entraError } from "../errors";
 import type { Handler, RequestContext } from "../router";
 
@@ -57,7 +58,7 @@ export const jwks: Handler = (ctx) => {
 
 /** Both versions of the grant; `version` decides between `scope` (v2) and `resource` (v1). */
 export function tokenGrant(version: 1 | 2): Handler {
-  return (ctx) => {
+  return async (ctx) => {
     const tid = tenantOr400(ctx);
     const form = new URLSearchParams(ctx.body.toString("utf8"));
     const basic = /^Basic\s+(\S+)$/i.exec(String(ctx.headers.authorization ?? ""));
@@ -75,8 +76,21 @@ export function tokenGrant(version: 1 | 2): Handler {
       throw fail(400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tid}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
     }
     const secret = form.get("client_secret") ?? basicSecret;
-    if (!secret) throw fail(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
-    if (secret !== app.clientSecret) {
+    const assertion = form.get("client_assertion");
+    const assertionType = form.get("client_assertion_type");
+    if (assertion || assertionType) {
+      if (assertionType !== JWT_BEARER) throw fail(400, "invalid_request", 50012, `Invalid client assertion type '${assertionType}'; expected '${JWT_BEARER}'.`);
+      if (!assertion) throw missing("client_assertion");
+      const base = `${ctx.baseUrl}/${ctx.params.tenant}`;
+      try {
+        await verifyClientAssertion(assertion, { app, tokenEndpoints: [`${base}/oauth2/v2.0/token`, `${base}/oauth2/token`], issuerKeys: ctx.emu.issuerKeys, nowMs: Date.now() });
+      } catch (e) {
+        if (e instanceof AssertionRefused) throw fail(e.status, e.error, e.aadsts, e.text);
+        throw e;
+      }
+    } else if (!secret) {
+      throw fail(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    } else if (secret !== app.clientSecret) {
       throw fail(401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
     }
     let resource: string;

@@ -20,6 +20,7 @@ import { type EmulatorHandle, startEmulator } from "pulumi-mde-forensics/emulato
 import { caBundleWith } from "../../scripts/lib/caBundle";
 import { openStack, REPO_ROOT } from "../../scripts/lib/stackRunner";
 import { emulatorStackConfig } from "../../scripts/lib/emulatorConfig";
+import { holdSeededUntilSeen } from "./seededCollections";
 
 const EXERCISE_DIR = path.join(REPO_ROOT, "examples", "exercise");
 const STATUSES = ["Succeeded", "Failed", "TimeOut", "Cancelled"] as const;
@@ -140,7 +141,9 @@ async function main(): Promise<number> {
       if (!values.quiet) process.stderr.write(text);
     };
     // Every device is waited on to its end even when another one fails: the drill checks them all.
+    const stopHolding = holdSeededUntilSeen(emulator);
     await stack.up({ onOutput, continueOnError: true }).catch((err: Error) => (upOutput += `\n${err.message}`));
+    stopHolding();
     const deployment = (await stack.exportStack()).deployment as { resources?: Array<{ type: string; id: string; outputs: Record<string, any> }> };
     const states = (deployment.resources ?? []).filter((r) => r.type.endsWith(":InvestigationPackageCollection"));
     const devices = await checkDevices(drill, states, emulator, upOutput, evidenceDirectory);

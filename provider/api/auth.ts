@@ -5,7 +5,8 @@
  * Why our own cache: identity caches per credential instance, but MSAL renews only 5 minutes before
  * expiry and a 401 from MDE (revoked or stale token) must force one refresh. The cache follows Azure
  * core's `tokenCycler`: refresh 2 minutes before expiry, one shared in-flight refresh, keep serving
- * a still-valid token if a refresh fails, and `invalidate()` for the 401 path.
+ * a still-valid token if a refresh fails, and `invalidate()` for the 401 path. A failed sign-in
+ * becomes an outage to retry or a refusal naming Entra's code (signInErrors.ts).
  */
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import type { Clock } from "../util/clock";
@@ -13,6 +14,7 @@ import { MdeUnauthorizedError, MdeValidationError } from "./errors";
 import { isLoopbackHost, PUBLIC_LOGIN_HOST } from "./endpoints";
 import type { Policy } from "./pipeline";
 import type { MdeSettings } from "./settings";
+import { signInError } from "./signInErrors";
 
 /** Options common to the identity credentials we build. */
 export interface IdentityOptions {
@@ -86,6 +88,8 @@ export interface TokenCacheOptions {
   description: string;
   /** Values to redact verbatim from errors (the configured secret). */
   knownSecrets: readonly (string | undefined)[];
+  /** Where sign-in goes, named in errors with the proxy it goes through. */
+  authorityHost?: string;
 }
 
 export const DEFAULT_TOKEN_CACHE_OPTIONS: Readonly<TokenCacheOptions> = {
@@ -135,12 +139,8 @@ export class CachingTokenSource implements TokenSource {
     try {
       token = await this.credential.getToken(this.scope);
     } catch (cause) {
-      const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-      throw new MdeUnauthorizedError(
-        `Could not get an access token for ${this.scope} with the ${this.options.description}: ${reason}. ` +
-          `Check tenantId, clientId and the secret or certificate (mde:* stack config or AZURE_* variables), and that the app is registered in that tenant.`,
-        { cause, knownSecrets: this.options.knownSecrets },
-      );
+      const { description, knownSecrets, authorityHost } = this.options;
+      throw signInError(cause, { scope: this.scope, description, knownSecrets, authorityHost });
     }
     if (!token) throw new MdeUnauthorizedError(`The ${this.options.description} returned no token for ${this.scope}.`);
     this.cached = token;

@@ -12,6 +12,7 @@ import { getSharedLimiter, type RateLimiter, throttlePolicy, type WaitHook } fro
 import { composePipeline, type Send } from "./pipeline";
 import { DEFAULT_RETRY_OPTIONS, type RetryInfo, retryPolicy, type RetryOptions } from "./retry";
 import { type MdeSettings, settingsKey } from "./settings";
+import { proxyCredentials } from "./proxy";
 import { Transport, type TransportOptions } from "./transport";
 
 export interface MdeClientOptions {
@@ -46,12 +47,13 @@ export interface ClientPipeline {
 /** retry → throttle → auth → transport, with every default resolved. */
 export function buildClientPipeline(settings: MdeSettings, options: MdeClientOptions): ClientPipeline {
   const clock = options.clock ?? systemClock;
-  const knownSecrets = [settings.secrets.clientSecret, settings.secrets.clientCertificatePassword];
+  const knownSecrets = [settings.secrets.clientSecret, settings.secrets.clientCertificatePassword, ...proxyCredentials()];
   const logger = redactingLogger(options.logger ?? silentLogger, knownSecrets);
   const retryOptions: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
   const tokens = new CachingTokenSource(options.credential ?? createCredential(settings), settings.tokenScope, clock, {
     description: `${options.credential ? "injected" : settings.credential} credential${settings.clientId ? ` for client ${settings.clientId}` : ""}`,
     knownSecrets,
+    authorityHost: settings.authorityHost,
   });
   const limiter =
     options.limiter ??

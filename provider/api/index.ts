@@ -13,6 +13,7 @@ export { resolveSettings, settingsKey, type MdeSettings, type SettingsSources, t
 export { SETTING_KEYS, CREDENTIAL_KINDS } from "./settingsSchema";
 export * from "./endpoints";
 export * from "./errors";
+export { EntraUnavailableError, MdeSignInError } from "./signInErrors";
 export { ALREADY_RUNNING_CODE, PERMISSION_BY_FAMILY, parseRoles } from "./httpErrors";
 export { type CollectResult, ADOPTION_AGE_MS, MAX_COLLECT_POSTS, isForeignAction } from "../adoption/request";
 export { credentialOptionsFor, createCredential, CachingTokenSource, type TokenSource, type CredentialPlan, type IdentityOptions, DEFAULT_TOKEN_CACHE_OPTIONS } from "./auth";

@@ -9,10 +9,11 @@
 import type { Clock } from "../util/clock";
 import { isMdeError, MdeNetworkError, MdeThrottledError } from "./errors";
 import type { MdeRequest, Policy } from "./pipeline";
+import { EntraUnavailableError, MdeSignInError } from "./signInErrors";
 import { DEFAULT_RETRY_AFTER_MS, MAX_RETRY_AFTER_MS, retryAfterDelayMs } from "./retryAfter";
 
 export interface RetryOptions {
-  /** Attempts in all, the first included. @default 5 */
+  /** Attempts that reached MDE, the first included (one that failed at sign-in is free). @default 5 */
   maxAttempts: number;
   /** No retry starts once this much time has passed since the first attempt (or would pass during its wait). @default 15 min */
   maxTotalMs: number;
@@ -41,7 +42,8 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = {
   random: Math.random,
 };
 
-export type RetryVerdict = { retryAfterMs: number } | { skip: true } | { throw: unknown };
+/** `free`: the attempt did not reach MDE (sign-in failed), so it does not count against `maxAttempts`. */
+export type RetryVerdict = { retryAfterMs: number; free?: boolean } | { skip: true } | { throw: unknown };
 
 export interface RetryContext {
   request: MdeRequest;
@@ -71,6 +73,8 @@ const statusOf = (e: unknown) => (isMdeError(e) ? e.status : undefined);
  */
 export const refreshTokenOnceStrategy: RetryStrategy = (error, ctx) => {
   if (statusOf(error) !== 401) return SKIP;
+  // Entra itself refused the sign-in: a new token would be refused the same way.
+  if (error instanceof MdeSignInError || (error as Error).name === "MdeSignInError") return { throw: error };
   return ctx.errors.filter((e) => statusOf(e) === 401).length === 1 ? { retryAfterMs: 0 } : { throw: error };
 };
 
@@ -79,6 +83,19 @@ export const throttlingStrategy: RetryStrategy = (error, ctx) => {
   if (!(error instanceof MdeThrottledError) && statusOf(error) !== 429) return SKIP;
   const asked = error instanceof MdeThrottledError ? error.retryAfterMs : undefined;
   return { retryAfterMs: retryAfterDelayMs(asked, ctx.options.defaultRetryAfterMs, ctx.options.maxRetryAfterMs) };
+};
+
+const isEntraOutage = (e: unknown) => e instanceof EntraUnavailableError || (isMdeError(e) && e.name === "EntraUnavailableError");
+
+/**
+ * Entra did not answer (5xx, 429, dropped connection): the MDE request was never sent, so it is
+ * safe to repeat whatever it is, and the attempt is free. Back-off as for any transient failure;
+ * only `maxTotalMs` bounds the wait, so a sign-in outage of a few minutes costs no collection.
+ */
+export const signInOutageStrategy: RetryStrategy = (error, ctx) => {
+  if (!isEntraOutage(error)) return SKIP;
+  const outages = ctx.errors.filter(isEntraOutage).length;
+  return { retryAfterMs: backoffDelayMs(outages, ctx.options), free: true };
 };
 
 /** Exponential delay for the n-th retry (1-based), with ±jitter, capped. */
@@ -110,6 +127,7 @@ export const doNotRetryStrategy: RetryStrategy = (error) =>
 
 /** Order matters: the first strategy with an opinion wins. */
 export const DEFAULT_RETRY_STRATEGIES: readonly RetryStrategy[] = [
+  signInOutageStrategy,
   refreshTokenOnceStrategy,
   throttlingStrategy,
   exponentialStrategy,
@@ -128,7 +146,7 @@ export function decide(
   strategies: readonly RetryStrategy[],
   error: unknown,
   ctx: RetryContext,
-): { retryAfterMs: number } | { throw: unknown } {
+): { retryAfterMs: number; free?: boolean } | { throw: unknown } {
   for (const strategy of strategies) {
     const verdict = strategy(error, ctx);
     if (!("skip" in verdict)) return verdict;
@@ -145,6 +163,7 @@ export function retryPolicy(config: RetryPolicyOptions): Policy {
     async send(request, next) {
       const startedAt = config.clock.now();
       const errors: unknown[] = [];
+      let spent = 0;
       for (let attempt = 1; ; attempt++) {
         try {
           return await next(request);
@@ -154,8 +173,9 @@ export function retryPolicy(config: RetryPolicyOptions): Policy {
           const ctx: RetryContext = { request, attempt, errors, options };
           const verdict = decide(strategies, error, ctx);
           if ("throw" in verdict) throw verdict.throw;
+          if (!verdict.free) spent++;
           const elapsedMs = config.clock.now() - startedAt;
-          if (attempt >= options.maxAttempts || elapsedMs + verdict.retryAfterMs > options.maxTotalMs) throw error;
+          if (spent >= options.maxAttempts || elapsedMs + verdict.retryAfterMs > options.maxTotalMs) throw error;
           config.onRetry?.({ route: request.route, attempt, delayMs: verdict.retryAfterMs, error });
           if (verdict.retryAfterMs > 0) await config.clock.sleep(verdict.retryAfterMs, request.signal);
         }

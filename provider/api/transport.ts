@@ -4,15 +4,16 @@
  *
  * Why one keep-alive Agent per client: a deployment makes many small calls to one host (polling,
  * listing), and reusing TLS connections keeps them cheap; owning the Agent lets `close()` release
- * the sockets so the provider process can exit. A dispatcher can be injected (tests, proxies) and
- * is then left open for its owner.
+ * the sockets so the provider process can exit. A dispatcher can be injected (tests) and is then
+ * left open for its owner. The own dispatcher honours HTTPS_PROXY / NO_PROXY (proxy.ts).
  */
-import { Agent, type Dispatcher, request as undiciRequest } from "undici";
+import { type Dispatcher, request as undiciRequest } from "undici";
 import type { Clock } from "../util/clock";
 import { packageVersion, PACKAGE_NAME } from "../util/packageInfo";
 import { MdeNetworkError } from "./errors";
 import { toMdeError } from "./httpErrors";
 import type { MdeRequest, MdeResponse } from "./pipeline";
+import { proxyAwareDispatcher, proxyFor, redactProxyUrl } from "./proxy";
 
 /** Time to establish TCP + TLS; a connect that fails never reached MDE, so it is safe to retry. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -46,14 +47,14 @@ const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETU
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 
 export class Transport {
-  /** The own Agent, created on first use and again after `close()`, so closing never breaks a shared client. */
-  private agent?: Agent;
+  /** The own dispatcher, created on first use and again after `close()`, so closing never breaks a shared client. */
+  private agent?: Dispatcher;
 
   constructor(private readonly options: TransportOptions) {}
 
   private dispatcher(): Dispatcher {
     if (this.options.dispatcher) return this.options.dispatcher;
-    this.agent ??= new Agent({
+    this.agent ??= proxyAwareDispatcher({
       connect: { timeout: this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS },
       keepAliveTimeout: this.options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS,
       headersTimeout: this.options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
@@ -113,19 +114,25 @@ export class Transport {
     const code = (cause as { code?: string } | undefined)?.code;
     const text = cause instanceof Error ? cause.message : String(cause);
     const tls = code !== undefined && TLS_CODES.test(code);
-    const notSent = (code !== undefined && NOT_SENT_CODES.has(code)) || tls;
+    const proxy = this.options.dispatcher ? undefined : proxyFor(url);
+    const proxyStatus = proxy ? Number(/Proxy response \((\d{3})\)/.exec(text)?.[1] ?? NaN) : NaN;
+    const notSent = (code !== undefined && NOT_SENT_CODES.has(code)) || tls || proxyStatus > 0;
     const fate = notSent
       ? "The request did not reach MDE."
       : "The request may have reached MDE; its outcome is unknown.";
+    const via = proxy ? ` through the proxy ${redactProxyUrl(proxy)} (HTTPS_PROXY)` : "";
     const advice = tls
       ? ` The server's TLS certificate is not trusted: add its CA to NODE_EXTRA_CA_CERTS (read at process start).`
-      : ` Check connectivity to ${url.host} (proxy, firewall, DNS).`;
+      : proxyStatus > 0
+        ? ` The proxy ${redactProxyUrl(proxy!)} refused to connect to ${url.host} (HTTP ${proxyStatus}${proxyStatus === 407 ? ", proxy authentication required: check the user and password in HTTPS_PROXY" : ""}); allow the host on the proxy, or list it in NO_PROXY if it is reachable directly.`
+        : ` Check connectivity to ${url.host}${via} (proxy, firewall, DNS).`;
     return new MdeNetworkError(`${request.method} ${url.pathname} to ${url.host} failed: ${text}${code ? ` (${code})` : ""}. ${fate}${advice}`, {
       method: request.method,
       path: url.pathname,
       networkCode: code,
       ambiguous: !notSent,
-      transient: !tls,
+      // A proxy that refuses (403, 407) refuses again; one that could not reach MDE (502, 503) may not.
+      transient: !tls && !(proxyStatus >= 400 && proxyStatus < 500),
       cause,
       knownSecrets: this.options.knownSecrets,
     });

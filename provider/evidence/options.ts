@@ -6,7 +6,8 @@
  * than that is replaced rather than tried. Each new link costs one of 2 GetPackageUri calls a
  * minute, hence few of them; download retries only cost bandwidth, hence a few more.
  */
-import { Agent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { proxyAwareDispatcher } from "../api/proxy";
 import type { CollectionApi } from "../resource/collectionApi";
 import { type Clock, systemClock } from "../util/clock";
 import { PACKAGE_NAME, packageVersion } from "../util/packageInfo";
@@ -95,11 +96,12 @@ export function resolveEvidenceOptions(o: EvidenceHandlerOptions): ResolvedEvide
   };
 }
 
-let sharedAgent: Agent | undefined;
+let sharedAgent: Dispatcher | undefined;
 
 /** The storage host gets its own Agent (not the MDE client's): different host, long transfers. */
-function defaultDispatcher(): Agent {
-  sharedAgent ??= new Agent({ connections: 4, keepAliveTimeout: 4_000, connectTimeout: 30_000 });
+function defaultDispatcher(): Dispatcher {
+  // Honours HTTPS_PROXY / NO_PROXY like the MDE calls (api/proxy.ts).
+  sharedAgent ??= proxyAwareDispatcher({ connections: 4, keepAliveTimeout: 4_000, connectTimeout: 30_000 });
   return sharedAgent;
 }
 

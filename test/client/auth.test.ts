@@ -143,7 +143,7 @@ describe("CachingTokenSource (Azure tokenCycler rules) in virtual time", () => {
     const error = await tokens.getToken().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MdeUnauthorizedError);
     expect((error as Error).message).toMatch(/Could not get an access token for https:\/\/api\.securitycenter\.microsoft\.com\/\.default with the clientSecret credential: .*AADSTS7000215/);
-    expect((error as Error).message).toMatch(/Check tenantId, clientId/);
+    expect((error as Error).message).toMatch(/Entra ID refused the sign-in \(AADSTS7000215.*Fix: the client secret is wrong/);
     expect((error as Error).message).not.toContain(SECRET);
   });
 });

@@ -173,7 +173,7 @@ describe("@azure/identity against a local HTTPS token endpoint", () => {
   it("reports a wrong secret clearly, without the secret, and without calling MDE", async () => {
     const result = await runChild(WRONG_SECRET);
     expect(result.ok).toBe(false);
-    expect(result.name).toBe("MdeUnauthorizedError");
+    expect(result.name).toBe("MdeSignInError");
     expect(result.message).toMatch(/Could not get an access token for https:\/\/api\.securitycenter\.microsoft\.com\/\.default with the clientSecret credential/);
     expect(result.message).toMatch(/AADSTS7000215/);
     expect(result.message).not.toContain(WRONG_SECRET);

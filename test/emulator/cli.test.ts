@@ -106,5 +106,6 @@ describe("compiled CLI", () => {
     } finally {
       child.kill("SIGKILL");
     }
-  }, 60_000);
+    // Compiling the emulator takes most of it, and well over a minute on a loaded machine.
+  }, 240_000);
 });

@@ -1,10 +1,13 @@
 /**
- * Fault injection (status replies, connection resets before and after processing, latency; by
- * route, path and method; at a seeded rate or on a schedule) and the control endpoint that
- * steers it, which exists only when enabled.
+ * Fault injection (status replies, connection resets before and after processing and mid-body,
+ * latency; by route, path and method; at a seeded rate, on a schedule or for a time window) and
+ * the control endpoint that steers it, which exists only when enabled.
  */
+import { createHash } from "node:crypto";
+import { request } from "undici";
 import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/defaultScenario";
 import { FaultInjector } from "../../emulator/faults";
+import { DOWNLOAD_PATH } from "../../emulator/packageLinks";
 import { startHarness, type Harness } from "./harness";
 
 let h: Harness;
@@ -127,6 +130,63 @@ describe("faults", () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
   });
 
+  it("cuts a package download mid-stream: headers and the first bytes arrive, then the connection drops", async () => {
+    const url = (await h.call("GET", `/api/machineactions/${DEFAULT_ACTIONS.succeeded}/GetPackageUri`, { token })).json.value;
+    h.emu.faults.add({ route: "download", type: "reset", when: "midBody", afterBytes: 1000, count: 1 });
+    const res = await request(url, { dispatcher: h.agent });
+    expect(res.statusCode).toBe(200);
+    const announced = Number(res.headers["content-length"]);
+    expect(announced).toBeGreaterThan(1000);
+    let received = 0;
+    await expect((async () => {
+      for await (const chunk of res.body) received += (chunk as Buffer).length;
+    })()).rejects.toThrow();
+    expect(received).toBe(1000);
+    expect(h.emu.counters().requests[`GET ${DOWNLOAD_PATH}`]).toEqual({ reset: 1 });
+    // The next download is whole, and is the package the control endpoint describes.
+    const whole = await h.call("GET", url);
+    expect(whole.bytes.length).toBe(announced);
+    expect(createHash("sha256").update(whole.bytes).digest("hex")).toBe((await control("GET", `/packages/${DEFAULT_ACTIONS.succeeded}`)).json.sha256);
+  });
+
+  it("cuts half-way by default, and refuses midBody for anything but a reset", async () => {
+    h.emu.faults.add({ route: "getAction", type: "reset", when: "midBody", count: 1 });
+    await expect(getAction()).rejects.toThrow();
+    expect((await control("POST", "/faults", { route: "getAction", type: "status", when: "midBody" })).status).toBe(400);
+    expect((await control("POST", "/faults", { route: "getAction", type: "reset", afterBytes: 10 })).status).toBe(400);
+  });
+
+  it("keeps a fault for a window of emulated time only: the token endpoint is down for 20 s", async () => {
+    await control("POST", "/faults", { route: "token", type: "status", status: 503, forMs: 20_000 });
+    h.forgetTokens();
+    await expect(h.token()).rejects.toThrow(/503/);
+    await h.emu.advanceClock(19_999);
+    await expect(h.token()).rejects.toThrow(/503/);
+    await h.emu.advanceClock(1);
+    await expect(h.token()).resolves.toMatch(/^eyJ/);
+  });
+
+  it("opens a window at the first matching request when asked to", async () => {
+    h.emu.faults.add({ route: "getAction", type: "status", status: 503, forMs: 10_000, from: "firstMatch" });
+    await h.emu.advanceClock(60_000);
+    h.forgetTokens();
+    token = await h.token();
+    expect((await getAction()).status).toBe(503);
+    await h.emu.advanceClock(9_999);
+    expect((await getAction()).status).toBe(503);
+    await h.emu.advanceClock(1);
+    expect((await getAction()).status).toBe(200);
+  });
+
+  it("clears a named fault on its own, leaving the others", async () => {
+    h.emu.faults.add([{ name: "outage", route: "getAction", type: "status", status: 503 }, { route: "collect", type: "status", status: 500 }]);
+    expect((await getAction()).status).toBe(503);
+    expect((await control("DELETE", "/faults/outage")).json.faults).toHaveLength(1);
+    expect((await getAction()).status).toBe(200);
+    expect((await collect(M.win11)).status).toBe(500);
+    expect((await control("DELETE", "/faults/outage")).status).toBe(404);
+  });
+
   it("rejects a malformed rule with 400", async () => {
     expect((await control("POST", "/faults", { type: "explode" })).status).toBe(400);
     expect((await control("POST", "/faults", { type: "status", status: 418 })).status).toBe(400);
@@ -157,6 +217,22 @@ describe("FaultInjector schedules", () => {
     const hits = a.split("").filter((c) => c === "1").length;
     expect(hits).toBeGreaterThan(16);
     expect(hits).toBeLessThan(48);
+  });
+
+  it("keeps a rule for a window of the wall clock when asked to, whatever the emulated clock does", () => {
+    let wall = 1_000_000;
+    const now = jest.spyOn(Date, "now").mockImplementation(() => wall);
+    try {
+      let emulated = 0;
+      const inj = new FaultInjector("s", [{ type: "reset", forMs: 300, clock: "real" }], { now: () => emulated });
+      expect(pattern(inj, 1)).toBe("1");
+      emulated += 3_600_000;
+      expect(pattern(inj, 1)).toBe("1");
+      wall += 300;
+      expect(pattern(inj, 2)).toBe("00");
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it("matches path globs case-insensitively, and only in the rule's phase", () => {

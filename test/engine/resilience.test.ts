@@ -5,33 +5,23 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_MACHINES, defaultScenario } from "../../emulator";
-import { EmulatedTenant } from "../helpers/e2e";
+import { EmulatedTenant, succeeded } from "../helpers/e2e";
 
 const { win11, linux, mac, offline } = DEFAULT_MACHINES;
 let tenant: EmulatedTenant;
 
 beforeAll(async () => {
   const scenario = defaultScenario();
-  scenario.machines = scenario.machines!.map((m) => {
-    // mac takes ~20 s at x60; offline times out after 10 emulated minutes (10 s) instead of a day.
-    if (m.id === mac) return { ...m, behavior: "slow", params: { pendingSeconds: 60, inProgressSeconds: 1140 } };
-    if (m.id === offline) return { ...m, params: { timeoutSeconds: 600 } };
-    return m;
-  });
+  // offline times out after 10 emulated minutes (10 s) instead of a day. What a test needs still
+  // running is held through the emulator's control API, never timed against this machine's speed.
+  scenario.machines = scenario.machines!.map((m) => (m.id === offline ? { ...m, params: { timeoutSeconds: 600 } } : m));
   tenant = await EmulatedTenant.start({ timeScale: 60, scenario });
 });
 
-afterAll(() => tenant.close());
+// Destroying every stack of the file takes minutes on a loaded machine.
+afterAll(() => tenant.close(), 600_000);
 
 const newStack = (name: string, collections: Record<string, Record<string, unknown>>) => tenant.stack(name, collections);
-
-async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("InvestigationPackageCollection under faults", () => {
   it("rides out a storm of 429s without a duplicate collection", async () => {
@@ -48,22 +38,29 @@ describe("InvestigationPackageCollection under faults", () => {
   });
 
   it("resumes the same collection after `pulumi up` is killed mid-wait: no second POST", async () => {
+    tenant.emulator.machines.hold(mac);
     const cli = newStack("killed", { slow: { machineId: mac, comment: "INC-6" } });
     const run = cli.start("up");
-    await until(() => tenant.collectPosts(mac) === 1);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Killed once it waits: it has requested the collection and read its status.
+    const actionId = await tenant.seenCollection(mac);
     run.killAll();
     await run.done;
     // What Pulumi asks of a person whose update was killed: release the stack's lock.
     await cli.ok("cancel");
 
-    const again = await cli.ok("up");
     // Found again by its correlation marker: the killed run's own collection, resumed, not adopted.
-    expect(again.outputs.results.slow).toMatchObject({ status: "Succeeded", adopted: false });
+    const reads = tenant.actionReads(actionId);
+    const resumed = cli.start("up");
+    await tenant.seen(actionId, reads);
+    tenant.emulator.machines.release(mac);
+    const again = await succeeded(resumed, "up");
+    expect(again.outputs.results.slow).toMatchObject({ status: "Succeeded", adopted: false, actionId });
     expect(tenant.collectPosts(mac)).toBe(1);
   });
 
   it("keeps the action id when the wait runs out, and the next up resumes it", async () => {
+    // Held: still Pending when the 2-minute wait runs out, however long this `up` takes to get there.
+    tenant.emulator.machines.hold(offline);
     const cli = newStack("timeout", { off: { machineId: offline, comment: "INC-7", timeoutMinutes: 2 } });
     const first = await cli.run("up");
     expect(first.code).not.toBe(0);
@@ -71,6 +68,8 @@ describe("InvestigationPackageCollection under faults", () => {
     const [kept] = (await cli.resources()).filter((r) => r.type.endsWith(":InvestigationPackageCollection"));
     expect(kept.outputs.status).toBe("Pending");
 
+    // Released: the device's own 10-minute timeout ends it (at once if that time has passed).
+    tenant.emulator.machines.release(offline);
     tenant.configure(cli, { off: { machineId: offline, comment: "INC-7", timeoutMinutes: 60 } });
     const second = await cli.run("up");
     expect(second.code).not.toBe(0);
@@ -79,14 +78,17 @@ describe("InvestigationPackageCollection under faults", () => {
   });
 
   it("cancels a still-running collection on destroy when cancelOnDelete is set", async () => {
-    // mac is slow (about 20 s here): still running when destroy comes.
+    // Held: still running when destroy comes.
+    tenant.emulator.machines.hold(mac);
     const cli = newStack("cancel", { c: { machineId: mac, comment: "INC-8", waitForCompletion: false, cancelOnDelete: true } });
     const up = await cli.ok("up");
-    expect(up.outputs.results.c.status).toBe("Pending");
+    expect(up.outputs.results.c.status).toMatch(/^(Pending|InProgress)$/);
     const cancels = () => (tenant.emulator.counters().requests as any)["POST /api/machineactions/{id}/cancel"]?.["200"] ?? 0;
     const before = cancels();
     await cli.ok("destroy");
     expect(cancels() - before).toBe(1);
+    expect(tenant.emulator.actions.get(up.outputs.results.c.actionId)?.status).toBe("Cancelled");
+    tenant.emulator.machines.release(mac);
   });
 
   it("stores no client secret, bearer token or download link in state", async () => {

@@ -4,6 +4,7 @@
  * when the client's limiter waits for a GetPackageUri slot, emulated time moves by exactly that
  * much, so MDE's 2/min quota is exercised as it is, without real minutes passing.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -184,6 +185,21 @@ describe("evidence with the real client and emulator", () => {
     expect(kept.packageSha256).toBe((await s.emu.packageInfo(outs.actionId))!.sha256);
     expect(s.emu.counters().packageUriCalls[outs.actionId]).toBe(1);
     expect(downloadRoute(s.emu)).toEqual({ reset: 1, "200": 1 });
+  });
+
+  it("retries a download cut mid-stream, and keeps the whole package, not the part that arrived", async () => {
+    const [machine] = fleetIds(s.emu);
+    const outs = await collect(s, machine);
+    await s.emu.advanceClock(70_000);
+    // 512 KiB announced, 100 000 bytes sent, then the connection drops.
+    s.emu.faults.add({ route: "download", type: "reset", when: "midBody", afterBytes: 100_000, count: 1 });
+    const kept = await s.handler.fetch(await refreshed(s, outs), { adopted: false });
+
+    const info = (await s.emu.packageInfo(outs.actionId))!;
+    expect(kept).toMatchObject({ packageSha256: info.sha256, packageSizeBytes: info.size });
+    expect(createHash("sha256").update(readFileSync(kept.packagePath!)).digest("hex")).toBe(info.sha256);
+    expect(downloadRoute(s.emu)).toEqual({ reset: 1, "200": 1 });
+    expect(s.emu.counters().packageUriCalls[outs.actionId]).toBe(1);
   });
 
   it("fails at once, with the fix, when the storage host's certificate is not trusted", async () => {

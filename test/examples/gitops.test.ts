@@ -13,8 +13,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { DEFAULT_ACTIONS, DEFAULT_MACHINES } from "../../emulator";
-import { EmulatedTenant } from "../helpers/e2e";
-import { EXAMPLES, mdeConfig, scenarioWithBusyEndingAfter, sha256File, Stacks } from "./helpers";
+import { EmulatedTenant, succeeded } from "../helpers/e2e";
+import { EXAMPLES, mdeConfig, sha256File, Stacks } from "./helpers";
 
 const GITOPS = path.join(EXAMPLES, "gitops");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pmf-gitops-"));
@@ -25,8 +25,9 @@ describe("the gitops program against the emulator", () => {
   const stacks = new Stacks();
 
   beforeAll(async () => {
-    // The analyst's collection on win10-busy01 ends 20 s (real) after the start: adopted by the up.
-    tenant = await EmulatedTenant.start({ timeScale: 60, scenario: scenarioWithBusyEndingAfter(1200) });
+    tenant = await EmulatedTenant.start({ timeScale: 60 });
+    // The analyst's collection on win10-busy01 runs until the test ends it: the up finds it running.
+    tenant.emulator.actions.hold(DEFAULT_ACTIONS.running);
   });
 
   afterAll(async () => {
@@ -50,7 +51,11 @@ describe("the gitops program against the emulator", () => {
     };
     cli.setConfig(config);
 
-    const up = await cli.ok("up");
+    const run = cli.start("up");
+    // Once the up has seen the analyst's collection running (and adopted it), it ends.
+    await tenant.seen(DEFAULT_ACTIONS.running);
+    tenant.emulator.actions.complete(DEFAULT_ACTIONS.running, "Succeeded");
+    const up = await succeeded(run, "up");
     const c = up.outputs.collections;
     expect(up.outputs.incident).toBe("INC-2041");
     expect(Object.keys(c).sort()).toEqual(["lnx-srv01.contoso.local", "win10-busy01.contoso.local", "win11-ws01.contoso.local"]);

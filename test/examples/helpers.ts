@@ -6,7 +6,6 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { DEFAULT_ACTIONS, defaultScenario, type ScenarioInput } from "../../emulator";
 import type { StackConfigValue } from "../../scripts/lib/stackRunner";
 import type { EmulatedTenant } from "../helpers/e2e";
 import { REPO_ROOT, StackCli } from "../helpers/stackCli";
@@ -31,19 +30,6 @@ export function stackFileConfig(file: string): Record<string, StackConfigValue> 
   return Object.fromEntries(
     Object.entries(doc.config ?? {}).map(([key, value]) => [key, { value: typeof value === "string" ? value : JSON.stringify(value) }]),
   );
-}
-
-/**
- * The default scenario, with the analyst's collection on win10-busy01 (started a minute before
- * the emulator) ending `seconds` emulated seconds after the emulator starts: long enough for a
- * `pulumi up` to start and adopt it, short enough for a test.
- */
-export function scenarioWithBusyEndingAfter(seconds: number): ScenarioInput {
-  const scenario = defaultScenario();
-  scenario.actions = scenario.actions?.map((a) =>
-    a.id === DEFAULT_ACTIONS.running ? { ...a, createdMinutesAgo: 1, params: { pendingSeconds: 30, inProgressSeconds: seconds + 30 } } : a,
-  );
-  return scenario;
 }
 
 export function sha256File(file: string): string {

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -71,9 +71,22 @@ export class StackCli {
         resolve({ code, signal, result, stdout, stderr });
       });
     });
-    /** Kills the whole run at once, as a crashed CI runner or a `kill -9` would. */
+    /**
+     * Kills the whole run at once, as a crashed CI runner would: the process group and every
+     * descendant. Pulumi starts provider plugins in process groups of their own, so a group kill
+     * alone leaves the provider running (and polling MDE) behind a dead engine.
+     */
     const killAll = () => {
-      if (child.pid) process.kill(-child.pid, "SIGKILL");
+      if (!child.pid) return;
+      const tree = descendantsOf(child.pid);
+      process.kill(-child.pid, "SIGKILL");
+      for (const pid of tree) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone with the group
+        }
+      }
     };
     return { child, done, killAll };
   }
@@ -98,4 +111,17 @@ export class StackCli {
   dispose(): void {
     fs.rmSync(this.stateDir, { recursive: true, force: true });
   }
+}
+
+/** Every process below `root`, read from `ps` (before a kill orphans them to init). */
+function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const line of execFileSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8" }).split("\n")) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+    if (pid && ppid) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => (children.get(pid) ?? []).forEach((c) => (out.push(c), walk(c)));
+  walk(root);
+  return out;
 }

@@ -1,0 +1,118 @@
+/**
+ * The project's MdeClient with the real @azure/identity (the credential the settings call for),
+ * plus the evidence handler with its default dispatcher, in a child node process: jest cannot
+ * load identity's ESM-only dependencies, and NODE_EXTRA_CA_CERTS and the proxy variables are read
+ * as a provider process reads them. The child loads our TypeScript sources through a tiny
+ * `typescript.transpileModule` require hook and prints one JSON line.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(__dirname, "../..");
+
+/** What the child does: collect on machines, then keep the packages of (Succeeded) actions. */
+export interface ChildTask {
+  collect?: string[];
+  evidence?: string[];
+  comment?: string;
+}
+
+export interface ChildOutcome {
+  ok: boolean;
+  id?: string;
+  adopted?: boolean;
+  status?: string;
+  sha256?: string;
+  name?: string;
+  message?: string;
+}
+
+export interface ChildResult {
+  collected: ChildOutcome[];
+  kept: ChildOutcome[];
+  fatal?: string;
+  stderr: string;
+}
+
+const CHILD = `
+const fs = require("fs");
+const path = require("path");
+const ts = require(${JSON.stringify(join(ROOT, "node_modules/typescript"))});
+require.extensions[".ts"] = (module, filename) => {
+  const out = ts.transpileModule(fs.readFileSync(filename, "utf8"), { fileName: filename, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+  module._compile(out.outputText, filename);
+};
+const root = ${JSON.stringify(ROOT)};
+const api = require(path.join(root, "provider/api/index.ts"));
+const { createEvidenceHandler } = require(path.join(root, "provider/evidence/handler.ts"));
+const { closeDefaultEvidenceDispatcher } = require(path.join(root, "provider/evidence/options.ts"));
+const { toOutputs } = require(path.join(root, "provider/resource/outputs.ts"));
+const task = JSON.parse(process.argv[2]);
+const failed = (e) => ({ ok: false, name: e && e.name, message: String(e && e.message) });
+(async () => {
+  const settings = api.resolveSettings({ env: process.env });
+  const client = new api.MdeClient(settings);
+  const comment = task.comment || "child process";
+  const result = { collected: [], kept: [] };
+  try {
+    result.collected = await Promise.all((task.collect || []).map((m) =>
+      client.collectInvestigationPackage(m, comment).then(({ action, adopted }) => ({ ok: true, id: action.id, status: action.status, adopted }), failed)));
+    const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "pmf-child-evidence-"));
+    const handler = createEvidenceHandler({ api: client, apiOrigin: settings.apiUrl, tenantId: settings.tenantId });
+    for (const id of task.evidence || []) {
+      try {
+        const action = await client.getMachineAction(id);
+        const inputs = { machineId: action.machineId, comment, triggers: {}, waitForCompletion: true, timeoutMinutes: 30, evidenceDirectory: dir, cancelOnDelete: false };
+        const kept = await handler.fetch(toOutputs(inputs, action, true), { adopted: true });
+        result.kept.push({ ok: true, id, sha256: kept.packageSha256 });
+      } catch (e) {
+        result.kept.push(failed(e));
+      }
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  } finally {
+    await client.close();
+    await closeDefaultEvidenceDispatcher();
+  }
+  console.log(JSON.stringify(result));
+})().catch((e) => console.log(JSON.stringify({ collected: [], kept: [], fatal: String((e && e.stack) || e) })));
+`;
+
+export class ClientChild {
+  private readonly dir = mkdtempSync(join(tmpdir(), "pmf-client-child-"));
+  private readonly script = join(this.dir, "child.js");
+
+  constructor() {
+    writeFileSync(this.script, CHILD);
+  }
+
+  /**
+   * Runs `task` with `env` on top of this process's environment, minus any proxy variables of its
+   * own (a test names the proxy it means).
+   */
+  run(task: ChildTask, env: Record<string, string>): Promise<ChildResult> {
+    const base: Record<string, string | undefined> = { ...process.env };
+    for (const k of Object.keys(base)) if (/^(https?|all|no)_proxy$/i.test(k)) delete base[k];
+    return new Promise((resolveRun, reject) => {
+      const child = spawn(process.execPath, [this.script, JSON.stringify(task)], { env: { ...base, ...env }, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => {
+        try {
+          resolveRun({ ...(JSON.parse(out.trim().split("\n").pop() ?? "") as ChildResult), stderr: err });
+        } catch {
+          reject(new Error(`the child exited ${code} without a result:\n${out}\n${err}`));
+        }
+      });
+    });
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
