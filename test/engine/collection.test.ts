@@ -234,7 +234,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
     await run.done;
     await cli.ok("cancel");
     const [collection] = await collectionsOn(machineId);
-    expect(collection.status).toMatch(RUNNING);
+    expect(collection.status).toEqual(RUNNING);
     expect(await collectionResources(cli)).toEqual([]);
 
     // The same declaration; only how long to wait differs, so the next `up` returns at once.
