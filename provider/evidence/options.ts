@@ -45,6 +45,8 @@ export interface EvidenceHandlerOptions {
   retryMaxDelayMs?: number;
   /** @default 60 000 */
   headersTimeoutMs?: number;
+  /** Opens a `.partial` file for one writer. @default exclusive create (O_EXCL), mode 0600 */
+  openPartial?: (path: string) => Promise<import("node:fs/promises").FileHandle>;
   /** Longest silence between two chunks of the body. @default 60 000 */
   bodyTimeoutMs?: number;
 }
@@ -59,9 +61,10 @@ export const DEFAULT_EVIDENCE_OPTIONS = {
   bodyTimeoutMs: 60_000,
 } as const;
 
-export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher">> & {
+export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher" | "openPartial">> & {
   tenantId: string | null;
   operator?: string;
+  openPartial?: EvidenceHandlerOptions["openPartial"];
   /** Resolved at download time, so a handler that never downloads never opens an Agent. */
   dispatcher(): Dispatcher;
 };
