@@ -9,17 +9,20 @@
  * `claimed` custody line. The download link is a credential: it is held in memory for the
  * shortest time, and redacted from every log line, custody line and error.
  */
+import type { KeyObject } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { EvidenceHandler } from "../resource/context";
 import type { CollectionOutputs, EvidenceOutputs } from "../resource/outputs";
 import { redact } from "../util/redact";
+import { writeHeadEnvelope } from "./attest";
 import { CustodyLog, type DetailValue } from "./custodyLog";
 import { EvidenceError, isEvidenceError, messageOf } from "./errors";
 import { keepPackage, type Names } from "./keep";
 import { type EvidenceHandlerOptions, resolveEvidenceOptions } from "./options";
 import { preflightDirectory } from "./preflight";
 import { resolveEvidencePath } from "./projectPath";
+import { loadSigningKey } from "./signingKey";
 
 /** Ids become file names: only characters that cannot climb out of the folder or confuse a shell. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -30,7 +33,19 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
   /** The links of fetches under way (one set per fetch); every text that leaves is redacted against them. */
   const active = new Set<Set<string>>();
   const liveLinks = () => [...active].flatMap((s) => [...s]);
-  const custody = new CustodyLog({ clock: o.clock, tool, operator: o.operator, knownSecrets: liveLinks });
+  /** Loaded at the first pre-flight (or use), so a bad key fails before anything is collected. */
+  let key: KeyObject | undefined;
+  const signingKey = () => (o.signingKey ? (key ??= loadSigningKey(o.signingKey)) : undefined);
+  const custody = new CustodyLog({
+    clock: o.clock,
+    tool,
+    operator: o.operator,
+    knownSecrets: liveLinks,
+    onAppended: async (dir, head, line) => {
+      const k = signingKey();
+      if (k) await writeHeadEnvelope(dir, head, line, k);
+    },
+  });
   const log = (line: string) => o.log(redact(line, liveLinks()));
 
   /** Runs `job` in the queue, once per key while it runs, with its own set of live links. */
@@ -55,12 +70,12 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
       await custody.append(names.dir, "succeeded", outs);
       // The "already kept?" check runs inside the queue (keepPackage), never beside it: two
       // resources of one collection must not both find the package missing and both write it.
-      const first = await queued(outs.actionId, (secrets) => keepPackage({ o, custody, log, secrets }, outs, names));
+      const first = await queued(outs.actionId, (secrets) => keepPackage({ o, key: signingKey(), custody, log, secrets }, outs, names));
       let kept = first.value;
       if (first.joined && kept.packagePath !== names.zip) {
         // Another resource kept it in another folder: copy from there, no second download.
         const source = kept.packagePath;
-        kept = (await queued(`${outs.actionId}\n${names.dir}`, (secrets) => keepPackage({ o, custody, log, secrets }, outs, names, source))).value;
+        kept = (await queued(`${outs.actionId}\n${names.dir}`, (secrets) => keepPackage({ o, key: signingKey(), custody, log, secrets }, outs, names, source))).value;
       }
       await custody.append(names.dir, "claimed", outs, claimDetails(outs, names, kept, first.joined));
       return kept;
@@ -74,6 +89,7 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
 
   return {
     async preflight(directory: string): Promise<void> {
+      signingKey();
       await preflightDirectory(resolveEvidencePath(directory));
     },
     fetch,

@@ -8,11 +8,12 @@
  * final name through a link that fails rather than replace an existing file. A package another
  * folder already holds is copied from there (hash and ZIP checked again) instead of downloaded.
  */
-import { randomBytes } from "node:crypto";
+import { type KeyObject, randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CollectionOutputs, EvidenceOutputs } from "../resource/outputs";
+import { signatureNote, writePackageEnvelope } from "./attest";
 import type { CustodyLog } from "./custodyLog";
 import { EvidenceError, messageOf } from "./errors";
 import { exists, FinalNameTakenError, hashFile, placeWithoutOverwrite, removeQuietly } from "./files";
@@ -31,6 +32,8 @@ export interface Names {
 
 export interface KeepContext {
   o: ResolvedEvidenceOptions;
+  /** Signs the package's manifest when set. */
+  key?: KeyObject;
   custody: CustodyLog;
   log(line: string): void;
   /** Links issued for this fetch are added here, so everything printed is redacted against them. */
@@ -62,7 +65,7 @@ export async function keepPackage(k: KeepContext, outs: CollectionOutputs, names
       if (!(err instanceof FinalNameTakenError)) throw new EvidenceError("write", `cannot move the package to ${names.zip}: ${messageOf(err)}`, { cause: err });
       return await settleExisting(k, outs, names, got, partial);
     }
-    await writeManifest(names.manifest, manifestFor(k, outs, names, got));
+    await writeSigned(k, names, manifestFor(k, outs, names, got));
     k.log(doneLine(outs.actionId, { sizeBytes: got.sizeBytes, transferMs: got.downloadedMs - got.lastAttemptStartedMs, sha256: got.sha256, entries: got.verification.entries, attempts: got.attempts }));
     return evidenceOutputs(names, got.sha256, got.sizeBytes);
   } finally {
@@ -113,10 +116,16 @@ async function settleExisting(k: KeepContext, outs: CollectionOutputs, names: Na
   await removeQuietly(partial);
   const actual = await hashFile(names.zip);
   if (actual.sha256 !== got.sha256) throw conflict(names.zip, actual.sha256, got.sha256, "MDE's package has");
-  if (!(await readRecordedPackage(names.manifest, outs))) await writeManifest(names.manifest, manifestFor(k, outs, names, got));
+  if (!(await readRecordedPackage(names.manifest, outs))) await writeSigned(k, names, manifestFor(k, outs, names, got));
   await k.custody.append(names.dir, "reused", outs, { fileName: names.fileName, sizeBytes: actual.sizeBytes, sha256: actual.sha256, verifiedBy: "download" });
   k.log(reusedLine(outs.actionId, names.zip, actual.sha256));
   return evidenceOutputs(names, actual.sha256, actual.sizeBytes);
+}
+
+/** The manifest, and (with a key) its DSSE envelope first: a manifest that says "signed" always has one. */
+async function writeSigned(k: KeepContext, names: Names, manifest: PackageManifest): Promise<void> {
+  if (k.key) await writePackageEnvelope(names.dir, manifest, k.key);
+  await writeManifest(names.manifest, manifest);
 }
 
 function manifestFor(k: KeepContext, outs: CollectionOutputs, names: Names, got: RetrievedPackage): PackageManifest {
@@ -141,6 +150,7 @@ function manifestFor(k: KeepContext, outs: CollectionOutputs, names: Names, got:
     verification: { method: "zip-central-directory+crc32", ...got.verification, verifiedUtc: iso(got.endedMs) },
     tool: { name: k.o.toolName, version: k.o.toolVersion },
     operator: k.custody.operatorName,
+    signature: signatureNote(k.key, names.fileName),
   };
 }
 

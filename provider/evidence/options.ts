@@ -11,6 +11,7 @@ import type { CollectionApi } from "../resource/collectionApi";
 import { type Clock, systemClock } from "../util/clock";
 import { PACKAGE_NAME, packageVersion } from "../util/packageInfo";
 import { type FetchQueue, sharedFetchQueue } from "./fetchQueue";
+import type { SigningKeySource } from "./signingKey";
 
 export interface EvidenceHandlerOptions {
   /** Only GetPackageUri is used; the real client's limiter paces it (2/min, 120/h). */
@@ -45,6 +46,11 @@ export interface EvidenceHandlerOptions {
   retryMaxDelayMs?: number;
   /** @default 60 000 */
   headersTimeoutMs?: number;
+  /**
+   * Signs manifests and the custody head (Ed25519 or ECDSA P-256). Loaded lazily, at the first
+   * pre-flight, so a bad key fails before anything is collected. @default unsigned
+   */
+  signingKey?: SigningKeySource;
   /** Opens a `.partial` file for one writer. @default exclusive create (O_EXCL), mode 0600 */
   openPartial?: (path: string) => Promise<import("node:fs/promises").FileHandle>;
   /** Longest silence between two chunks of the body. @default 60 000 */
@@ -61,7 +67,8 @@ export const DEFAULT_EVIDENCE_OPTIONS = {
   bodyTimeoutMs: 60_000,
 } as const;
 
-export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher" | "openPartial">> & {
+export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher" | "openPartial" | "signingKey">> & {
+  signingKey?: SigningKeySource;
   tenantId: string | null;
   operator?: string;
   openPartial?: EvidenceHandlerOptions["openPartial"];

@@ -9,7 +9,7 @@ import { resolveSettings, settingsKey } from "../api/settings";
 import { systemClock } from "../util/clock";
 import { redact } from "../util/redact";
 import { processSingleton } from "../util/registry";
-import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS } from "../evidence";
+import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS, signingKeyFromConfig } from "../evidence";
 import { ActiveCollectionFinder, scaledActiveCollectionOptions } from "./activeCollections";
 import type { ProviderContext } from "./context";
 import { ActionWatcher, scaledWatcherOptions } from "./watcher";
@@ -44,6 +44,7 @@ export function contextFor(stackConfig: ConfigReader): ProviderContext {
         clock: systemClock,
         log: progressLog,
         linkLifetimeMs: DEFAULT_EVIDENCE_OPTIONS.linkLifetimeMs / timeScale,
+        signingKey: signingKeyFromConfig(stackConfig),
       }),
     };
     return context;

@@ -67,6 +67,7 @@ describe("evidence handler: fetch", () => {
       verification: { method: "zip-central-directory+crc32", entries: 3, uncompressedBytes: expect.any(Number), verifiedUtc: at },
       tool: { name: "pulumi-mde-forensics", version: "9.9.9-test" },
       operator: "analyst@forensics-ws",
+      signature: { status: "unsigned" },
     });
     expect((await stat(out.manifestPath)).mode & 0o777).toBe(0o600);
     expect(manifest.verification.uncompressedBytes).toBeGreaterThan(200 * 1024);
