@@ -15,6 +15,8 @@ const KNOWN_RESOURCES = [
   "https://api.securitycenter.windows.com",
   "https://securitycenter.onmicrosoft.com/windowsatpservice",
   "https://graph.microsoft.com",
+  // Azure Storage: evidence goes to blob containers (Azurite in tests) with the same credential.
+  "https://storage.azure.com",
 ];
 
 function tenantOr400(ctx: RequestContext): string {

@@ -68,8 +68,35 @@ export interface CustodyLogOptions {
   operator?: string;
   /** Extra values to redact verbatim (the download link while one is live). */
   knownSecrets?: () => readonly string[];
-  /** Called under the log's lock after each append, with the folder and the new head's hash (signs it). */
-  onAppended?(directory: string, headSha256: string, line: CustodyLine): Promise<void>;
+  /** Called under the log's lock after each append, with the location and the new head's hash (signs it). */
+  onAppended?(location: string, headSha256: string, line: CustodyLine): Promise<void>;
+  /** The chain appender of a location that is not a local folder (a blob container); undefined: a folder. */
+  appenderFor?(location: string): ChainAppender | undefined;
+}
+
+/**
+ * Extends one location's chain: calls `lineFor` with the current last line (or undefined) and
+ * appends its result (without newline) so that no other writer can slip a line in between.
+ */
+export interface ChainAppender {
+  /** `then` runs after the append, still exclusively: heads are signed in chain order. */
+  append(lineFor: (last: string | undefined) => string, then: () => Promise<void>): Promise<void>;
+}
+
+/** A folder's log: the last line is read and the new one appended while holding the folder's lock. */
+export function folderAppender(directory: string): ChainAppender {
+  const file = join(resolve(directory), CUSTODY_LOG_NAME);
+  return {
+    append: (lineFor, then) =>
+      withFileLock(
+        `${file}.lock`,
+        async () => {
+          await appendLine(file, `${lineFor(await lastLine(file))}\n`);
+          await then();
+        },
+        `cannot append to the custody log ${file}`,
+      ),
+  };
 }
 
 export class CustodyLog {
@@ -80,7 +107,7 @@ export class CustodyLog {
     this.operatorName = options.operator ?? currentOperator();
   }
 
-  /** Appends one event line to `<directory>/custody.jsonl` and syncs it; returns the line written. */
+  /** Appends one event line to the location's `custody.jsonl` (synced); returns the line written. */
   async append(
     directory: string,
     event: string,
@@ -96,10 +123,9 @@ export class CustodyLog {
     for (const [k, v] of Object.entries(extra)) if (v !== undefined) details[k] = v;
     const secrets = this.options.knownSecrets?.() ?? [];
     for (const [k, v] of Object.entries(details)) if (typeof v === "string") details[k] = redact(v, secrets);
-    const dir = resolve(directory);
-    const file = join(dir, CUSTODY_LOG_NAME);
-    return withFileLock(`${file}.lock`, async () => {
-      const before = await lastLine(file);
+    const appender = this.options.appenderFor?.(directory) ?? folderAppender(directory);
+    let written: { line: CustodyLine; text: string } | undefined;
+    await appender.append((before) => {
       const line: CustodyLine = {
         prev: before === undefined ? null : sha256Hex(before),
         timestamp: new Date(atMs).toISOString(),
@@ -110,11 +136,10 @@ export class CustodyLog {
         tool: this.options.tool,
         details,
       };
-      const text = JSON.stringify(line);
-      await appendLine(file, `${text}\n`);
-      await this.options.onAppended?.(dir, sha256Hex(text), line);
-      return line;
-    }, `cannot append to the custody log ${file}`);
+      written = { line, text: JSON.stringify(line) };
+      return written.text;
+    }, async () => this.options.onAppended?.(directory, sha256Hex(written!.text), written!.line));
+    return written!.line;
   }
 }
 

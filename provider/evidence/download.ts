@@ -29,6 +29,15 @@ export interface DownloadedBytes {
   contentLength: number | null;
 }
 
+/**
+ * A second destination for the same bytes in the same pass (the blob upload): `write` is called
+ * with each batch in order, `finish` once the whole body arrived. Its errors fail the attempt.
+ */
+export interface ChunkSink {
+  write(data: Buffer): Promise<void>;
+  finish(): Promise<void>;
+}
+
 /** Bytes gathered before one write: fewer syscalls than one write per network chunk. */
 const WRITE_BATCH_BYTES = 1024 * 1024;
 
@@ -68,7 +77,7 @@ export async function openPartial(file: string): Promise<FileHandle> {
  * Downloads `link` into the open, empty `fh` (named `file` in messages), from position 0. Throws an {@link EvidenceError} of kind
  * `linkExpired`, `transfer`, `http` or `write`; the caller closes and removes the file.
  */
-export async function downloadOnce(link: string, fh: FileHandle, file: string, options: DownloadAttemptOptions): Promise<DownloadedBytes> {
+export async function downloadOnce(link: string, fh: FileHandle, file: string, options: DownloadAttemptOptions, tee?: ChunkSink): Promise<DownloadedBytes> {
   const secrets = [link];
   let position = 0;
   let res: Dispatcher.ResponseData;
@@ -104,6 +113,7 @@ export async function downloadOnce(link: string, fh: FileHandle, file: string, o
     batch = [];
     batchBytes = 0;
     await writeAll(fh, data, position, file);
+    await tee?.write(data);
     position += data.length;
   };
   try {
@@ -126,6 +136,7 @@ export async function downloadOnce(link: string, fh: FileHandle, file: string, o
   await fh.sync().catch((err: unknown) => {
     throw new EvidenceError("write", `cannot flush ${file} to disk: ${describeFsError(err)}`, { cause: err });
   });
+  await tee?.finish();
   return { sha256: hash.digest("hex"), sizeBytes, contentLength };
 }
 

@@ -16,6 +16,9 @@ import type { EvidenceHandler } from "../resource/context";
 import type { CollectionOutputs, EvidenceOutputs } from "../resource/outputs";
 import { redact } from "../util/redact";
 import { writeHeadEnvelope } from "./attest";
+import { isBlobDestination } from "./blob/destination";
+import { keepInBlob } from "./blob/keep";
+import { blobStores } from "./blob/store";
 import { CustodyLog, type DetailValue } from "./custodyLog";
 import { EvidenceError, isEvidenceError, messageOf } from "./errors";
 import { keepPackage, type Names } from "./keep";
@@ -33,6 +36,7 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
   /** The links of fetches under way (one set per fetch); every text that leaves is redacted against them. */
   const active = new Set<Set<string>>();
   const liveLinks = () => [...active].flatMap((s) => [...s]);
+  const blob = blobStores(o.blobCredential);
   /** Loaded at the first pre-flight (or use), so a bad key fails before anything is collected. */
   let key: KeyObject | undefined;
   const signingKey = () => (o.signingKey ? (key ??= loadSigningKey(o.signingKey)) : undefined);
@@ -41,9 +45,12 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
     tool,
     operator: o.operator,
     knownSecrets: liveLinks,
-    onAppended: async (dir, head, line) => {
+    appenderFor: (location) => (isBlobDestination(location) ? blob(location).appender : undefined),
+    onAppended: async (location, head, line) => {
       const k = signingKey();
-      if (k) await writeHeadEnvelope(dir, head, line, k);
+      if (!k) return;
+      if (isBlobDestination(location)) await blob(location).writeHead(head, line, k);
+      else await writeHeadEnvelope(location, head, line, k);
     },
   });
   const log = (line: string) => o.log(redact(line, liveLinks()));
@@ -63,6 +70,7 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
 
   async function fetch(outputs: CollectionOutputs, { adopted }: { adopted: boolean }): Promise<EvidenceOutputs> {
     const outs: CollectionOutputs = { ...outputs, adopted };
+    if (outs.evidenceDirectory && isBlobDestination(outs.evidenceDirectory)) return fetchToBlob(outs);
     const names = fileNames(outs);
     try {
       // Again here: `update` may point an existing collection at a new folder without a create.
@@ -77,7 +85,7 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
         const source = kept.packagePath;
         kept = (await queued(`${outs.actionId}\n${names.dir}`, (secrets) => keepPackage({ o, key: signingKey(), custody, log, secrets }, outs, names, source))).value;
       }
-      await custody.append(names.dir, "claimed", outs, claimDetails(outs, names, kept, first.joined));
+      await custody.append(names.dir, "claimed", outs, claimDetails(outs, names.fileName, kept, first.joined));
       return kept;
     } catch (err) {
       const known = liveLinks();
@@ -87,13 +95,38 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
     }
   }
 
+  /** The same steps for a blob destination; resources sharing a collection and a destination share one fetch. */
+  async function fetchToBlob(outs: CollectionOutputs): Promise<EvidenceOutputs> {
+    checkIds(outs);
+    const store = blob(outs.evidenceDirectory!);
+    const where = store.d.text;
+    try {
+      await store.preflight();
+      await custody.append(where, "succeeded", outs);
+      const kept = await queued(`${outs.actionId}\n${where}`, (secrets) => keepInBlob({ o, key: signingKey(), custody, log, secrets }, outs, store.d, store.container));
+      const fileName = `${outs.machineId}-${outs.actionId}.zip`;
+      await custody.append(where, "claimed", outs, claimDetails(outs, fileName, kept.value, kept.joined));
+      return kept.value;
+    } catch (err) {
+      const known = liveLinks();
+      const message = messageOf(err, known);
+      await custody.append(where, "failed", outs, { stage: "evidence", error: message }).catch(() => undefined);
+      throw new EvidenceError(isEvidenceError(err) ? err.kind : "write", message, { cause: err, knownSecrets: known });
+    }
+  }
+
   return {
     async preflight(directory: string): Promise<void> {
       signingKey();
-      await preflightDirectory(resolveEvidencePath(directory));
+      if (isBlobDestination(directory)) await blob(directory).preflight();
+      else await preflightDirectory(resolveEvidencePath(directory));
     },
     fetch,
     async record(directory: string, event: string, outputs: Partial<CollectionOutputs>, extra?: Record<string, DetailValue | undefined>): Promise<void> {
+      if (isBlobDestination(directory)) {
+        await custody.append(blob(directory).d.text, event, outputs, extra);
+        return;
+      }
       const dir = resolveEvidencePath(directory);
       await mkdir(dir, { recursive: true, mode: 0o700 }).catch(() => undefined); // append reports what is wrong
       await custody.append(dir, event, outputs, extra);
@@ -102,9 +135,9 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
 }
 
 /** What one resource's claim on a kept package records: which package, and which intent asked for it. */
-function claimDetails(outs: CollectionOutputs, names: Names, kept: EvidenceOutputs, shared: boolean): Record<string, DetailValue> {
+function claimDetails(outs: CollectionOutputs, fileName: string, kept: EvidenceOutputs, shared: boolean): Record<string, DetailValue> {
   return {
-    fileName: names.fileName,
+    fileName,
     sha256: kept.packageSha256,
     sizeBytes: kept.packageSizeBytes,
     comment: outs.comment ?? null,
@@ -113,14 +146,21 @@ function claimDetails(outs: CollectionOutputs, names: Names, kept: EvidenceOutpu
   };
 }
 
+function checkIds(outs: CollectionOutputs): void {
+  if (outs.status !== "Succeeded") {
+    throw new EvidenceError("state", `collection ${outs.actionId} is ${outs.status}; its package is fetched only after it Succeeded`);
+  }
+  for (const [what, id] of [["action id", outs.actionId], ["machine id", outs.machineId]] as const) {
+    if (typeof id !== "string" || !SAFE_ID.test(id)) throw new EvidenceError("state", `the ${what} ${JSON.stringify(id)} cannot be part of a file name`);
+  }
+}
+
 function fileNames(outs: CollectionOutputs): Names {
   if (outs.status !== "Succeeded") {
     throw new EvidenceError("state", `collection ${outs.actionId} is ${outs.status}; its package is fetched only after it Succeeded`);
   }
   if (!outs.evidenceDirectory) throw new EvidenceError("state", `collection ${outs.actionId} has no evidenceDirectory`);
-  for (const [what, id] of [["action id", outs.actionId], ["machine id", outs.machineId]] as const) {
-    if (typeof id !== "string" || !SAFE_ID.test(id)) throw new EvidenceError("state", `the ${what} ${JSON.stringify(id)} cannot be part of a file name`);
-  }
+  checkIds(outs);
   const dir = resolveEvidencePath(outs.evidenceDirectory);
   const base = `${outs.machineId}-${outs.actionId}`;
   const fileName = `${base}.zip`;

@@ -128,7 +128,7 @@ async function writeSigned(k: KeepContext, names: Names, manifest: PackageManife
   await writeManifest(names.manifest, manifest);
 }
 
-function manifestFor(k: KeepContext, outs: CollectionOutputs, names: Names, got: RetrievedPackage): PackageManifest {
+export function manifestFor(k: KeepContext, outs: CollectionOutputs, names: Pick<Names, "fileName">, got: RetrievedPackage, key = k.key): PackageManifest {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     schema: MANIFEST_SCHEMA,
@@ -150,7 +150,7 @@ function manifestFor(k: KeepContext, outs: CollectionOutputs, names: Names, got:
     verification: { method: "zip-central-directory+crc32", ...got.verification, verifiedUtc: iso(got.endedMs) },
     tool: { name: k.o.toolName, version: k.o.toolVersion },
     operator: k.custody.operatorName,
-    signature: signatureNote(k.key, names.fileName),
+    signature: signatureNote(key, names.fileName),
   };
 }
 

@@ -51,6 +51,8 @@ export interface EvidenceHandlerOptions {
    * pre-flight, so a bad key fails before anything is collected. @default unsigned
    */
   signingKey?: SigningKeySource;
+  /** The Azure credential for blob destinations: the same chain as MDE's. @default none (blob destinations fail) */
+  blobCredential?: () => import("@azure/identity").TokenCredential;
   /** Opens a `.partial` file for one writer. @default exclusive create (O_EXCL), mode 0600 */
   openPartial?: (path: string) => Promise<import("node:fs/promises").FileHandle>;
   /** Longest silence between two chunks of the body. @default 60 000 */
@@ -67,7 +69,8 @@ export const DEFAULT_EVIDENCE_OPTIONS = {
   bodyTimeoutMs: 60_000,
 } as const;
 
-export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher" | "openPartial" | "signingKey">> & {
+export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher" | "openPartial" | "signingKey" | "blobCredential">> & {
+  blobCredential?: EvidenceHandlerOptions["blobCredential"];
   signingKey?: SigningKeySource;
   tenantId: string | null;
   operator?: string;

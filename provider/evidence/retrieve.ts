@@ -12,7 +12,7 @@
 import type { FileHandle } from "node:fs/promises";
 import type { Dispatcher } from "undici";
 import type { Clock } from "../util/clock";
-import { checkLink, downloadOnce, type DownloadedBytes, openPartial } from "./download";
+import { type ChunkSink, checkLink, downloadOnce, type DownloadedBytes, openPartial } from "./download";
 import { describeFsError, EvidenceError, isEvidenceError, messageOf } from "./errors";
 import { verifyZip, type ZipSummary } from "./verifyZip";
 
@@ -34,6 +34,8 @@ export interface RetrieveOptions {
   secrets: Set<string>;
   /** Opens the partial file for this writer alone. @default {@link openPartial} (O_EXCL) */
   openPartial?(path: string): Promise<FileHandle>;
+  /** A second sink per attempt (numbered from 1), fed the same bytes in the same pass: the blob upload. */
+  tee?(attempt: number): ChunkSink;
   /** Called once, just before the first byte is asked for. */
   onStart?(): void;
   /** Called before each retry, with a redacted reason. */
@@ -101,7 +103,7 @@ async function retrieveInto(actionId: string, partialPath: string, o: RetrieveOp
       o.onStart?.();
     }
     try {
-      const bytes = await downloadOnce(link.url, await fresh(), partialPath, o);
+      const bytes = await downloadOnce(link.url, await fresh(), partialPath, o, o.tee?.(attempts));
       const downloadedMs = o.clock.now();
       const verification = await verifyZip(partialPath);
       const endedMs = o.clock.now();

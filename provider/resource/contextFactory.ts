@@ -4,6 +4,7 @@
  * shares one client (quotas, tokens, keep-alive connections), one watcher and one batched
  * adoption pre-check.
  */
+import { createCredential } from "../api/auth";
 import { getSharedClient } from "../api/shared";
 import { resolveSettings, settingsKey } from "../api/settings";
 import { systemClock } from "../util/clock";
@@ -45,6 +46,7 @@ export function contextFor(stackConfig: ConfigReader): ProviderContext {
         log: progressLog,
         linkLifetimeMs: DEFAULT_EVIDENCE_OPTIONS.linkLifetimeMs / timeScale,
         signingKey: signingKeyFromConfig(stackConfig),
+        blobCredential: () => createCredential(settings),
       }),
     };
     return context;
