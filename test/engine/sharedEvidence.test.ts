@@ -4,9 +4,9 @@
  * a relative evidenceDirectory lands beside Pulumi.yaml.
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { DEFAULT_MACHINES } from "../../emulator";
-import { COLLECTIONS_PROJECT, EmulatedTenant } from "../helpers/e2e";
+import { EmulatedTenant } from "../helpers/e2e";
 
 let tenant: EmulatedTenant;
 const RELATIVE = `evidence-e2e-${process.pid}`;
@@ -15,9 +15,10 @@ beforeAll(async () => {
   tenant = await EmulatedTenant.start({ timeScale: 60 });
 });
 
+const created: string[] = [];
 afterAll(async () => {
   await tenant.close();
-  rmSync(join(COLLECTIONS_PROJECT, RELATIVE), { recursive: true, force: true });
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("evidence through the real engine", () => {
@@ -47,10 +48,15 @@ describe("evidence through the real engine", () => {
     expect(claims.map((c) => c.details.comment).sort()).toEqual(["INC-11: by id", "INC-11: by name"]);
   });
 
-  it("keeps a relative evidenceDirectory beside Pulumi.yaml", async () => {
+  it("keeps a relative evidenceDirectory beside the Pulumi.yaml of the project the engine ran", async () => {
     const cli = tenant.stack("relative", { rel: { machineId: DEFAULT_MACHINES.done, comment: "INC-12: relative", evidenceDirectory: `${RELATIVE}/INC-12` } });
     const { rel } = (await cli.ok("up")).outputs.results;
-    expect(rel.packagePath.startsWith(join(COLLECTIONS_PROJECT, RELATIVE, "INC-12") + "/")).toBe(true);
+    // The runner may run the project from a work folder of its own: whichever, the package sits
+    // at <folder holding Pulumi.yaml>/<relative path>/, not under the folder `main` names.
+    const project = dirname(dirname(dirname(rel.packagePath)));
+    created.push(join(project, RELATIVE));
+    expect(rel.packagePath).toBe(join(project, RELATIVE, "INC-12", basename(rel.packagePath)));
+    expect(existsSync(join(project, "Pulumi.yaml"))).toBe(true);
     expect(existsSync(rel.packagePath)).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ import { ContainerClient } from "@azure/storage-blob";
 import { type EmulatorHandle, startEmulator } from "../../emulator";
 import { verifyLocation } from "../../provider/verify/checks";
 import { blobSource } from "../../provider/verify/blobSource";
-import { type AzuriteHandle, startAzurite, trustCaInProcess } from "../helpers/azurite";
+import { type AzuriteHandle, startAzurite, trustCaInProcess } from "../../scripts/lib/azurite";
 import { ACTION_ID, buildZip, MACHINE_ID, succeededOutputs } from "./helpers/fixtures";
 import { expectNoLinkLeak, harness, type Harness, rejection } from "./helpers/harness";
 

@@ -9,12 +9,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import * as tls from "node:tls";
 import { readFileSync } from "node:fs";
 import { ensureTls } from "../../emulator/certs";
 
-const AZURITE_BLOB = resolve(__dirname, "../../node_modules/azurite/dist/src/blob/main.js");
+const AZURITE_BLOB = join(dirname(require.resolve("azurite/package.json")), "dist/src/blob/main.js");
 export const AZURITE_ACCOUNT = "devstoreaccount1";
 
 export interface AzuriteHandle {
