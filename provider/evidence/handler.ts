@@ -21,6 +21,7 @@ import { keepInBlob } from "./blob/keep";
 import { blobStores } from "./blob/store";
 import { CustodyLog, type DetailValue } from "./custodyLog";
 import { EvidenceError, isEvidenceError, messageOf } from "./errors";
+import { exists } from "./files";
 import { keepPackage, type Names } from "./keep";
 import { type EvidenceHandlerOptions, resolveEvidenceOptions } from "./options";
 import { preflightDirectory } from "./preflight";
@@ -37,6 +38,8 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
   const active = new Set<Set<string>>();
   const liveLinks = () => [...active].flatMap((s) => [...s]);
   const blob = blobStores(o.blobCredential);
+  /** Where this process last kept each action's package in a folder: the source for a copy into another folder. */
+  const keptHere = new Map<string, string>();
   /** Loaded at the first pre-flight (or use), so a bad key fails before anything is collected. */
   let key: KeyObject | undefined;
   const signingKey = () => (o.signingKey ? (key ??= loadSigningKey(o.signingKey)) : undefined);
@@ -78,14 +81,17 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
       await custody.append(names.dir, "succeeded", outs);
       // The "already kept?" check runs inside the queue (keepPackage), never beside it: two
       // resources of one collection must not both find the package missing and both write it.
-      const first = await queued(outs.actionId, (secrets) => keepPackage({ o, key: signingKey(), custody, log, secrets }, outs, names));
-      let kept = first.value;
-      if (first.joined && kept.packagePath !== names.zip) {
-        // Another resource kept it in another folder: copy from there, no second download.
-        const source = kept.packagePath;
-        kept = (await queued(`${outs.actionId}\n${names.dir}`, (secrets) => keepPackage({ o, key: signingKey(), custody, log, secrets }, outs, names, source))).value;
+      const keep = (copyFrom?: string) => (secrets: Set<string>) => keepPackage({ o, key: signingKey(), custody, log, secrets }, outs, names, copyFrom);
+      const earlier = keptHere.get(outs.actionId);
+      const first = earlier && earlier !== names.zip && (await exists(earlier)) ? undefined : await queued(outs.actionId, keep());
+      let kept = first?.value;
+      const source = kept?.packagePath ?? earlier;
+      if (!kept || (first?.joined && kept.packagePath !== names.zip)) {
+        // Kept in another folder by another resource of this run: copy from there, no second download.
+        kept = (await queued(`${outs.actionId}\n${names.dir}`, keep(source))).value;
       }
-      await custody.append(names.dir, "claimed", outs, claimDetails(outs, names.fileName, kept, first.joined));
+      keptHere.set(outs.actionId, kept.packagePath);
+      await custody.append(names.dir, "claimed", outs, claimDetails(outs, names.fileName, kept, first?.joined ?? true));
       return kept;
     } catch (err) {
       const known = liveLinks();

@@ -76,6 +76,16 @@ describe("evidence handler: a collection shared by several resources", () => {
     expect(verified.map((l) => l.details.copiedFrom).sort()).toEqual([null, expect.stringMatching(/\.zip$/)].sort());
   });
 
+  it("copies from the folder a resource of this run already filled, also after that fetch ended", async () => {
+    await h.handler.record(h.dir, "succeeded", succeededOutputs(h.dir)); // opens the gate for the lone first fetch
+    const a = await h.handler.fetch(succeededOutputs(h.dir), { adopted: false });
+    const other = join(h.dir, "..", "second-folder");
+    const b = await h.handler.fetch(succeededOutputs(other), { adopted: false });
+    expect(h.api.calls).toHaveLength(1);
+    expect(b.packageSha256).toBe(a.packageSha256);
+    expect((await custodyLines(other)).find((l) => l.event === "verified")?.details).toMatchObject({ copiedFrom: a.packagePath });
+  });
+
   it("fails both resources, and keeps nothing, when the one shared download fails", async () => {
     h.storage.script.push("notFound", "notFound", "notFound");
     const [ea, eb] = await Promise.all([
