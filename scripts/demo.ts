@@ -4,6 +4,10 @@
  * Windows workstation, a Linux server, and one where an analyst already started a collection,
  * which is adopted), prints what was collected, then runs `pulumi destroy`.
  *
+ * `npm run demo -- --evidence azblob` keeps the evidence in a blob container instead: Azurite
+ * (Microsoft's storage emulator) on loopback, reached with the same credential as MDE, then
+ * checked with `mde-forensics verify`.
+ *
  * Against a real tenant, run the root program with `pulumi up` instead (README: "Real tenant").
  */
 import * as fs from "node:fs";
@@ -13,11 +17,31 @@ import { DEFAULT_MACHINES } from "../emulator/defaultScenario";
 import { caBundleWith } from "./lib/caBundle";
 import { openStack, REPO_ROOT } from "./lib/stackRunner";
 import { emulatorStackConfig } from "./lib/emulatorConfig";
+import { type AzuriteHandle, startAzurite, trustCaInProcess } from "./lib/azurite";
 
 /** Emulated minutes pass in real seconds, so the already-running collection finishes in the demo. */
 const TIME_SCALE = 120;
 
+function evidenceMode(argv: string[]): "folder" | "azblob" {
+  const i = argv.indexOf("--evidence");
+  const mode = i >= 0 ? argv[i + 1] : "folder";
+  if (mode !== "folder" && mode !== "azblob") throw new Error(`--evidence must be folder or azblob, not ${mode}`);
+  return mode;
+}
+
+/** Azurite beside the emulator (its certificate, its credential), with an empty `evidence` container. */
+async function blobEvidence(emulator: Awaited<ReturnType<typeof startEmulator>>, tlsDir: string): Promise<{ azurite: AzuriteHandle; location: string }> {
+  const azurite = await startAzurite(tlsDir);
+  trustCaInProcess(emulator.caFile);
+  const { ClientSecretCredential } = await import("@azure/identity");
+  const { ContainerClient } = await import("@azure/storage-blob");
+  const credential = new ClientSecretCredential(emulator.tenantId, emulator.clientId, emulator.clientSecret, { authorityHost: emulator.authorityHost, disableInstanceDiscovery: true });
+  await new ContainerClient(`${azurite.endpoint}/evidence`, credential).create();
+  return { azurite, location: `azblob://devstoreaccount1/evidence/INC-2041?endpoint=${azurite.endpoint}` };
+}
+
 async function main(): Promise<void> {
+  const mode = evidenceMode(process.argv.slice(2));
   const workDir = path.join(REPO_ROOT, ".emulator-data", "demo");
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.mkdirSync(workDir, { recursive: true });
@@ -28,8 +52,15 @@ async function main(): Promise<void> {
     seed: "demo",
     logger: (line) => fs.writeSync(accessLog, `${line}\n`),
   });
-  const evidenceDirectory = path.join(REPO_ROOT, "evidence", "demo");
+  let evidenceDirectory = path.join(REPO_ROOT, "evidence", "demo");
+  let azurite: AzuriteHandle | undefined;
   try {
+    if (mode === "azblob") {
+      const blob = await blobEvidence(emulator, path.join(workDir, "state", "tls"));
+      azurite = blob.azurite;
+      evidenceDirectory = blob.location;
+      console.log(`azurite: ${azurite.endpoint} (blob evidence, OAuth with the emulator's tokens)`);
+    }
     console.log(`emulator: ${emulator.apiUrl} (tenant ${emulator.tenantId}, time x${TIME_SCALE}; access log ${path.relative(REPO_ROOT, workDir)}/access.log)`);
     const { stack } = await openStack({
       projectDir: REPO_ROOT,
@@ -49,13 +80,28 @@ async function main(): Promise<void> {
     const up = await stack.up({ onOutput });
     printPackages(up.outputs.packages?.value ?? []);
     console.log(`\nevidence: ${evidenceDirectory} (manifests and custody.jsonl beside the packages)`);
+    if (azurite) await verifyBlobEvidence(evidenceDirectory, emulator);
     console.log("\n== pulumi destroy (the evidence stays)");
     await stack.destroy({ onOutput });
     await stack.workspace.removeStack(stack.name);
     printCalls(emulator.counters());
   } finally {
+    await azurite?.close();
     await emulator.close();
   }
+}
+
+/** What an investigator would run: `mde-forensics verify azblob://…`, here with the emulator's credential. */
+async function verifyBlobEvidence(location: string, emulator: Awaited<ReturnType<typeof startEmulator>>): Promise<void> {
+  const { ClientSecretCredential } = await import("@azure/identity");
+  const { blobSource } = await import("../provider/verify/blobSource");
+  const { verifyLocation } = await import("../provider/verify/checks");
+  const { renderReport } = await import("../provider/verify/cli");
+  const credential = new ClientSecretCredential(emulator.tenantId, emulator.clientId, emulator.clientSecret, { authorityHost: emulator.authorityHost, disableInstanceDiscovery: true });
+  console.log("\n== mde-forensics verify");
+  const report = await verifyLocation(await blobSource(location, credential));
+  process.stdout.write(renderReport(report));
+  if (report.problems.length) process.exitCode = 1;
 }
 
 function printPackages(packages: Array<Record<string, unknown>>): void {

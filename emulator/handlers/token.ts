@@ -16,6 +16,8 @@ const KNOWN_RESOURCES = [
   "https://api.securitycenter.windows.com",
   "https://securitycenter.onmicrosoft.com/windowsatpservice",
   "https://graph.microsoft.com",
+  // Azure Storage: evidence goes to blob containers (Azurite in tests) with the same credential.
+  "https://storage.azure.com",
 ];
 
 function tenantOr400(ctx: RequestContext): string {
@@ -112,8 +114,10 @@ export function tokenGrant(version: 1 | 2): Handler {
     // Entra is not part of the emulated world: a token lives its lifetime in real time, so a
     // time-scaled emulator does not push clients below MSAL's 5-minute caching margin.
     const lifetime = ctx.emu.scenario.switches.tokenLifetimeSeconds;
-    const emulatedLifetime = Math.round(lifetime * ctx.emu.timeScale);
-    const iat = Math.floor(ctx.nowMs / 1000);
+    // A storage token is checked by a service on the real clock (Azurite), not the emulated one.
+    const realClock = resource.toLowerCase() === "https://storage.azure.com";
+    const emulatedLifetime = realClock ? lifetime : Math.round(lifetime * ctx.emu.timeScale);
+    const iat = Math.floor((realClock ? Date.now() : ctx.nowMs) / 1000);
     const accessToken = ctx.emu.signer.issue({
       aud: resource,
       iss: `https://sts.windows.net/${tid}/`,

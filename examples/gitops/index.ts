@@ -14,6 +14,15 @@ const config = new pulumi.Config();
 const incidentsDirectory = config.get("incidentsDirectory") ?? "incidents";
 /** Where evidence goes on the runner: the workflow uploads it as an artifact after `pulumi up`. */
 const evidenceRoot = config.get("evidenceRoot") ?? process.env.EVIDENCE_ROOT ?? "evidence";
+/** Where evidence is kept for good: a blob container, azblob://<account>/<container>[?options]. */
+const evidenceUrl = config.get("evidence") ?? process.env.EVIDENCE_URL;
+
+/** `<container URL>/<incident>`, the options kept: one prefix per incident in the container. */
+function evidenceFor(incident: string): string {
+  if (!evidenceUrl) return path.join(evidenceRoot, incident);
+  const [base, query] = evidenceUrl.split("?", 2);
+  return `${base.replace(/\/+$/, "")}/${incident}${query ? `?${query}` : ""}`;
+}
 
 const file = path.resolve(incidentsDirectory, `${pulumi.getStack()}.yaml`);
 if (!fs.existsSync(file)) {
@@ -23,6 +32,6 @@ const spec = parseIncidentSpec(parse(fs.readFileSync(file, "utf8")), file);
 
 export const incident = spec.incident;
 export const collections = declareIncident(
-  { ...spec, evidenceDirectory: spec.evidenceDirectory ?? path.join(evidenceRoot, spec.incident) },
+  { ...spec, evidenceDirectory: spec.evidenceDirectory ?? evidenceFor(spec.incident) },
   file,
 );

@@ -1,6 +1,7 @@
 /**
- * One download attempt: stream the package from the storage host straight to a `.partial` file,
- * hashing and counting on the way, then fsync.
+ * One download attempt: stream the package from the storage host straight into the `.partial`
+ * file its caller holds open (created exclusively: one writer per file), hashing and counting on
+ * the way, then fsync.
  *
  * Why streaming and hashing in one pass: packages reach hundreds of MiB; holding one in memory
  * would be wasteful, and reading it back to hash it would double the disk I/O. Why classify every
@@ -8,7 +9,7 @@
  * link (ask MDE for a new one, which costs quota) and a full disk (stop, nothing helps).
  */
 import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { type Dispatcher, request } from "undici";
 import { isLoopbackHost } from "../api/endpoints";
 import { describeFsError, EvidenceError, messageOf } from "./errors";
@@ -26,6 +27,15 @@ export interface DownloadedBytes {
   sizeBytes: number;
   /** The Content-Length the storage host announced, when it did. */
   contentLength: number | null;
+}
+
+/**
+ * A second destination for the same bytes in the same pass (the blob upload): `write` is called
+ * with each batch in order, `finish` once the whole body arrived. Its errors fail the attempt.
+ */
+export interface ChunkSink {
+  write(data: Buffer): Promise<void>;
+  finish(): Promise<void>;
 }
 
 /** Bytes gathered before one write: fewer syscalls than one write per network chunk. */
@@ -52,82 +62,90 @@ export function checkLink(link: string, knownSecrets: readonly string[]): URL {
 }
 
 /**
- * Downloads `link` into `file` (created or truncated, mode 0600). Throws an {@link EvidenceError}
- * of kind `linkExpired`, `transfer`, `http` or `write`; the caller removes the file on failure.
+ * Creates `file` for this writer alone (O_EXCL, mode 0600): if the name exists, another run is
+ * writing it or crashed while writing it, and neither may be overwritten or shared.
  */
-export async function downloadOnce(link: string, file: string, options: DownloadAttemptOptions): Promise<DownloadedBytes> {
-  const secrets = [link];
-  const fh = await open(file, "w", 0o600).catch((err: unknown) => {
+export async function openPartial(file: string): Promise<FileHandle> {
+  const fh = await open(file, "wx", 0o600).catch((err: unknown) => {
     throw new EvidenceError("write", `cannot create ${file}: ${describeFsError(err)}`, { cause: err });
   });
+  await fh.chmod(0o600).catch(() => undefined);
+  return fh;
+}
+
+/**
+ * Downloads `link` into the open, empty `fh` (named `file` in messages), from position 0. Throws an {@link EvidenceError} of kind
+ * `linkExpired`, `transfer`, `http` or `write`; the caller closes and removes the file.
+ */
+export async function downloadOnce(link: string, fh: FileHandle, file: string, options: DownloadAttemptOptions, tee?: ChunkSink): Promise<DownloadedBytes> {
+  const secrets = [link];
+  let position = 0;
+  let res: Dispatcher.ResponseData;
   try {
-    await fh.chmod(0o600).catch(() => undefined);
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await request(link, {
-        method: "GET",
-        dispatcher: options.dispatcher,
-        headersTimeout: options.headersTimeoutMs,
-        bodyTimeout: options.bodyTimeoutMs,
-        headers: { accept: "application/zip, application/octet-stream, */*" },
-      });
-    } catch (err) {
-      const code = tlsCode(err);
-      if (code) {
-        // Retrying cannot help, and a new link would only spend quota.
-        throw new EvidenceError("http", `the storage host's TLS certificate is not trusted (${code}); add its CA to NODE_EXTRA_CA_CERTS (read at process start)`, { cause: err, knownSecrets: secrets });
-      }
-      throw new EvidenceError("transfer", `the storage host could not be reached: ${messageOf(err, secrets)}`, { cause: err, knownSecrets: secrets });
-    }
-    if (res.statusCode !== 200) {
-      await res.body.dump().catch(() => undefined);
-      const kind = LINK_REFUSED.has(res.statusCode) ? "linkExpired" : TRANSIENT.has(res.statusCode) ? "transfer" : "http";
-      throw new EvidenceError(kind, `the storage host answered HTTP ${res.statusCode}`, { knownSecrets: secrets });
-    }
-    const contentLength = parseLength(res.headers["content-length"]);
-    const hash = createHash("sha256");
-    let sizeBytes = 0;
-    let batch: Buffer[] = [];
-    let batchBytes = 0;
-    const flush = async () => {
-      if (batchBytes === 0) return;
-      const data = batch.length === 1 ? batch[0] : Buffer.concat(batch, batchBytes);
-      batch = [];
-      batchBytes = 0;
-      await writeAll(fh, data, file);
-    };
-    try {
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        sizeBytes += chunk.length;
-        batch.push(chunk);
-        batchBytes += chunk.length;
-        if (batchBytes >= WRITE_BATCH_BYTES) await flush();
-      }
-    } catch (err) {
-      res.body.destroy();
-      if (err instanceof EvidenceError) throw err;
-      throw new EvidenceError("transfer", `the download broke off after ${sizeBytes} bytes: ${messageOf(err, secrets)}`, { cause: err, knownSecrets: secrets });
-    }
-    await flush();
-    if (contentLength !== null && sizeBytes !== contentLength) {
-      throw new EvidenceError("transfer", `the download ended after ${sizeBytes} of ${contentLength} bytes`);
-    }
-    await fh.sync().catch((err: unknown) => {
-      throw new EvidenceError("write", `cannot flush ${file} to disk: ${describeFsError(err)}`, { cause: err });
+    res = await request(link, {
+      method: "GET",
+      dispatcher: options.dispatcher,
+      headersTimeout: options.headersTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs,
+      headers: { accept: "application/zip, application/octet-stream, */*" },
     });
-    return { sha256: hash.digest("hex"), sizeBytes, contentLength };
-  } finally {
-    await fh.close().catch(() => undefined);
+  } catch (err) {
+    const code = tlsCode(err);
+    if (code) {
+      // Retrying cannot help, and a new link would only spend quota.
+      throw new EvidenceError("http", `the storage host's TLS certificate is not trusted (${code}); add its CA to NODE_EXTRA_CA_CERTS (read at process start)`, { cause: err, knownSecrets: secrets });
+    }
+    throw new EvidenceError("transfer", `the storage host could not be reached: ${messageOf(err, secrets)}`, { cause: err, knownSecrets: secrets });
   }
+  if (res.statusCode !== 200) {
+    await res.body.dump().catch(() => undefined);
+    const kind = LINK_REFUSED.has(res.statusCode) ? "linkExpired" : TRANSIENT.has(res.statusCode) ? "transfer" : "http";
+    throw new EvidenceError(kind, `the storage host answered HTTP ${res.statusCode}`, { knownSecrets: secrets });
+  }
+  const contentLength = parseLength(res.headers["content-length"]);
+  const hash = createHash("sha256");
+  let sizeBytes = 0;
+  let batch: Buffer[] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    if (batchBytes === 0) return;
+    const data = batch.length === 1 ? batch[0] : Buffer.concat(batch, batchBytes);
+    batch = [];
+    batchBytes = 0;
+    await writeAll(fh, data, position, file);
+    await tee?.write(data);
+    position += data.length;
+  };
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      sizeBytes += chunk.length;
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes >= WRITE_BATCH_BYTES) await flush();
+    }
+  } catch (err) {
+    res.body.destroy();
+    if (err instanceof EvidenceError) throw err;
+    throw new EvidenceError("transfer", `the download broke off after ${sizeBytes} bytes: ${messageOf(err, secrets)}`, { cause: err, knownSecrets: secrets });
+  }
+  await flush();
+  if (contentLength !== null && sizeBytes !== contentLength) {
+    throw new EvidenceError("transfer", `the download ended after ${sizeBytes} of ${contentLength} bytes`);
+  }
+  await fh.sync().catch((err: unknown) => {
+    throw new EvidenceError("write", `cannot flush ${file} to disk: ${describeFsError(err)}`, { cause: err });
+  });
+  await tee?.finish();
+  return { sha256: hash.digest("hex"), sizeBytes, contentLength };
 }
 
 /** `write(2)` may write less than asked; loop until the whole buffer is on its way to disk. */
-async function writeAll(fh: import("node:fs/promises").FileHandle, data: Buffer, file: string): Promise<void> {
+async function writeAll(fh: FileHandle, data: Buffer, position: number, file: string): Promise<void> {
   let offset = 0;
   while (offset < data.length) {
     try {
-      const { bytesWritten } = await fh.write(data, offset, data.length - offset);
+      const { bytesWritten } = await fh.write(data, offset, data.length - offset, position + offset);
       offset += bytesWritten;
     } catch (err) {
       throw new EvidenceError("write", `cannot write ${file}: ${describeFsError(err)}`, { cause: err });

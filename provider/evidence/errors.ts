@@ -23,7 +23,11 @@ export type EvidenceErrorKind =
   /** The storage host answered something unexpected (3xx, 400, ...). Not retried. */
   | "http"
   /** A precondition of the call was not met (e.g. the collection has not Succeeded). */
-  | "state";
+  | "state"
+  /** The signing key is missing, unreadable or of the wrong type. */
+  | "key"
+  /** The evidence destination is malformed, unreachable, unauthorised or cannot keep evidence immutable. */
+  | "destination";
 
 export class EvidenceError extends Error {
   override name = "EvidenceError";

@@ -11,3 +11,5 @@ export { MANIFEST_SCHEMA, type PackageManifest } from "./manifest";
 export { type FetchQueue, SerialQueue, sharedFetchQueue } from "./fetchQueue";
 export { preflightDirectory } from "./preflight";
 export { verifyZip, type ZipSummary } from "./verifyZip";
+export { loadPublicKey, loadSigningKey, SIGNING_KEY_CONFIG, signingKeyFromConfig, type SigningKeySource } from "./signingKey";
+export { resolveEvidencePath } from "./projectPath";

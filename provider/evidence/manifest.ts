@@ -9,6 +9,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import type { SignatureNote } from "./attest";
 import { writeFileAtomic } from "./files";
 
 export const MANIFEST_SCHEMA = "pulumi-mde-forensics/investigation-package-manifest/v1";
@@ -39,6 +40,8 @@ export interface PackageManifest {
   tool: { name: string; version: string };
   /** `user@host` of the process that fetched the package. */
   operator: string;
+  /** Signed (with the key's id and the DSSE envelope's file name) or, visibly, unsigned. */
+  signature: SignatureNote;
 }
 
 /** What a later run needs from an existing manifest; everything else may be anything. */

@@ -12,6 +12,7 @@ import type { CollectionApi } from "../resource/collectionApi";
 import { type Clock, systemClock } from "../util/clock";
 import { PACKAGE_NAME, packageVersion } from "../util/packageInfo";
 import { type FetchQueue, sharedFetchQueue } from "./fetchQueue";
+import type { SigningKeySource } from "./signingKey";
 
 export interface EvidenceHandlerOptions {
   /** Only GetPackageUri is used; the real client's limiter paces it (2/min, 120/h). */
@@ -46,6 +47,15 @@ export interface EvidenceHandlerOptions {
   retryMaxDelayMs?: number;
   /** @default 60 000 */
   headersTimeoutMs?: number;
+  /**
+   * Signs manifests and the custody head (Ed25519 or ECDSA P-256). Loaded lazily, at the first
+   * pre-flight, so a bad key fails before anything is collected. @default unsigned
+   */
+  signingKey?: SigningKeySource;
+  /** The Azure credential for blob destinations: the same chain as MDE's. @default none (blob destinations fail) */
+  blobCredential?: () => import("@azure/identity").TokenCredential;
+  /** Opens a `.partial` file for one writer. @default exclusive create (O_EXCL), mode 0600 */
+  openPartial?: (path: string) => Promise<import("node:fs/promises").FileHandle>;
   /** Longest silence between two chunks of the body. @default 60 000 */
   bodyTimeoutMs?: number;
 }
@@ -60,9 +70,12 @@ export const DEFAULT_EVIDENCE_OPTIONS = {
   bodyTimeoutMs: 60_000,
 } as const;
 
-export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher">> & {
+export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher" | "openPartial" | "signingKey" | "blobCredential">> & {
+  blobCredential?: EvidenceHandlerOptions["blobCredential"];
+  signingKey?: SigningKeySource;
   tenantId: string | null;
   operator?: string;
+  openPartial?: EvidenceHandlerOptions["openPartial"];
   /** Resolved at download time, so a handler that never downloads never opens an Agent. */
   dispatcher(): Dispatcher;
 };

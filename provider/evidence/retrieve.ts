@@ -9,10 +9,11 @@
  * a 404 from it means the action is not complete, which the caller promised it is, so it is an
  * error rather than something to wait for (mde-api.md §5).
  */
+import type { FileHandle } from "node:fs/promises";
 import type { Dispatcher } from "undici";
 import type { Clock } from "../util/clock";
-import { checkLink, downloadOnce, type DownloadedBytes } from "./download";
-import { EvidenceError, isEvidenceError, messageOf } from "./errors";
+import { type ChunkSink, checkLink, downloadOnce, type DownloadedBytes, openPartial } from "./download";
+import { describeFsError, EvidenceError, isEvidenceError, messageOf } from "./errors";
 import { verifyZip, type ZipSummary } from "./verifyZip";
 
 export interface RetrieveOptions {
@@ -31,6 +32,10 @@ export interface RetrieveOptions {
   bodyTimeoutMs: number;
   /** Every link issued is added here at once, so callers can redact it from anything they print. */
   secrets: Set<string>;
+  /** Opens the partial file for this writer alone. @default {@link openPartial} (O_EXCL) */
+  openPartial?(path: string): Promise<FileHandle>;
+  /** A second sink per attempt (numbered from 1), fed the same bytes in the same pass: the blob upload. */
+  tee?(attempt: number): ChunkSink;
   /** Called once, just before the first byte is asked for. */
   onStart?(): void;
   /** Called before each retry, with a redacted reason. */
@@ -49,8 +54,30 @@ export interface RetrievedPackage extends DownloadedBytes {
   linkRequests: number;
 }
 
-/** Downloads and verifies the package of `actionId` into `partialPath`. The caller removes the file on failure. */
+/**
+ * Downloads and verifies the package of `actionId` into `partialPath`, which must not exist: it
+ * is created for this call alone. The caller removes the file on failure.
+ */
 export async function retrievePackage(actionId: string, partialPath: string, o: RetrieveOptions): Promise<RetrievedPackage> {
+  let fh: FileHandle | undefined;
+  try {
+    return await retrieveInto(actionId, partialPath, o, async () => {
+      if (fh) {
+        // A retry starts from byte 0 in the same file: still one writer, no second name.
+        await fh.truncate(0).catch((err: unknown) => {
+          throw new EvidenceError("write", `cannot write ${partialPath}: ${describeFsError(err)}`, { cause: err });
+        });
+      } else {
+        fh = await (o.openPartial ?? openPartial)(partialPath);
+      }
+      return fh;
+    });
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+async function retrieveInto(actionId: string, partialPath: string, o: RetrieveOptions, fresh: () => Promise<FileHandle>): Promise<RetrievedPackage> {
   let link: { url: string; issuedMs: number } | undefined;
   let attempts = 0;
   let linkRequests = 0;
@@ -76,7 +103,7 @@ export async function retrievePackage(actionId: string, partialPath: string, o: 
       o.onStart?.();
     }
     try {
-      const bytes = await downloadOnce(link.url, partialPath, o);
+      const bytes = await downloadOnce(link.url, await fresh(), partialPath, o, o.tee?.(attempts));
       const downloadedMs = o.clock.now();
       const verification = await verifyZip(partialPath);
       const endedMs = o.clock.now();

@@ -4,12 +4,13 @@
  * shares one client (quotas, tokens, keep-alive connections), one watcher and one batched
  * adoption pre-check.
  */
+import { createCredential } from "../api/auth";
 import { getSharedClient } from "../api/shared";
 import { resolveSettings, settingsKey } from "../api/settings";
 import { systemClock } from "../util/clock";
 import { redact } from "../util/redact";
 import { processSingleton } from "../util/registry";
-import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS } from "../evidence";
+import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS, signingKeyFromConfig } from "../evidence";
 import { CollectionFinder, scaledCollectionFinderOptions } from "../adoption/finder";
 import type { ProviderContext } from "./context";
 import { ActionWatcher, scaledWatcherOptions } from "./watcher";
@@ -45,6 +46,8 @@ export function contextFor(stackConfig: ConfigReader): ProviderContext {
         clock: systemClock,
         log: progressLog,
         linkLifetimeMs: DEFAULT_EVIDENCE_OPTIONS.linkLifetimeMs / timeScale,
+        signingKey: signingKeyFromConfig(stackConfig),
+        blobCredential: () => createCredential(settings),
       }),
     };
     return context;

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { MARKER_PATTERN, MARKER_SUFFIX_LENGTH } from "../adoption/marker";
 import { MachineIdSchema } from "../api/schemas";
+import { evidenceLocationSchema } from "../evidence/location";
 
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -61,9 +62,8 @@ export const CollectionInputsSchema = z
         .min(1, "timeoutMinutes must be at least 1")
         .max(MAX_TIMEOUT_MINUTES, `timeoutMinutes must be at most ${MAX_TIMEOUT_MINUTES} (7 days)`),
     ).default(DEFAULT_TIMEOUT_MINUTES),
-    evidenceDirectory: orUnknown(
-      z.string().trim().min(1, "evidenceDirectory must be a folder path, or left out to keep no package"),
-    ).optional(),
+    evidenceDirectory: orUnknown(evidenceLocationSchema("evidenceDirectory")).optional(),
+    evidence: orUnknown(evidenceLocationSchema("evidence")).optional(),
     cancelOnDelete: orUnknown(z.boolean({ error: "cancelOnDelete must be true or false" })).default(false),
     /** Computed by the resource in the program (../adoption/marker.ts), never set by hand. */
     marker: orUnknown(
@@ -77,6 +77,9 @@ export const CollectionInputsSchema = z
         path: ["machineId"],
         message: "set machineId (the 40-character device id) or computerDnsName (the device name) to say which device to collect from",
       });
+    }
+    if (v.evidence !== undefined && v.evidenceDirectory !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["evidence"], message: "set either evidence or evidenceDirectory, not both: they name the same place" });
     }
     if (v.machineId !== undefined && v.computerDnsName !== undefined) {
       ctx.addIssue({
@@ -105,7 +108,10 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     }));
     return { inputs: news, failures };
   }
-  return { inputs: { ...stripUndefined(parsed.data), __provider }, failures: [] };
+  // `evidence` is the other spelling of `evidenceDirectory`: one field is stored and compared.
+  const { evidence, ...data } = parsed.data;
+  if (evidence !== undefined) data.evidenceDirectory = evidence;
+  return { inputs: { ...stripUndefined(data), __provider }, failures: [] };
 }
 
 /** Parses inputs that `check` already accepted (create and update never see unknowns). */

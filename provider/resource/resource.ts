@@ -17,6 +17,12 @@ export interface InvestigationPackageCollectionArgs {
   timeoutMinutes?: pulumi.Input<number>;
   /** Where to keep the package, its manifest and the custody log. Unset: the package is not fetched. */
   evidenceDirectory?: pulumi.Input<string>;
+  /**
+   * Where to keep the evidence: a local folder (as `evidenceDirectory`) or a blob container,
+   * `azblob://<account>/<container>[/<prefix>][?legalHold=true&retentionDays=<n>&endpoint=<url>]`.
+   * Set this or `evidenceDirectory`, not both.
+   */
+  evidence?: pulumi.Input<string>;
   /** Cancel the collection when the resource is deleted while it is still Pending or InProgress. @default false */
   cancelOnDelete?: pulumi.Input<boolean>;
 }

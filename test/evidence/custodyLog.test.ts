@@ -36,6 +36,7 @@ describe("custody log", () => {
     const log = new CustodyLog({ clock, tool: "pulumi-mde-forensics@1.2.3", operator: "ir@ws" });
     const line = await log.append(temp.path, "failed", { ...succeededOutputs(temp.path), status: "TimeOut", errorHResult: -2147023436 });
     expect(line).toEqual({
+      prev: null,
       timestamp: "2026-03-03T04:05:06.789Z",
       event: "failed",
       actionId: ACTION_ID,

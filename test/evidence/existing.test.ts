@@ -35,7 +35,7 @@ describe("evidence handler: an existing final file", () => {
     expect(h.api.calls).toHaveLength(1);
     expect(h.storage.requests).toHaveLength(1);
     expect((await stat(finalPath)).mtimeMs).toBe(before.mtimeMs);
-    expect((await custodyLines(h.dir)).at(-1)).toMatchObject({ event: "reused", details: { sha256: sha256(zip), sizeBytes: zip.length, verifiedBy: "manifest" } });
+    expect((await custodyLines(h.dir)).at(-2)).toMatchObject({ event: "reused", details: { sha256: sha256(zip), sizeBytes: zip.length, verifiedBy: "manifest" } });
     expect(h.logs.at(-1)).toMatch(/already kept in .* \(sha256 [0-9a-f]{12}…\), not downloaded again/);
   });
 
@@ -63,7 +63,7 @@ describe("evidence handler: an existing final file", () => {
     expect(h.api.calls).toHaveLength(1);
     expect((await stat(finalPath)).ino).toBe(before.ino);
     expect(JSON.parse(await readFile(out.manifestPath, "utf8"))).toMatchObject({ sha256: sha256(zip), actionId: ACTION_ID });
-    expect((await custodyLines(h.dir)).map((l) => l.event)).toEqual(["succeeded", "downloaded", "verified", "reused"]);
+    expect((await custodyLines(h.dir)).map((l) => l.event)).toEqual(["succeeded", "downloaded", "verified", "reused", "claimed"]);
     expect((await readdir(h.dir)).filter((n) => n.endsWith(".partial"))).toEqual([]);
     await expectNoLinkLeak(h);
   });

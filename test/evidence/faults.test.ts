@@ -166,11 +166,13 @@ describe("evidence handler: faults", () => {
     expect(err.message).toMatch(/refused 3 time\(s\).*last: the storage host answered HTTP 404/);
   });
 
-  it("leaves an earlier run's stale .partial no chance to become final: it is rewritten from scratch", async () => {
+  it("never writes into, nor promotes, a .partial another (or a crashed) writer left: each writer creates its own", async () => {
     await h.handler.preflight(h.dir);
-    await writeFile(join(h.dir, `${FINAL}.partial`), "garbage from a crash");
+    const stale = `.${FINAL}.4242-deadbeef.partial`;
+    await writeFile(join(h.dir, stale), "garbage from a crash");
     const out = await fetch();
     expect((await readFile(out.packagePath)).equals(zip)).toBe(true);
-    expect((await readdir(h.dir)).filter((n) => n.endsWith(".partial"))).toEqual([]);
+    expect(await readFile(join(h.dir, stale), "utf8")).toBe("garbage from a crash");
+    expect((await readdir(h.dir)).filter((n) => n.endsWith(".partial"))).toEqual([stale]);
   });
 });

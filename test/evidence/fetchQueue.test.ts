@@ -86,7 +86,7 @@ describe("evidence handler: concurrent collections", () => {
   });
 
   it("(control) without the queue, the same two fetches would hold two links at once", async () => {
-    const h = await harness({ queue: { run: (job) => job(), size: 0 } });
+    const h = await harness({ queue: { run: (job) => job(), shared: async (_key, job) => ({ value: await job(), joined: false }), size: 0 } });
     try {
       h.storage.packages.set(ACTION_ID, await buildZip(512 * 1024, "a"));
       h.storage.packages.set(ACTION_ID_2, await buildZip(512 * 1024, "b"));

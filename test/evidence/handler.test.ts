@@ -67,6 +67,7 @@ describe("evidence handler: fetch", () => {
       verification: { method: "zip-central-directory+crc32", entries: 3, uncompressedBytes: expect.any(Number), verifiedUtc: at },
       tool: { name: "pulumi-mde-forensics", version: "9.9.9-test" },
       operator: "analyst@forensics-ws",
+      signature: { status: "unsigned" },
     });
     expect((await stat(out.manifestPath)).mode & 0o777).toBe(0o600);
     expect(manifest.verification.uncompressedBytes).toBeGreaterThan(200 * 1024);
@@ -78,7 +79,7 @@ describe("evidence handler: fetch", () => {
     await h.handler.fetch(succeededOutputs(h.dir), { adopted: false });
     const lines = await custodyLines(h.dir);
 
-    expect(lines.map((l) => l.event)).toEqual(["requested", "succeeded", "downloaded", "verified"]);
+    expect(lines.map((l) => l.event)).toEqual(["requested", "succeeded", "downloaded", "verified", "claimed"]);
     for (const l of lines) {
       expect(l).toMatchObject({ actionId: ACTION_ID, machineId: MACHINE_ID, operator: "analyst@forensics-ws", tool: "pulumi-mde-forensics@9.9.9-test" });
       expect(new Date(l.timestamp).toISOString()).toBe(l.timestamp);
@@ -87,6 +88,7 @@ describe("evidence handler: fetch", () => {
     expect(lines[1].details).toMatchObject({ status: "Succeeded", lastUpdateDateTimeUtc: "2026-01-01T00:04:30.123Z" });
     expect(lines[2].details).toMatchObject({ fileName: `${FILE}.zip`, sizeBytes: zip.length, sha256: sha256(zip), attempts: 1, linkRequests: 1 });
     expect(lines[3].details).toMatchObject({ sha256: sha256(zip), entries: 3 });
+    expect(lines[4].details).toMatchObject({ fileName: `${FILE}.zip`, sha256: sha256(zip), sizeBytes: zip.length, comment: expect.any(String), sharedFetch: false });
   });
 
   it("logs one line when the download starts and one when it ends, with size, rate and hash", async () => {

@@ -4,7 +4,7 @@
  * and the fix, and leaves neither a final-named file nor a `.partial`. (Permission errors are
  * covered by the same code path; this suite runs as root, where chmod cannot provoke them.)
  */
-import { lstat, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { lstat, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ACTION_ID, buildZip, MACHINE_ID, succeededOutputs } from "./helpers/fixtures";
 import { custodyLines, expectNoLinkLeak, harness, type Harness, rejection } from "./helpers/harness";
@@ -24,10 +24,11 @@ describe("evidence handler: write errors", () => {
 
   it("fails on a full disk (ENOSPC) with a clear message, removes the .partial and keeps no final file", async () => {
     // /dev/full accepts the open and fails every write with ENOSPC: a real full disk, mid-stream.
-    await symlink("/dev/full", join(h.dir, `${FINAL}.partial`));
-    const err = await rejection(h, fetch());
+    // Partial files are created exclusively, so the device is handed in where the file is opened.
+    const full = h.another({ openPartial: () => open("/dev/full", "w") });
+    const err = await rejection(h, full.fetch(succeededOutputs(h.dir), { adopted: false }));
 
-    expect(err.message).toMatch(/cannot write .*\.zip\.partial: the disk is full \(ENOSPC\); free space or choose another evidenceDirectory/);
+    expect(err.message).toMatch(/cannot write .*\.zip\.\d+-[0-9a-f]+\.partial: the disk is full \(ENOSPC\); free space or choose another evidenceDirectory/);
     expect(await readdir(h.dir)).toEqual(["custody.jsonl"]);
     expect(h.api.calls).toHaveLength(1);
     expect(h.storage.requests).toHaveLength(1); // not retried: retrying cannot free space
@@ -46,7 +47,7 @@ describe("evidence handler: write errors", () => {
     };
     const err = await rejection(h, fetch());
 
-    expect(err.message).toMatch(/cannot create .*\.zip\.partial: a part of the path is a file, not a folder \(ENOTDIR\)/);
+    expect(err.message).toMatch(/cannot create .*\.zip\.\d+-[0-9a-f]+\.partial: a part of the path is a file, not a folder \(ENOTDIR\)/);
     expect((await lstat(h.dir)).isFile()).toBe(true);
     expect(await readFile(h.dir, "utf8")).toBe("not a folder");
     expect(h.storage.requests).toHaveLength(0);
@@ -59,7 +60,7 @@ describe("evidence handler: write errors", () => {
       await rm(h.dir, { recursive: true });
     };
     const err = await rejection(h, fetch());
-    expect(err.message).toMatch(/cannot read .*\.zip\.partial back to check it: a folder on the path does not exist \(ENOENT\); was it removed/);
+    expect(err.message).toMatch(/cannot read .*\.zip\.\d+-[0-9a-f]+\.partial back to check it: a folder on the path does not exist \(ENOENT\); was it removed/);
     expect(h.storage.requests).toHaveLength(1); // a local problem: not retried
     expect(await readdir(h.dir).catch((e: NodeJS.ErrnoException) => e.code)).toBe("ENOENT");
   });

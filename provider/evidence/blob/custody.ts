@@ -1,0 +1,67 @@
+/**
+ * The custody chain in a blob container: `custody.jsonl` is an append blob, and each line is
+ * appended with the condition "the blob is still this long" (`appendPosition`). Two writers
+ * (two stacks, two runners) that read the same last line cannot both append: the second gets
+ * 412, re-reads the new last line and chains to it. So the chain never forks, without a lock.
+ */
+import type { ContainerClient } from "@azure/storage-blob";
+import type { ChainAppender } from "../custodyLog";
+import { CUSTODY_LOG_NAME } from "../custodyLog";
+import { EvidenceError } from "../errors";
+import { describeBlobError, isBlobError } from "./container";
+import { type BlobDestination, blobName } from "./destination";
+
+/** Lines are small; the last one sits in the blob's last 64 KiB. */
+const TAIL_BYTES = 64 * 1024;
+/** Conflicting appends retried before giving up (each one means another writer made progress). */
+const MAX_CONFLICTS = 50;
+
+const queues = new Map<string, Promise<unknown>>();
+
+export function blobAppender(d: BlobDestination, container: ContainerClient): ChainAppender {
+  const client = container.getAppendBlobClient(blobName(d, CUSTODY_LOG_NAME));
+  const key = `${d.endpoint}/${d.container}/${client.name}`;
+  return {
+    append(lineFor, then) {
+      // One at a time within the process (no self-inflicted 412s); across processes, the condition.
+      const run = (queues.get(key) ?? Promise.resolve()).then(() => appendOnce(d, client, lineFor, then));
+      queues.set(key, run.catch(() => undefined));
+      return run;
+    },
+  };
+}
+
+async function appendOnce(
+  d: BlobDestination,
+  client: ReturnType<ContainerClient["getAppendBlobClient"]>,
+  lineFor: (last: string | undefined) => string,
+  then: () => Promise<void>,
+): Promise<void> {
+  try {
+    await client.createIfNotExists({ blobHTTPHeaders: { blobContentType: "application/x-ndjson" } });
+    for (let conflicts = 0; ; conflicts++) {
+      const size = (await client.getProperties()).contentLength ?? 0;
+      const last = size === 0 ? undefined : await tailLine(client, size);
+      const text = `${lineFor(last)}\n`;
+      try {
+        await client.appendBlock(text, Buffer.byteLength(text), { conditions: { appendPosition: size } });
+        await then();
+        return;
+      } catch (err) {
+        if (!isBlobError(err, 412) || conflicts >= MAX_CONFLICTS) throw err;
+      }
+    }
+  } catch (err) {
+    if (err instanceof EvidenceError) throw err;
+    throw describeBlobError(err, d, `cannot take a custody line in ${client.name}`);
+  }
+}
+
+async function tailLine(client: ReturnType<ContainerClient["getAppendBlobClient"]>, size: number): Promise<string | undefined> {
+  for (let want = Math.min(size, TAIL_BYTES); ; want = size) {
+    const buf = await client.downloadToBuffer(size - want, want);
+    const text = buf.toString("utf8").replace(/\n$/, "");
+    const cut = text.lastIndexOf("\n");
+    if (cut >= 0 || want === size) return text === "" ? undefined : text.slice(cut + 1);
+  }
+}

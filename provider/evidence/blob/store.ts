@@ -1,0 +1,53 @@
+/**
+ * One blob destination as the handler sees it: parsed once, one container client per
+ * destination and process (the credential's token cache is shared), its custody appender and
+ * the writer of its signed chain head.
+ */
+import type { TokenCredential } from "@azure/identity";
+import type { ContainerClient } from "@azure/storage-blob";
+import type { KeyObject } from "node:crypto";
+import { headStatement, HEAD_FILE } from "../attest";
+import type { ChainAppender, CustodyLine } from "../custodyLog";
+import { CUSTODY_LOG_NAME } from "../custodyLog";
+import { signStatement } from "../dsse";
+import { EvidenceError } from "../errors";
+import { containerClient, describeBlobError, preflightContainer } from "./container";
+import { blobAppender } from "./custody";
+import { type BlobDestination, blobName, parseBlobDestination } from "./destination";
+
+export interface BlobStore {
+  d: BlobDestination;
+  container: ContainerClient;
+  appender: ChainAppender;
+  preflight(): Promise<void>;
+  /** Replaces the chain head's envelope (the one blob that moves; each version stays with versioning on). */
+  writeHead(headSha256: string, line: CustodyLine, key: KeyObject): Promise<void>;
+}
+
+export function blobStores(credential: (() => TokenCredential) | undefined): (location: string) => BlobStore {
+  const stores = new Map<string, BlobStore>();
+  let shared: TokenCredential | undefined;
+  return (location) => {
+    const d = parseBlobDestination(location);
+    const known = stores.get(d.text);
+    if (known) return known;
+    if (!credential) throw new EvidenceError("destination", `evidence ${d.text}: this provider has no Azure credential for blob storage`);
+    shared ??= credential();
+    const container = containerClient(d, shared);
+    const store: BlobStore = {
+      d,
+      container,
+      appender: blobAppender(d, container),
+      preflight: () => preflightContainer(d, container, CUSTODY_LOG_NAME),
+      async writeHead(headSha256, line, key) {
+        const text = `${JSON.stringify(signStatement(headStatement(headSha256, line), key), null, 2)}\n`;
+        const blob = container.getBlockBlobClient(blobName(d, HEAD_FILE));
+        await blob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: "application/json" } }).catch((err: unknown) => {
+          throw describeBlobError(err, d, `refused the custody head ${blob.name}`);
+        });
+      },
+    };
+    stores.set(d.text, store);
+    return store;
+  };
+}

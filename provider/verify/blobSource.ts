@@ -1,0 +1,60 @@
+/**
+ * A blob container (under a prefix) as an evidence source for `verify`, read with
+ * @azure/identity's DefaultAzureCredential (an investigator's `az login`, a managed identity,
+ * or AZURE_* variables): read access is enough. Packages are hashed as they stream; the ZIP check
+ * needs random access, so a package is streamed to a temp file for it and removed afterwards.
+ */
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { TokenCredential } from "@azure/identity";
+import { containerClient, isBlobError } from "../evidence/blob/container";
+import { blobName, parseBlobDestination } from "../evidence/blob/destination";
+import { verifyZip } from "../evidence/verifyZip";
+import type { EvidenceSource } from "./source";
+
+export async function blobSource(location: string, credential?: TokenCredential): Promise<EvidenceSource> {
+  const d = parseBlobDestination(location);
+  const { DefaultAzureCredential } = await import("@azure/identity");
+  const container = containerClient(d, credential ?? new DefaultAzureCredential());
+  const blob = (name: string) => container.getBlobClient(blobName(d, name));
+  const orUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => p.catch((err: unknown) => (isBlobError(err, 404) ? undefined : Promise.reject(err)));
+  return {
+    label: d.text,
+    async list() {
+      const names: string[] = [];
+      const start = d.prefix ? `${d.prefix}/` : "";
+      for await (const item of container.listBlobsFlat({ prefix: start })) {
+        const rest = item.name.slice(start.length);
+        if (!rest.includes("/")) names.push(rest);
+      }
+      return names;
+    },
+    readText: async (name) => (await orUndefined(blob(name).downloadToBuffer()))?.toString("utf8"),
+    async hash(name) {
+      const res = await orUndefined(blob(name).download());
+      if (!res) return undefined;
+      const hash = createHash("sha256");
+      let sizeBytes = 0;
+      for await (const chunk of res.readableStreamBody as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        sizeBytes += chunk.length;
+      }
+      return { sha256: hash.digest("hex"), sizeBytes };
+    },
+    async checkZip(name) {
+      const dir = await mkdtemp(join(tmpdir(), "mde-verify-"));
+      try {
+        const res = await blob(name).download();
+        const file = join(dir, name);
+        await pipeline(res.readableStreamBody!, createWriteStream(file, { mode: 0o600 }));
+        return await verifyZip(file);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

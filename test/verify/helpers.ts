@@ -1,0 +1,64 @@
+/**
+ * An evidence folder made by the real handler (loopback storage, signed with a throwaway key):
+ * packages of `count` collections on distinct devices, and what `verify` needs to check it.
+ */
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { cp, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { buildZip, succeededOutputs, tempDir } from "../evidence/helpers/fixtures";
+import { harness } from "../evidence/helpers/harness";
+
+export interface SignedFolder {
+  dir: string;
+  /** `<machineId>-<actionId>` of each package, in order. */
+  bases: string[];
+  publicKeyFile: string;
+  otherPublicKeyFile: string;
+  /** A copy of the folder to tamper with. */
+  copy(label: string): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+export const machineIdOf = (i: number) => (i + 1).toString(16).padStart(40, "a");
+export const actionIdOf = (i: number) => `0c5d1f5e-8a2b-4a6e-9d1c-${(i + 1).toString(16).padStart(12, "0")}`;
+
+const pem = (k: KeyObject, type: "spki" | "pkcs8") => k.export({ type, format: "pem" }).toString();
+
+export async function signedFolder(count = 2, options: { signed?: boolean; zipBytes?: number } = {}): Promise<SignedFolder> {
+  const keys = generateKeyPairSync("ed25519");
+  const other = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const temp = await tempDir("verify");
+  const keyFile = join(temp.path, "signing.pem");
+  await writeFile(keyFile, pem(keys.privateKey, "pkcs8"), { mode: 0o600 });
+  const h = await harness(options.signed === false ? {} : { signingKey: { file: keyFile, origin: "test key" } });
+  const dir = join(temp.path, "evidence");
+  const bases: string[] = [];
+  try {
+    await h.handler.preflight(dir);
+    for (let i = 0; i < count; i++) {
+      const [machineId, actionId] = [machineIdOf(i), actionIdOf(i)];
+      h.storage.packages.set(actionId, await buildZip(options.zipBytes ?? 32 * 1024, String.fromCharCode(97 + (i % 26))));
+      await h.handler.record(dir, "requested", succeededOutputs(dir, { machineId, actionId, status: "Pending" }));
+      await h.handler.fetch(succeededOutputs(dir, { machineId, actionId }), { adopted: false });
+      bases.push(`${machineId}-${actionId}`);
+    }
+  } finally {
+    await h.close();
+  }
+  const publicKeyFile = join(temp.path, "signing.pub.pem");
+  const otherPublicKeyFile = join(temp.path, "other.pub.pem");
+  await writeFile(publicKeyFile, pem(keys.publicKey, "spki"));
+  await writeFile(otherPublicKeyFile, pem(other.publicKey, "spki"));
+  return {
+    dir,
+    bases,
+    publicKeyFile,
+    otherPublicKeyFile,
+    async copy(label) {
+      const to = join(temp.path, `tampered-${label}`);
+      await cp(dir, to, { recursive: true });
+      return to;
+    },
+    cleanup: () => temp.cleanup(),
+  };
+}
