@@ -8,6 +8,9 @@ import type { StackCli } from "../helpers/stackCli";
 
 const { win11, linux, busy, failing } = DEFAULT_MACHINES;
 let tenant: EmulatedTenant;
+// Each test drives several `pulumi` runs; on a loaded machine (two cores, load 20) one run can
+// take minutes. The limit is a backstop for a hung run, not a speed assertion.
+jest.setTimeout(600_000);
 
 beforeAll(async () => {
   tenant = await EmulatedTenant.start({ timeScale: 60 });

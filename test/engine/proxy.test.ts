@@ -11,6 +11,8 @@ import { EmulatedTenant, succeeded } from "../helpers/e2e";
 import { LoopbackProxy } from "../helpers/loopbackProxy";
 
 let tenant: EmulatedTenant;
+// A backstop for a hung run on a loaded machine, not a speed assertion.
+jest.setTimeout(600_000);
 let proxy: LoopbackProxy;
 
 beforeAll(async () => {
