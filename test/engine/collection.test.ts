@@ -17,6 +17,9 @@ const LEGACY = "a5".repeat(20);
 /** Held collections step from Pending to InProgress as planned; they never finish while held. */
 const RUNNING = expect.stringMatching(/^(Pending|InProgress)$/);
 let tenant: EmulatedTenant;
+// Each test drives several `pulumi` runs; on a loaded machine (two cores, load 20) one run can
+// take minutes. The limit is a backstop for a hung run, not a speed assertion.
+jest.setTimeout(600_000);
 
 beforeAll(async () => {
   const scenario = defaultScenario();

@@ -9,6 +9,9 @@ import { EmulatedTenant, succeeded } from "../helpers/e2e";
 
 const { win11, linux, mac, offline } = DEFAULT_MACHINES;
 let tenant: EmulatedTenant;
+// Each test drives several `pulumi` runs; on a loaded machine (two cores, load 20) one run can
+// take minutes. The limit is a backstop for a hung run, not a speed assertion.
+jest.setTimeout(600_000);
 
 beforeAll(async () => {
   const scenario = defaultScenario();

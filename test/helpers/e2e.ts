@@ -75,7 +75,7 @@ export class EmulatedTenant {
    * What it waits for is commanded through the emulator (a held action cannot finish meanwhile),
    * so the deadline is only a backstop for a broken run, never part of what the test asserts.
    */
-  async waitFor<T>(what: string, probe: () => T | undefined | false, deadlineMs = 120_000): Promise<T> {
+  async waitFor<T>(what: string, probe: () => T | undefined | false, deadlineMs = 600_000): Promise<T> {
     const end = Date.now() + deadlineMs;
     for (;;) {
       const value = probe();
