@@ -8,20 +8,10 @@ import type { ProviderContext } from "./context";
 import type { CollectionInputs } from "./inputs";
 import { resolveMachineId } from "./machines";
 import { actionOf, type CollectionOutputs, toOutputs, withAction } from "./outputs";
+import { ResourceInitError } from "./initError";
 import { WaitTimeoutError } from "./watcher";
 
-/** Pulumi's shape for "the resource exists but failed to initialise": the engine keeps id and outputs. */
-export class ResourceInitError extends Error {
-  override readonly name = "ResourceInitError";
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: Record<string, unknown>,
-    readonly reasons: string[] = [message],
-  ) {
-    super(message);
-  }
-}
+export { ResourceInitError };
 
 export function describe(outs: Pick<CollectionOutputs, "actionId" | "machineId" | "computerDnsName">): string {
   const name = outs.computerDnsName ? ` (${outs.computerDnsName})` : "";

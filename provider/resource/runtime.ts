@@ -5,7 +5,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { FINAL_STATUSES, type MachineAction } from "../api/schemas";
-import { describe, requestCollection, ResourceInitError, settleCollection } from "./collect";
+import { describe, requestCollection, settleCollection } from "./collect";
+import { ResourceInitError } from "./initError";
 import { contextFor, type ConfigReader } from "./contextFactory";
 import { diffCollection } from "./diff";
 import { checkInputs, parseKnownInputs } from "./inputs";
