@@ -75,10 +75,13 @@ function readProject(projectDir: string): { name?: unknown; main?: unknown } {
 
 /**
  * The compiled program of a project: the program runs in this process, so it must be JavaScript
- * (the provider plugin needs compiled code anyway).
+ * (the provider plugin needs compiled code anyway). `main` naming a .js file is that file (the
+ * root program's dist/index.js); otherwise it is the build's copy of the program folder's index.ts.
  */
 export function compiledProgramPath(projectDir: string): string {
-  const rel = path.relative(REPO_ROOT, path.resolve(projectDir));
+  const main = readProject(path.resolve(projectDir)).main;
+  if (typeof main === "string" && main.endsWith(".js")) return path.resolve(projectDir, main);
+  const rel = path.relative(REPO_ROOT, programDirOf(projectDir));
   if (rel.startsWith("..")) throw new Error(`${projectDir} is not inside ${REPO_ROOT}`);
   return path.join(REPO_ROOT, "dist", rel, "index.js");
 }
