@@ -15,7 +15,9 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
-import { parse } from "yaml";
+import { programDirOf, readProject } from "./projectFile";
+
+export { programDirOf };
 
 /** The repo root, whether this file runs from its source or from dist/. */
 export const REPO_ROOT = findPackageRoot(__dirname);
@@ -52,26 +54,6 @@ export interface OpenedStack {
   programDir: string;
 }
 
-/**
- * The folder the official CLI runs a project's program and provider host in (Pulumi's
- * pkg/engine/project.go, getPwdMain): `main` must be a relative path to an existing file or
- * folder inside the project; a folder is used as it is, a file's folder otherwise. No `main`:
- * the project folder.
- */
-export function programDirOf(projectDir: string): string {
-  const root = path.resolve(projectDir);
-  const main = readProject(root).main;
-  if (main === undefined) return root;
-  if (typeof main !== "string" || path.isAbsolute(main)) throw new Error(`${root}/Pulumi.yaml: project 'main' must be a relative path`);
-  const target = path.join(root, main);
-  if (!`${target}${path.sep}`.startsWith(`${root}${path.sep}`)) throw new Error(`${root}/Pulumi.yaml: project 'main' must be a subfolder`);
-  if (!fs.existsSync(target)) throw new Error(`${root}/Pulumi.yaml: project 'main' ${main} does not exist (run \`npm run build\` first?)`);
-  return fs.statSync(target).isDirectory() ? target : path.dirname(target);
-}
-
-function readProject(projectDir: string): { name?: unknown; main?: unknown } {
-  return (parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) ?? {}) as { name?: unknown; main?: unknown };
-}
 
 /**
  * The compiled program of a project: the program runs in this process, so it must be JavaScript
