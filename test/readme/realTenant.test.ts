@@ -1,0 +1,55 @@
+/**
+ * README "Real tenant" as written, in a copy of the repository outside it (the files git
+ * tracks, as a clone has them): `npm ci && npm run build`, login, stack, config, `pulumi up` of
+ * the root program against the emulator. The relative evidence folder must land beside
+ * Pulumi.yaml, where a user looks for it, not in the build output.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DEFAULT_MACHINES } from "../../emulator";
+import { EmulatedTenant } from "../helpers/e2e";
+import { REPO_ROOT } from "../helpers/stackCli";
+import { bashBlocks, substitute, UserShell } from "./readmeSteps";
+
+let tenant: EmulatedTenant;
+let user: UserShell;
+
+beforeAll(async () => {
+  tenant = await EmulatedTenant.start({ timeScale: 60 });
+  user = new UserShell(tenant);
+});
+
+afterAll(async () => {
+  user.dispose();
+  await tenant.close();
+});
+
+/** The repository as a clone has it: every tracked file, nothing built or installed. */
+function cloneInto(dir: string): void {
+  const files = execFileSync("git", ["ls-files", "-z"], { cwd: REPO_ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
+  for (const file of files) {
+    const from = path.join(REPO_ROOT, file);
+    if (!fs.existsSync(from)) continue; // deleted in the work tree, not yet committed
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.copyFileSync(from, path.join(dir, file));
+    fs.chmodSync(path.join(dir, file), fs.statSync(from).mode);
+  }
+}
+
+it("collects the README's devices with the root program, evidence beside Pulumi.yaml", async () => {
+  const [steps] = bashBlocks(path.join(REPO_ROOT, "README.md"), "## Real tenant");
+  const clone = path.join(user.work, "pulumi-mde-forensics");
+  cloneInto(clone);
+  const e = tenant.emulator;
+  const script = substitute(steps, { "<tenant id>": e.tenantId, "<application id>": e.clientId });
+
+  const run = await user.run(script, { cwd: clone, stdin: `${e.clientSecret}\n` });
+  expect(run.output).toContain("pulumi up");
+  // Both entries name one device (by name and by id): one collection, shared.
+  expect(tenant.collectPosts(DEFAULT_MACHINES.win11)).toBe(1);
+  expect(fs.existsSync(path.join(clone, "dist", "evidence"))).toBe(false);
+  const evidence = path.join(clone, "evidence", "INC-2041");
+  expect(fs.existsSync(evidence) ? fs.readdirSync(evidence).filter((f) => f.endsWith(".zip")) : []).toHaveLength(1);
+  if (run.code !== 0) throw new Error(`the README steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
+}, 900_000);
