@@ -1,8 +1,10 @@
 /**
- * README "Real tenant" as written, in a copy of the repository outside it (the files git
- * tracks, as a clone has them): `npm ci && npm run build`, login, stack, config, `pulumi up` of
- * the root program against the emulator. The relative evidence folder must land beside
- * Pulumi.yaml, where a user looks for it, not in the build output.
+ * The README flows that run in a clone of the repository, as written, in a copy of it outside
+ * the repo (the files git tracks, nothing built or installed):
+ * - README "Real tenant": `npm ci && npm run build`, login, stack, config, `pulumi up` of the root
+ *   program against the emulator; the relative evidence folder must land beside Pulumi.yaml,
+ *   where a user looks for it, not in the build output;
+ * - examples/exercise/README.md "Run it": toolchain, install, build, the drill checker.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -14,10 +16,13 @@ import { bashBlocks, substitute, UserShell } from "./readmeSteps";
 
 let tenant: EmulatedTenant;
 let user: UserShell;
+let clone: string;
 
 beforeAll(async () => {
   tenant = await EmulatedTenant.start({ timeScale: 60 });
   user = new UserShell(tenant);
+  clone = path.join(user.work, "pulumi-mde-forensics");
+  cloneInto(clone);
 });
 
 afterAll(async () => {
@@ -39,8 +44,6 @@ function cloneInto(dir: string): void {
 
 it("collects the README's devices with the root program, evidence beside Pulumi.yaml", async () => {
   const [steps] = bashBlocks(path.join(REPO_ROOT, "README.md"), "## Real tenant");
-  const clone = path.join(user.work, "pulumi-mde-forensics");
-  cloneInto(clone);
   const e = tenant.emulator;
   const script = substitute(steps, { "<tenant id>": e.tenantId, "<application id>": e.clientId });
 
@@ -52,4 +55,11 @@ it("collects the README's devices with the root program, evidence beside Pulumi.
   const evidence = path.join(clone, "evidence", "INC-2041");
   expect(fs.existsSync(evidence) ? fs.readdirSync(evidence).filter((f) => f.endsWith(".zip")) : []).toHaveLength(1);
   if (run.code !== 0) throw new Error(`the README steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
+}, 900_000);
+
+it("runs the exercise README's drill in the clone: every device as expected", async () => {
+  const [steps] = bashBlocks(path.join(REPO_ROOT, "examples", "exercise", "README.md"), "## Run it");
+  const run = await user.run(substitute(steps, {}), { cwd: clone });
+  if (run.code !== 0) throw new Error(`the README steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
+  expect(run.output).toMatch(/PASS: 6\/6 devices as expected, 4 packages matching the emulator's hashes/);
 }, 900_000);
