@@ -23,6 +23,8 @@ import { emulatorStackConfig } from "../../scripts/lib/emulatorConfig";
 import { holdSeededUntilSeen } from "./seededCollections";
 
 const EXERCISE_DIR = path.join(REPO_ROOT, "examples", "exercise");
+/** Paths are printed relative to where the checker was started: the program later runs in its own folder. */
+const STARTED_IN = process.cwd();
 const STATUSES = ["Succeeded", "Failed", "TimeOut", "Cancelled"] as const;
 
 interface DrillDevice {
@@ -120,7 +122,7 @@ async function main(): Promise<number> {
     logger: (line) => fs.writeSync(emulatorLog, `${line}\n`),
   });
   try {
-    say(`drill ${drill.incident}: seed ${seed}, emulator time ×${drill.timeScale}, ${drill.devices.length} devices, work folder ${path.relative(process.cwd(), workDir) || "."}`);
+    say(`drill ${drill.incident}: seed ${seed}, emulator time ×${drill.timeScale}, ${drill.devices.length} devices, work folder ${path.relative(STARTED_IN, workDir) || "."}`);
     const evidenceDirectory = path.join(workDir, "evidence");
     const { stack } = await openStack({
       projectDir: EXERCISE_DIR,
@@ -259,7 +261,7 @@ function printReport(r: DrillReport, say: (line: string) => void): void {
   const checks = r.devices.reduce((n, d) => n + d.checks.length, 0);
   say("");
   say(`fingerprint ${r.fingerprint} (same seed, same fingerprint)`);
-  say(`evidence    ${path.relative(process.cwd(), r.evidenceDirectory)} (packages, manifests, custody.jsonl); state and emulator.log beside it`);
+  say(`evidence    ${path.relative(STARTED_IN, r.evidenceDirectory)} (packages, manifests, custody.jsonl); state and emulator.log beside it`);
   say(
     `${r.passed ? "PASS" : "FAIL"}: ${r.devices.filter((d) => d.checks.every((c) => c.ok)).length}/${r.devices.length} devices as expected, ` +
       `${packages} packages matching the emulator's hashes, ${checks} checks, ${(r.durationMs / 1000).toFixed(1)} s`,

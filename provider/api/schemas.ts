@@ -6,6 +6,9 @@
  * ../shared/reference/mde-api.md §3, §5, §8).
  */
 import { z } from "zod";
+import { ACTION_STATUSES, type ActionStatus, type Machine, type MachineAction } from "./actionTypes";
+
+export { ACTION_STATUSES, type ActionStatus, type Machine, type MachineAction };
 
 /** 40 hex characters; MDE ids are lower case, so input is normalised to lower case. */
 export const MachineIdSchema = z
@@ -24,8 +27,6 @@ export const ActionIdSchema = z
   )
   .transform((s) => s.toLowerCase());
 
-export const ACTION_STATUSES = ["Pending", "InProgress", "Succeeded", "Failed", "TimeOut", "Cancelled"] as const;
-export type ActionStatus = (typeof ACTION_STATUSES)[number];
 /** Statuses after which an action never changes again. */
 export const FINAL_STATUSES: ReadonlySet<ActionStatus> = new Set(["Succeeded", "Failed", "TimeOut", "Cancelled"]);
 export const ACTIVE_STATUSES: ReadonlySet<ActionStatus> = new Set(["Pending", "InProgress"]);
@@ -70,7 +71,7 @@ export const MachineActionWireSchema = z.looseObject({
 export type MachineActionWire = z.input<typeof MachineActionWireSchema>;
 
 /** A MachineAction normalised for our use: one spelling per field, `null` for absent values. */
-export const MachineActionSchema = MachineActionWireSchema.transform((a) => ({
+export const MachineActionSchema = MachineActionWireSchema.transform((a): MachineAction => ({
   id: a.id.toLowerCase(),
   type: a.type,
   status: a.status,
@@ -87,7 +88,6 @@ export const MachineActionSchema = MachineActionWireSchema.transform((a) => ({
   cancellationComment: a.cancellationComment ?? null,
   cancellationDateTimeUtc: a.cancellationDateTimeUtc ?? null,
 }));
-export type MachineAction = z.output<typeof MachineActionSchema>;
 
 export const MachineWireSchema = z.looseObject({
   id: z.string(),
@@ -114,7 +114,7 @@ export const MachineWireSchema = z.looseObject({
 });
 export type MachineWire = z.input<typeof MachineWireSchema>;
 
-export const MachineSchema = MachineWireSchema.transform((m) => ({
+export const MachineSchema = MachineWireSchema.transform((m): Machine => ({
   id: m.id.toLowerCase(),
   computerDnsName: m.computerDnsName ?? null,
   osPlatform: m.osPlatform ?? null,
@@ -123,7 +123,6 @@ export const MachineSchema = MachineWireSchema.transform((m) => ({
   lastSeen: m.lastSeen ?? null,
   machineTags: m.machineTags ?? [],
 }));
-export type Machine = z.output<typeof MachineSchema>;
 
 /** An OData collection page. MDE rarely sends `@odata.nextLink`, but when it does it is followed. */
 export function odataListSchema<T extends z.ZodType>(item: T) {

@@ -2,7 +2,7 @@
  * The part of the MDE client the resource uses. The resource depends on this narrow contract,
  * not on the client's construction, so its scheduling logic can be exercised in virtual time.
  */
-import type { Machine, MachineAction } from "../api/schemas";
+import type { Machine, MachineAction } from "../api/actionTypes";
 
 export interface ListQuery {
   filter?: string;

@@ -19,6 +19,7 @@ import { resolveMachineId } from "./machines";
 import { actionOf, type CollectionOutputs, toOutputs, withAction } from "./outputs";
 import { recordSuperseded, waitForPreviousRound } from "./replacement";
 import { WaitTimeoutError } from "./watcher";
+import { ResourceInitError } from "./initError";
 
 export interface LifecycleOptions {
   /**
@@ -33,18 +34,7 @@ export function deadlineFor(ctx: ProviderContext, timeoutMinutes: number): numbe
   return ctx.clock.now() + (timeoutMinutes * 60_000) / ctx.timeScale;
 }
 
-/** Pulumi's shape for "the resource exists but failed to initialise": the engine keeps id and outputs. */
-export class ResourceInitError extends Error {
-  override readonly name = "ResourceInitError";
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: Record<string, unknown>,
-    readonly reasons: string[] = [message],
-  ) {
-    super(message);
-  }
-}
+export { ResourceInitError };
 
 export function describe(outs: Pick<CollectionOutputs, "actionId" | "machineId" | "computerDnsName">): string {
   const name = outs.computerDnsName ? ` (${outs.computerDnsName})` : "";

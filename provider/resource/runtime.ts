@@ -11,7 +11,8 @@ import { type ActionStatus, FINAL_STATUSES } from "../api/schemas";
 import { contextFor, type ConfigReader } from "./contextFactory";
 import { diffCollection } from "./diff";
 import { checkInputs, parseKnownInputs } from "./inputs";
-import { deadlineFor, describe, requestCollection, ResourceInitError, settleCollection } from "./lifecycle";
+import { deadlineFor, describe, requestCollection, settleCollection } from "./lifecycle";
+import { ResourceInitError } from "./initError";
 import { type CollectionOutputs, withAction } from "./outputs";
 import { parseStoredState, STATE_VERSION } from "./state";
 

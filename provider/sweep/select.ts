@@ -9,7 +9,7 @@
  * filter cannot start collections across the whole estate.
  */
 import { odataString } from "../api/ids";
-import type { Machine } from "../api/schemas";
+import type { Machine } from "../api/actionTypes";
 import type { ListQuery } from "../resource/collectionApi";
 
 /** Selects the machines of a sweep. Set exactly one field. */

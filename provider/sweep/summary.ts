@@ -2,7 +2,7 @@
  * What a sweep reports: one row per machine and the number of collections in each status.
  * Pure functions of the collections' outputs, so they are tested without an engine.
  */
-import { ACTION_STATUSES, type ActionStatus } from "../api/schemas";
+import { ACTION_STATUSES, type ActionStatus } from "../api/actionTypes";
 
 /** One machine of a sweep, as in the sweep's `machines` output. */
 export interface SweepMachineRow {

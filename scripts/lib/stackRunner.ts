@@ -6,11 +6,18 @@
  * stands where Pulumi's Node.js language host would: that host cannot be built on machines that
  * only reach package registries (scripts/build-pulumi-cli.sh says why). Everything else is the
  * real thing: the CLI, the engine, checkpoints, the dynamic-provider plugin and its host.
+ *
+ * Like the CLI, it honours Pulumi.yaml's `main`: the program and the provider host run in the
+ * folder `main` names (its folder when it names a file), else in the project folder, so relative
+ * paths (an evidence folder) resolve where they do for a user's `pulumi up`.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { programDirOf, readProject } from "./projectFile";
+
+export { programDirOf };
 
 /** The repo root, whether this file runs from its source or from dist/. */
 export const REPO_ROOT = findPackageRoot(__dirname);
@@ -43,39 +50,55 @@ export interface StackRunnerOptions {
 export interface OpenedStack {
   stack: Stack;
   workDir: string;
+  /** Where the program and the provider host run: what `pulumi up` in the project folder uses. */
+  programDir: string;
 }
+
 
 /**
  * The compiled program of a project: the program runs in this process, so it must be JavaScript
- * (the provider plugin needs compiled code anyway).
+ * (the provider plugin needs compiled code anyway). `main` naming a .js file is that file (the
+ * root program's dist/index.js); otherwise it is the build's copy of the program folder's index.ts.
  */
 export function compiledProgramPath(projectDir: string): string {
-  const rel = path.relative(REPO_ROOT, path.resolve(projectDir));
+  const main = readProject(path.resolve(projectDir)).main;
+  if (typeof main === "string" && main.endsWith(".js")) return path.resolve(projectDir, main);
+  const rel = path.relative(REPO_ROOT, programDirOf(projectDir));
   if (rel.startsWith("..")) throw new Error(`${projectDir} is not inside ${REPO_ROOT}`);
   return path.join(REPO_ROOT, "dist", rel, "index.js");
 }
 
 /**
  * Stack settings files are written beside Pulumi.yaml; each (project, stack) gets a work folder
- * under <repo>/.pulumi-work so running a stack never writes into the sources. It stays inside the
- * repo so the dynamic-provider plugin, which starts in it, resolves this package and node_modules.
+ * under <repo>/.pulumi-work so running a stack never writes into the sources. Its Pulumi.yaml
+ * is the project's with `main` pointed through a symlink (`project` -> the project folder) at
+ * the program folder, so the engine starts the provider host there, as for a user's `pulumi up`
+ * in the project folder (the host's process.cwd() resolves the link).
  */
-function prepareWorkDir(projectDir: string, stackName: string, backendDir: string): string {
+function prepareWorkDir(projectDir: string, stackName: string, backendDir: string, programDir: string): string {
   // Keyed by backend too: a stack settings file holds the salt of its backend's secrets provider,
   // and reusing it against another backend would fail with "incorrect passphrase".
   const backend = createHash("sha256").update(path.resolve(backendDir)).digest("hex").slice(0, 8);
   const name = `${path.basename(path.resolve(projectDir))}-${stackName}-${backend}`.replace(/[^A-Za-z0-9_.-]/g, "_");
   const workDir = path.join(REPO_ROOT, ".pulumi-work", name);
   fs.mkdirSync(workDir, { recursive: true });
-  // `main:` names the compiled program relative to the project; here the program is served inline.
-  const project = fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8").replace(/^main:.*$/m, "");
-  fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), project);
+  const link = path.join(workDir, "project");
+  fs.rmSync(link, { force: true });
+  fs.symlinkSync(path.resolve(projectDir), link, "dir");
+  const main = path.join("project", path.relative(path.resolve(projectDir), programDir)) || "project";
+  const project = fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8").replace(/^main:.*\n?/m, "");
+  fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), `${project.trimEnd()}\nmain: ${JSON.stringify(main)}\n`);
   return workDir;
 }
 
-/** The program: the compiled module's exports become the stack outputs, as with `pulumi up`. */
-function inlineProgram(programPath: string): () => Promise<Record<string, unknown>> {
+/**
+ * The program: the compiled module's exports become the stack outputs, as with `pulumi up`. It
+ * runs in the program folder, as the CLI's language host runs it; each operation has its own
+ * process (scripts/stack.ts), so changing this process's folder affects nothing else.
+ */
+function inlineProgram(programPath: string, programDir: string): () => Promise<Record<string, unknown>> {
   return async () => {
+    process.chdir(programDir);
     const mod = require(programPath);
     const exported = typeof mod.default === "function" ? await mod.default() : mod;
     const outputs: Record<string, unknown> = {};
@@ -92,7 +115,8 @@ export async function openStack(options: StackRunnerOptions): Promise<OpenedStac
     throw new Error(`${programPath} is missing: run \`npm run build\` first`);
   }
   const backendDir = options.backendDir ?? process.env.PULUMI_BACKEND_URL?.replace(/^file:\/\//, "") ?? path.join(REPO_ROOT, ".pulumi-state");
-  const workDir = prepareWorkDir(options.projectDir, options.stackName, backendDir);
+  const programDir = programDirOf(options.projectDir);
+  const workDir = prepareWorkDir(options.projectDir, options.stackName, backendDir, programDir);
   fs.mkdirSync(backendDir, { recursive: true });
   const envVars: Record<string, string> = {
     PULUMI_BACKEND_URL: `file://${backendDir}`,
@@ -106,18 +130,17 @@ export async function openStack(options: StackRunnerOptions): Promise<OpenedStac
   Object.assign(process.env, envVars);
   const pulumiCommand = await PulumiCommand.get({ skipVersionCheck: true });
   const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: options.stackName, projectName: readProjectName(options.projectDir), program: inlineProgram(programPath) },
+    { stackName: options.stackName, projectName: readProjectName(options.projectDir), program: inlineProgram(programPath, programDir) },
     { workDir, envVars, pulumiCommand },
   );
   if (options.config && Object.keys(options.config).length > 0) {
     await stack.setAllConfig(options.config);
   }
-  return { stack, workDir };
+  return { stack, workDir, programDir };
 }
 
 function readProjectName(projectDir: string): string {
-  const text = fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8");
-  const match = /^name:\s*["']?([^"'\s]+)/m.exec(text);
-  if (!match) throw new Error(`${projectDir}/Pulumi.yaml has no name`);
-  return match[1];
+  const { name } = readProject(projectDir);
+  if (typeof name !== "string" || !name) throw new Error(`${projectDir}/Pulumi.yaml has no name`);
+  return name;
 }

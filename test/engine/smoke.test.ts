@@ -27,8 +27,12 @@ describe("the real Pulumi engine", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("is the CLI at exactly the pinned @pulumi/pulumi version", () => {
-    expect(execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim()).toBe(`v${pinned}`);
+  it("is a CLI at or above the pinned @pulumi/pulumi version (scripts/toolchain.sh takes a newer one as it is)", () => {
+    const have = execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim();
+    expect(have).toMatch(/^v\d+\.\d+\.\d+/);
+    const [a, b] = [have.slice(1), pinned].map((v: string) => v.split(/[.-]/).slice(0, 3).map(Number));
+    const cmp = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+    expect(cmp).toBeGreaterThanOrEqual(0);
   });
 
   it("creates, refreshes and destroys a dynamic resource, recording it in the local checkpoint", async () => {

@@ -1,0 +1,3 @@
+import { probe } from "../cwdProbe";
+
+export const { programCwd, providerCwd } = probe();
