@@ -199,7 +199,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
       if (!cancelOnDelete) expect(r.stderr).toContain(`collection ${first.actionId} on ${machineId} (an earlier round`);
       const superseded = custodyLines(evidenceDirectory).filter((l) => l.event === "superseded");
       expect(superseded).toEqual([expect.objectContaining({ actionId: first.actionId, details: expect.objectContaining({ supersededBy: second.actionId }) })]);
-    });
+    }, 300_000);
   });
 
   it("a `pulumi up` killed after its POST, whose collection then finished, is resumed by the next up: zero second POSTs", async () => {
@@ -216,7 +216,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
     const again = await cli.ok("up");
     expect(again.outputs.results.k).toMatchObject({ actionId: collection.id, status: "Succeeded", adopted: false });
     expect(tenant.collectPosts(TEN_MINUTES)).toBe(1);
-  });
+  }, 300_000);
 
   it("a `pulumi up` killed after its POST, whose collection still runs, is resumed by the next up: zero second POSTs", async () => {
     const machineId = HELD.killedRunning;
@@ -236,7 +236,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
     const again = await cli.ok("up");
     expect(again.outputs.results.k).toMatchObject({ actionId: collection.id, status: "Pending", adopted: false });
     expect(tenant.collectPosts(machineId)).toBe(1);
-  });
+  }, 300_000);
 
   it("loads and migrates a collection stored by 0.1.0 (no stateVersion, no marker): no change, no call to collect", async () => {
     const cli = newStack("legacy", { old: { machineId: LEGACY, comment: "INC-14" } });
@@ -255,7 +255,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
     const [migrated] = await collectionResources(cli);
     expect(migrated.outputs).toMatchObject({ stateVersion: 1, marker: null, actionId: first.actionId, status: "Succeeded" });
     expect(tenant.collectPosts(LEGACY)).toBe(1);
-  });
+  }, 300_000);
 
   it("rejects an invalid machine id in preview with a clear message and no API call", async () => {
     const cli = newStack("invalid", { bad: { machineId: "not-a-device", comment: "INC-4" } });
