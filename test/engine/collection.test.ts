@@ -108,7 +108,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
     expect(again.summary).toEqual({ same: 4 });
     expect(tenant.collectPosts(win11)).toBe(1);
     expect(tenant.collectPosts(linux)).toBe(1);
-  });
+  }, 300_000);
 
   it("replaces a collection when its comment changes, and not when only waiting options change", async () => {
     const cli = newStack("replace", { ws02: { machineId: DEFAULT_MACHINES.win11b, comment: "INC-2: first look" } });
@@ -124,7 +124,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
     expect(replaced.outputs.results.ws02.actionId).not.toBe(first.actionId);
     expect(replaced.outputs.results.ws02.requestorComment).toMatch(marked("INC-2: second look"));
     expect(tenant.collectPosts(DEFAULT_MACHINES.win11b)).toBe(2);
-  });
+  }, 300_000);
 
   it("fails a collection that ends Failed with machine, action, status and errorHResult, and starts anew on the next up", async () => {
     const cli = newStack("failing", { fail01: { machineId: failing, comment: "INC-3" } });
