@@ -115,7 +115,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
     expect(again.summary).toEqual({ same: 4 });
     expect(tenant.collectPosts(win11)).toBe(1);
     expect(tenant.collectPosts(linux)).toBe(1);
-  });
+  }, 300_000);
 
   it("replaces a collection when its comment changes, and not when only waiting options change", async () => {
     const cli = newStack("replace", { ws02: { machineId: DEFAULT_MACHINES.win11b, comment: "INC-2: first look" } });
@@ -131,7 +131,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
     expect(replaced.outputs.results.ws02.actionId).not.toBe(first.actionId);
     expect(replaced.outputs.results.ws02.requestorComment).toMatch(marked("INC-2: second look"));
     expect(tenant.collectPosts(DEFAULT_MACHINES.win11b)).toBe(2);
-  });
+  }, 300_000);
 
   it("fails a collection that ends Failed with machine, action, status and errorHResult, and starts anew on the next up", async () => {
     const cli = newStack("failing", { fail01: { machineId: failing, comment: "INC-3" } });
@@ -206,7 +206,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
       if (!cancelOnDelete) expect(r.stderr).toContain(`collection ${first.actionId} on ${machineId} (an earlier round`);
       const superseded = custodyLines(evidenceDirectory).filter((l) => l.event === "superseded");
       expect(superseded).toEqual([expect.objectContaining({ actionId: first.actionId, details: expect.objectContaining({ supersededBy: second.actionId }) })]);
-    });
+    }, 300_000);
   });
 
   it("a `pulumi up` killed after its POST, whose collection then finished, is resumed by the next up: zero second POSTs", async () => {
@@ -225,7 +225,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
     const again = await cli.ok("up");
     expect(again.outputs.results.k).toMatchObject({ actionId: collection.id, status: "Succeeded", adopted: false });
     expect(tenant.collectPosts(TEN_MINUTES)).toBe(1);
-  });
+  }, 300_000);
 
   it("a `pulumi up` killed after its POST, whose collection still runs, is resumed by the next up: zero second POSTs", async () => {
     const machineId = HELD.killedRunning;
@@ -245,7 +245,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
     const again = await cli.ok("up");
     expect(again.outputs.results.k).toMatchObject({ actionId: collection.id, status: RUNNING, adopted: false });
     expect(tenant.collectPosts(machineId)).toBe(1);
-  });
+  }, 300_000);
 
   it("loads and migrates a collection stored by 0.1.0 (no stateVersion, no marker): no change, no call to collect", async () => {
     const cli = newStack("legacy", { old: { machineId: LEGACY, comment: "INC-14" } });
@@ -264,7 +264,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
     const [migrated] = await collectionResources(cli);
     expect(migrated.outputs).toMatchObject({ stateVersion: 1, marker: null, actionId: first.actionId, status: "Succeeded" });
     expect(tenant.collectPosts(LEGACY)).toBe(1);
-  });
+  }, 300_000);
 
   it("rejects an invalid machine id in preview with a clear message and no API call", async () => {
     const cli = newStack("invalid", { bad: { machineId: "not-a-device", comment: "INC-4" } });
