@@ -14,9 +14,11 @@ import { ensureTls } from "../emulator/certs";
 import { caBundleWith } from "../scripts/lib/caBundle";
 import { REPO_ROOT } from "../scripts/lib/stackRunner";
 import { runEngineSuite, type EngineResults } from "./engine";
+import { runSweepEngineSuite, type SweepEngineResults } from "./engineSweep";
 import type { RunMetrics } from "./metrics";
 import { mdeAutomatorPolicy } from "./policies/mdeAutomator";
 import { oursPolicy } from "./policies/ours";
+import { sweepPolicy } from "./policies/sweep";
 import type { Policy } from "./policies/types";
 import { xsoarPolicy } from "./policies/xsoar";
 import { writeResults } from "./report";
@@ -26,10 +28,11 @@ const SEED = "bench-v1";
 
 const USAGE = `npm run bench -- [options]
 
-  --only <cases>        e.g. ours:1000:collect,xsoar:100:packages (policies: ours, ours-unbatched, xsoar, mdeautomator)
+  --only <cases>        e.g. sweep:10000:collect,xsoar:100:packages (policies: sweep, ours, ours-unbatched, xsoar, mdeautomator)
   --scale <n>           one time scale for every run instead of each case's own
   --no-engine           skip the \`pulumi up\` runs
   --engine-only         only the \`pulumi up\` runs
+  --sweep-only          only the one-resource sweep's runs (in-process and \`pulumi up\`), without the baselines
   --engine-1000 <scale>  also run 1000 machines through \`pulumi up\`, waiting, at this time scale (1: real speed, ~12 min)
   --out <dir>           where results go (default bench/results)
   --render <json>       only write the Markdown and the chart again from a results JSON
@@ -44,13 +47,18 @@ interface Case {
 const POLICIES: Record<string, Policy> = {
   ours: oursPolicy(),
   "ours-unbatched": oursPolicy({ batchedPreCheck: false }),
+  sweep: sweepPolicy,
   xsoar: xsoarPolicy,
   mdeautomator: mdeAutomatorPolicy,
 };
 
-/** The matrix: every policy at 10, 100 and 1000 machines waiting for collections; packages kept at 10 and 100. */
+/**
+ * The matrix: every policy at 10, 100 and 1000 machines waiting for collections; packages kept
+ * at 10 and 100; the one-resource sweep at 100, 1000 and 10,000.
+ */
 export function defaultCases(): Case[] {
   const cases: Case[] = [];
+  for (const machines of [100, 1000, 10_000]) cases.push({ policy: POLICIES.sweep, machines, packages: false });
   for (const machines of [10, 100, 1000]) {
     for (const id of ["ours", "xsoar", "mdeautomator"]) cases.push({ policy: POLICIES[id], machines, packages: false });
   }
@@ -76,6 +84,7 @@ async function main(): Promise<void> {
       only: { type: "string" },
       "no-engine": { type: "boolean", default: false },
       "engine-only": { type: "boolean", default: false },
+      "sweep-only": { type: "boolean", default: false },
       "engine-1000": { type: "string" },
       help: { type: "boolean", default: false },
       render: { type: "string" },
@@ -97,7 +106,8 @@ async function main(): Promise<void> {
   if (!process.env.PMF_BENCH_CHILD) return respawnTrusting(tlsDir, workDir);
 
   const forcedScale = values.scale ? Number(values.scale) : undefined;
-  const cases = values["engine-only"] ? [] : values.only ? parseOnly(values.only) : defaultCases();
+  const sweepOnly = values["sweep-only"];
+  const cases = values["engine-only"] ? [] : values.only ? parseOnly(values.only) : defaultCases().filter((c) => !sweepOnly || c.policy.id === "sweep");
   const started = Date.now();
   const runs: RunMetrics[] = [];
   for (const c of cases) {
@@ -109,16 +119,19 @@ async function main(): Promise<void> {
         `ok ${m.collected}/${c.machines} 429s ${m.tooManyRequests} dupPOST ${m.duplicatePosts}` +
         (m.packages ? ` pkgs ${m.packages.kept} links ${m.packages.linksIssued} wasted ${m.packages.wastedLinks} retrieval ×${m.packages.ratio}` : "") +
         (m.stopped ? ` STOPPED at ${m.deadlineMin} min (${m.unfinished} unfinished)` : "") +
+        (m.memory ? ` peak RSS ${m.memory.peakRssMiB} MiB (heap ${m.memory.peakHeapMiB})` : "") +
         ` [${((Date.now() - t) / 1000).toFixed(1)} s]`,
     );
   }
   let engine: EngineResults | undefined;
+  let sweepEngine: SweepEngineResults | undefined;
   if (!values["no-engine"] && !values.only) {
+    sweepEngine = await runSweepEngineSuite({ tlsDir, workDir, seed: SEED, log });
     const fleet1000Scale = values["engine-1000"] === undefined ? undefined : Number(values["engine-1000"]);
-    engine = await runEngineSuite({ tlsDir, workDir, seed: SEED, log, fleet1000Scale });
+    if (!sweepOnly) engine = await runEngineSuite({ tlsDir, workDir, seed: SEED, log, fleet1000Scale });
   }
   const environment = { node: process.versions.node, cpus: os.cpus().length, platform: `${os.platform()} ${os.arch()}` };
-  const files = writeResults(values.out!, { startedAt: new Date(started).toISOString(), seed: SEED, realSeconds: (Date.now() - started) / 1000, runs, engine, environment });
+  const files = writeResults(values.out!, { startedAt: new Date(started).toISOString(), seed: SEED, realSeconds: (Date.now() - started) / 1000, runs, engine, sweepEngine, environment });
   log(`results: ${files.join(", ")} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 

@@ -5,6 +5,7 @@
  *   mde-sweep:comment      why the packages are collected
  *   mde-sweep:triggers     a JSON map; a change starts a new round on every machine
  *   mde-sweep:evidenceDirectory, :waitForCompletion, :timeoutMinutes, :cancelOnDelete, :maxMachines   optional
+ *   mde-sweep:exportMachines   false: export only the counts (the machine map as a stack output is stored twice)
  *
  * plus the `mde:*` settings every collection uses (README: configuration).
  */
@@ -25,4 +26,4 @@ const sweep = new InvestigationSweep(config.get("name") ?? "sweep", {
 });
 
 export const counts = sweep.counts;
-export const machines = sweep.machines;
+export const machines = config.getBoolean("exportMachines") === false ? undefined : sweep.machines;

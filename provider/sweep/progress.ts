@@ -27,7 +27,13 @@ export class SweepProgress {
   private lastAt = -Infinity;
   private timer?: AbortController;
 
-  constructor(private readonly o: ProgressOptions) {}
+  /** `initial`: where each machine stands before any work; the first line comes with the first change. */
+  constructor(
+    private readonly o: ProgressOptions,
+    initial: Iterable<[string, MachinePhase]> = [],
+  ) {
+    for (const [id, phase] of initial) this.phases.set(id, phase);
+  }
 
   set(machineId: string, phase: MachinePhase): void {
     if (this.phases.get(machineId) === phase) return;

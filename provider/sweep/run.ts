@@ -14,7 +14,7 @@ import type { SweepInputs } from "./inputs";
 import { cancelIfRunning, runMachine } from "./machine";
 import { markerFor } from "./marker";
 import { planSweep } from "./plan";
-import { SweepProgress } from "./progress";
+import { type MachinePhase, SweepProgress } from "./progress";
 import { isFinal, type HeldEntry, type SweepSettings, type SweepState, stateOf } from "./state";
 
 export interface SweepRunOptions {
@@ -31,19 +31,16 @@ export async function runSweep(
   const { machineIds, ...settings } = inputs;
   const markerOf = markerFor(settings);
   const plan = planSweep(previous, inputs);
-  const progress = new SweepProgress({
-    sweepName: settings.sweepName,
-    clock: sc.shared.clock,
-    log: sc.shared.log,
-    nextCollectSlotMs: sc.nextCollectSlotMs,
-    minIntervalMs: options.progressIntervalMs,
-  });
+  const initial = [...plan.steps].map(([id, step]): [string, MachinePhase] => [
+    id,
+    step.kind === "keep" ? step.entry.status : step.kind === "resume" || step.kind === "fetch" ? "running" : "queued",
+  ]);
+  const progress = new SweepProgress(
+    { sweepName: settings.sweepName, clock: sc.shared.clock, log: sc.shared.log, nextCollectSlotMs: sc.nextCollectSlotMs, minIntervalMs: options.progressIntervalMs },
+    initial,
+  );
   const done = summariseQuotaWaits();
   try {
-    for (const [id, step] of plan.steps) {
-      const stored = step.kind === "keep" ? step.entry.status : step.kind === "resume" || step.kind === "fetch" ? "running" : "queued";
-      progress.set(id, stored);
-    }
     const machines: Record<string, HeldEntry> = {};
     await Promise.all([
       ...[...plan.steps].map(async ([machineId, step]) => {

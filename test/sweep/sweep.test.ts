@@ -183,9 +183,11 @@ describe("progress", () => {
   it("prints one summary line when counts change, at most every 10 s, and the last one at the end", async () => {
     const clock = new FakeClock();
     const lines: string[] = [];
-    const p = new SweepProgress({ sweepName: "inc-2041", clock, log: (l) => lines.push(l), nextCollectSlotMs: () => 11_200 });
-    for (let i = 0; i < 1000; i++) p.set(id(i), "queued");
-    expect(lines).toEqual(["sweep inc-2041: 0/1 Succeeded, 1 to request; collect quota: next slot in 12 s"]);
+    const initial = Array.from({ length: 1000 }, (_, i): [string, "queued"] => [id(i), "queued"]);
+    const p = new SweepProgress({ sweepName: "inc-2041", clock, log: (l) => lines.push(l), nextCollectSlotMs: () => 11_200 }, initial);
+    expect(lines).toEqual([]);
+    p.set(id(0), "running");
+    expect(lines).toEqual(["sweep inc-2041: 0/1000 Succeeded, 1 running, 999 to request; collect quota: next slot in 12 s"]);
     for (let i = 0; i < 640; i++) p.set(id(i), "Succeeded");
     for (let i = 640; i < 652; i++) p.set(id(i), "Failed");
     for (let i = 652; i < 1000; i++) p.set(id(i), "running");
