@@ -3,10 +3,10 @@
  * pre-check, evidence queue), with three differences that only make sense for many machines:
  *
  * - per-machine progress lines are dropped (the sweep prints a summary line instead);
- * - a watcher of its own that polls young actions every second within 80 of the 100 reads a
- *   minute: a sweep's duration is set by its last collections, and with the single
- *   collection's 5 s the tail alone would add up to 8% to a 100-machine sweep; the watcher
- *   is the same class, its calls go through the same limiter;
+ * - a watcher of its own that polls young actions every second (within the same 50 of the 100
+ *   reads a minute): a sweep's duration is set by its last collections, and with the single
+ *   collection's 5 s the tail alone would add up to 8% to a 100-machine sweep; the watcher is
+ *   the same class, its calls go through the same limiter;
  * - the collect quota's next free slot, for the summary line.
  */
 import { resolveSettings, settingsKey } from "../api/settings";
@@ -24,7 +24,6 @@ export const SWEEP_WATCHER_OPTIONS: WatcherOptions = {
     [10 * 60_000, 5_000],
     [60 * 60_000, 30_000],
   ],
-  pollCallsPerMinute: 80,
 };
 
 export interface SweepContext {

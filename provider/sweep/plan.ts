@@ -10,6 +10,7 @@
  * - a new round (comment or triggers changed) replaces every machine's collection: never by
  *   adopting the previous round's action, and only once that one has ended (see machine.ts).
  */
+import { dirname, resolve } from "node:path";
 import { UNKNOWN } from "../resource/inputs";
 import type { SweepInputs } from "./inputs";
 import { markerFor } from "./marker";
@@ -56,8 +57,17 @@ function stepFor(entry: HeldEntry | undefined, marker: string, inputs: SweepInpu
   if (entry.marker !== marker) return entry.actionId ? { kind: "replace", previous: entry, previousComment: null } : { kind: "collect", previous: entry };
   if (RETRY.has(entry.status)) return { kind: "collect", previous: entry };
   if (!isFinal(entry.status)) return inputs.waitForCompletion ? { kind: "resume", entry } : { kind: "keep", entry };
-  if (inputs.evidenceDirectory && !entry.packagePath) return { kind: "fetch", entry };
+  if (inputs.evidenceDirectory && !keptIn(entry.packagePath, inputs.evidenceDirectory)) return { kind: "fetch", entry: withoutPackage(entry) };
   return { kind: "keep", entry };
+}
+
+/** Packages are kept as `<folder>/<machine>-<action>.zip`; a new folder gets its own copy, as with a single collection. */
+function keptIn(packagePath: string | undefined, folder: string): boolean {
+  return packagePath !== undefined && dirname(packagePath) === resolve(folder);
+}
+
+function withoutPackage({ packagePath, packageSha256, ...rest }: HeldEntry): HeldEntry {
+  return rest;
 }
 
 /** Settings that change how the sweep waits, keeps or cleans up, without a new round. */

@@ -125,6 +125,9 @@ describe("plan of an update", () => {
     const previous = state({ [id(1)]: entry(1, "Succeeded"), [id(2)]: entry(2, "Succeeded", { packagePath: "/e/p.zip", packageSha256: "ab".repeat(32) }), [id(3)]: entry(3, "Pending") });
     const plan = planSweep(previous, inputs([1, 2, 3], { evidenceDirectory: "/e", waitForCompletion: false }));
     expect([...plan.steps.values()].map((s) => s.kind)).toEqual(["fetch", "keep", "keep"]);
+    // A new evidence folder gets its own copy of every package.
+    const moved = planSweep(previous, inputs([2], { evidenceDirectory: "/elsewhere" })).steps.get(id(2));
+    expect(moved).toEqual({ kind: "fetch", entry: { actionId: previous.machines[id(2)].actionId, status: "Succeeded", marker: markerOf(id(2)) } });
   });
 });
 
