@@ -16,7 +16,7 @@ export function sweepMarkdown(runs: readonly RunMetrics[], sweep: SweepEngineRes
   const lines = ["## InvestigationSweep as one resource", ""];
   lines.push(
     "One dynamic resource owns the collections of every machine: one of Pulumi's operation slots whatever the fleet, its provider shim stored once, a few hundred bytes per machine. " +
-      "Each machine goes through the single collection's lifecycle (adoption pre-check, limiter, custody); the sweep polls young actions every emulated second within 50 reads a minute.",
+      "Each machine goes through the single collection's lifecycle (adoption pre-check, limiter, custody); the sweep paces its polls by its length (young actions every second up to 1000 machines; every 44 s and within the hour's reads at 10,000).",
     "",
   );
   if (inProcess.length > 0) {

@@ -5,6 +5,7 @@
 import { MdeErrors } from "../errors";
 import type { FilterableEntity } from "../odataEval";
 import type { Handler } from "../router";
+import { wireTime } from "../ids";
 import { actionEntity, actionJson, list } from "../wire";
 import { applyQuery } from "./query";
 
@@ -22,6 +23,12 @@ export const getAction: Handler = (ctx) => {
 
 export const listActions: Handler = (ctx) => {
   const { store } = ctx.emu;
-  const all = store.actions(ctx.principal!.tenantId).map((a) => actionJson(a, store.stateOf(a, ctx.nowMs)));
-  return { status: 200, json: list(ctx.baseUrl, "MachineActions", applyQuery(all, ctx.query, ACTION_ENTITY)) };
+  // Filtered on the filterable fields first, and only the actions returned built (and checked
+  // against the wire schema): building every action made one call cost 0.7 s at 10,000 actions.
+  const rows = store.actions(ctx.principal!.tenantId).map((a) => {
+    const s = store.stateOf(a, ctx.nowMs);
+    return { id: a.id, status: s.status, machineId: a.machineId, type: a.type, requestor: a.requestor, creationDateTimeUtc: wireTime(a.createdMs), row: { a, s } };
+  });
+  const selected = applyQuery(rows, ctx.query, ACTION_ENTITY).map(({ row }) => actionJson(row.a, row.s));
+  return { status: 200, json: list(ctx.baseUrl, "MachineActions", selected) };
 };

@@ -37,12 +37,13 @@ export const sweepProvider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: Props) {
     const parsed = parseSweepInputs(inputs);
-    const state = await runSweep(sweepContextFor(stackConfig), undefined, parsed);
+    const state = await runSweep(sweepContextFor(stackConfig, parsed.machineIds.length), undefined, parsed);
     return { id: parsed.sweepName, outs: finish(parsed.sweepName, state, inputs.__provider) };
   },
 
   async update(id: string, olds: Props, news: Props) {
-    const state = await runSweep(sweepContextFor(stackConfig), parseSweepState(olds), parseSweepInputs(news));
+    const inputs = parseSweepInputs(news);
+    const state = await runSweep(sweepContextFor(stackConfig, inputs.machineIds.length), parseSweepState(olds), inputs);
     return { outs: finish(id, state, news.__provider) };
   },
 
@@ -55,7 +56,7 @@ export const sweepProvider: pulumi.dynamic.ResourceProvider = {
   async delete(_id: string, props: Props) {
     const state = parseSweepState(props);
     if (!state.cancelOnDelete) return;
-    await cancelRunning(sweepContextFor(stackConfig), state.sweepName, heldEntries(state), `Cancelled by pulumi destroy: ${state.comment}`);
+    await cancelRunning(sweepContextFor(stackConfig, Object.keys(state.machines).length), state.sweepName, heldEntries(state), `Cancelled by pulumi destroy: ${state.comment}`);
   },
 };
 

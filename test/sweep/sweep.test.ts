@@ -5,6 +5,8 @@
  * mocks (one resource, the lookup's ids as its input, a duplicate resolved with a warning).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { MDE_QUOTAS } from "../../provider/api/quotas";
+import { collectScheduleMs, sweepWatcherOptions } from "../../provider/sweep/cadence";
 import { checkSweepInputs, MAX_SWEEP_COMMENT_LENGTH } from "../../provider/sweep/inputs";
 import { markedComment, markerFor, sweepMarker } from "../../provider/sweep/marker";
 import { diffSweep, planSweep } from "../../provider/sweep/plan";
@@ -179,6 +181,21 @@ describe("stored state", () => {
     expect(countByStatus([{ status: "Succeeded" }, { status: "RequestFailed" }, { status: "Succeeded" }])).toEqual({
       total: 3, Pending: 0, InProgress: 0, Succeeded: 2, Failed: 0, TimeOut: 0, Cancelled: 0, RequestFailed: 1,
     });
+  });
+});
+
+describe("polling cadence", () => {
+  it("polls a short sweep's young actions every second, and paces a long one within the hour's reads", () => {
+    expect(collectScheduleMs(100, MDE_QUOTAS.collect)).toBe(0);
+    expect(collectScheduleMs(1000, MDE_QUOTAS.collect)).toBe(9 * 60_000);
+    for (const n of [100, 1000]) {
+      expect(sweepWatcherOptions(n, MDE_QUOTAS)).toMatchObject({ intervalsByAgeMs: [[120_000, 1_000], [600_000, 5_000], [3_600_000, 30_000]], pollCallsPerMinute: 50 });
+    }
+    const long = sweepWatcherOptions(10_000, MDE_QUOTAS);
+    // 6.2 hours of POSTs: a poll at most every 45 s while young, 20 reads a minute (80% of 1500 an hour).
+    expect(collectScheduleMs(10_000, MDE_QUOTAS.collect) / 3_600_000).toBeCloseTo(6.15, 1);
+    expect(long.intervalsByAgeMs[0]).toEqual([120_000, 44_000]);
+    expect(long.pollCallsPerMinute).toBe(20);
   });
 });
 
