@@ -1,6 +1,7 @@
 /**
- * The same sweeps through the real Pulumi CLI and engine (examples/sweep, `pulumi up`), and
- * what the engine itself costs per resource.
+ * The component design of a sweep (bench/projects/component-sweep: one InvestigationPackageCollection
+ * per machine, as InvestigationSweep was before it became one resource) through the real Pulumi
+ * CLI and engine, and what the engine costs per resource; the baseline of engineSweep.ts.
  *
  * 1. Collection runs, 10 and 100 machines, waiting for every collection: with `--parallel` at
  *    the fleet size, and 100 machines once more with the CLI's default parallelism, because
@@ -13,20 +14,16 @@
  *    final state is written); the difference is the checkpoints' cost. Compared with the quota
  *    bound of the same sweep in real time (scale 1), it shows where the engine would dominate.
  */
-import { spawn } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { startEmulator } from "../emulator";
-import { emulatorStackConfig } from "../scripts/lib/emulatorConfig";
 import { REPO_ROOT } from "../scripts/lib/stackRunner";
-import { caBundleWith } from "../scripts/lib/caBundle";
 import { runBoundMs } from "./bounds";
-import type { EngineChildSpec } from "./engineChild";
+import { type EngineSuiteOptions, withTenant } from "./engineRun";
 import { acceptedPosts, duplicatePosts, MINUTE } from "./metrics";
-import { fleetScenario, ONLINE_DEVICE_MS, planRun } from "./run";
-import { ok, Timeline } from "./timeline";
+import { ONLINE_DEVICE_MS, planRun } from "./run";
+import { ok } from "./timeline";
 
-export const SWEEP_PROJECT = path.join(REPO_ROOT, "examples", "sweep");
+/** Today's-design baseline: a component with one InvestigationPackageCollection per machine. */
+export const COMPONENT_PROJECT = path.join(REPO_ROOT, "bench", "projects", "component-sweep");
 /** Emulated time per real second in engine-cost runs: a 1000-machine POST schedule (9 min) takes under a second. */
 export const ENGINE_COST_SCALE = 600;
 
@@ -74,11 +71,7 @@ export interface EngineResults {
   analysis: Array<{ machines: number; engineSeconds: number; checkpointSeconds: number; checkpointMsPerResource: number; checkpointKiB: number; boundSeconds: number; engineShareOfBound: number }>;
 }
 
-interface SuiteOptions {
-  tlsDir: string;
-  workDir: string;
-  seed: string;
-  log: (line: string) => void;
+interface SuiteOptions extends EngineSuiteOptions {
   /** @default [10, 100] */
   collectionSizes?: number[];
   /** @default [10, 100, 1000] */
@@ -135,7 +128,7 @@ export function project(analysis: EngineResults["analysis"]): EngineProjection |
 
 async function collectionRun(o: SuiteOptions, machines: number, parallel: number | null, scale?: number): Promise<EngineCollectionRun> {
   const timeScale = scale ?? planRun(machines, false).timeScale;
-  const r = await withTenant(o, machines, timeScale, `c${machines}p${parallel ?? "d"}`, { waitForCompletion: true, parallel });
+  const r = await withTenant(o, machines, timeScale, `c${machines}p${parallel ?? "d"}`, { projectDir: COMPONENT_PROJECT, waitForCompletion: true, parallel });
   const accepted = [...acceptedPosts(r.timeline).values()];
   const watch = r.timeline.filter((e) => e.route === "listActions" && e.ids && ok(e));
   const boundMs = runBoundMs(machines, false, ONLINE_DEVICE_MS);
@@ -172,6 +165,7 @@ async function collectionRun(o: SuiteOptions, machines: number, parallel: number
 
 async function costRun(o: SuiteOptions, machines: number, skipCheckpoints: boolean): Promise<EngineCostRun> {
   const r = await withTenant(o, machines, ENGINE_COST_SCALE, `k${machines}${skipCheckpoints ? "s" : "c"}`, {
+    projectDir: COMPONENT_PROJECT,
     waitForCompletion: false,
     parallel: machines,
     env: skipCheckpoints ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {},
@@ -186,102 +180,6 @@ async function costRun(o: SuiteOptions, machines: number, skipCheckpoints: boole
   };
   o.log(`engine cost ${machines} machines${skipCheckpoints ? " (PULUMI_SKIP_CHECKPOINTS)" : ""}: ${run.upRealSeconds} s real, state ${(run.checkpointBytes / 1024).toFixed(0)} KiB`);
   return run;
-}
-
-interface TenantRun {
-  ok: boolean;
-  realMs: number;
-  /** When `pulumi up` itself started, on the run's timeline (emulated ms). */
-  upStartMs?: number;
-  counts: Record<string, number> | null;
-  timeline: Timeline["entries"];
-  checkpointBytes: number;
-  resources: number;
-}
-
-/** A fresh emulator and backend, one `pulumi up` of the sweep, then both thrown away. */
-async function withTenant(
-  o: SuiteOptions,
-  machines: number,
-  timeScale: number,
-  name: string,
-  options: { waitForCompletion: boolean; parallel: number | null; env?: Record<string, string> },
-): Promise<TenantRun> {
-  let timeline: Timeline | undefined;
-  const emulator = await startEmulator({ timeScale, seed: o.seed, scenario: fleetScenario(machines), tlsDir: o.tlsDir, logger: (l) => timeline?.log(l) });
-  timeline = new Timeline(() => emulator.clock.now());
-  const dir = path.join(o.workDir, `engine-${name}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  try {
-    const spec: EngineChildSpec = {
-      projectDir: SWEEP_PROJECT,
-      stackName: `bench-${name}`,
-      backendDir: path.join(dir, "state"),
-      operation: "up",
-      parallel: options.parallel ?? undefined,
-      env: { NODE_EXTRA_CA_CERTS: caBundleWith(emulator.caFile, dir), PULUMI_CONFIG_PASSPHRASE: "bench", ...options.env },
-      config: {
-        ...emulatorStackConfig(emulator, timeScale),
-        "mde-sweep:name": { value: "bench" },
-        "mde-sweep:select": { value: JSON.stringify({ tag: "fleet" }) },
-        "mde-sweep:comment": { value: `BENCH-${machines}: engine run` },
-        "mde-sweep:waitForCompletion": { value: String(options.waitForCompletion) },
-        "mde-sweep:maxMachines": { value: String(machines) },
-      },
-    };
-    timeline.start();
-    const child = await runChild(spec);
-    const stateFile = findStateFile(path.join(dir, "state"));
-    const state = stateFile ? JSON.parse(fs.readFileSync(stateFile, "utf8")) : undefined;
-    const result = child.result as { startedAtMs?: number; realMs?: number; counts?: Record<string, number> | null } | undefined;
-    return {
-      ok: child.code === 0,
-      realMs: result?.realMs ?? child.realMs,
-      upStartMs: result?.startedAtMs !== undefined ? (result.startedAtMs - timeline.startedAtRealMs) * timeScale : undefined,
-      counts: result?.counts ?? null,
-      timeline: timeline.entries,
-      checkpointBytes: stateFile ? fs.statSync(stateFile).size : 0,
-      resources: state?.checkpoint?.latest?.resources?.length ?? 0,
-    };
-  } finally {
-    await emulator.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function runChild(spec: EngineChildSpec): Promise<{ code: number | null; realMs: number; result?: unknown; stderr: string }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, "dist", "bench", "engineChild.js"), JSON.stringify(spec)], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...spec.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => {
-      let result: unknown;
-      try {
-        result = JSON.parse(stdout.trim().split("\n").pop() ?? "");
-      } catch {
-        result = undefined;
-      }
-      if (code !== 0) process.stderr.write(`[bench] engine run failed (exit ${code}):\n${stderr.slice(-3000)}\n`);
-      resolve({ code, realMs: Date.now() - started, result, stderr });
-    });
-  });
-}
-
-/** The diy backend keeps a stack's checkpoint at .pulumi/stacks/<project>/<stack>.json. */
-function findStateFile(backendDir: string): string | undefined {
-  const stacks = path.join(backendDir, ".pulumi", "stacks");
-  if (!fs.existsSync(stacks)) return undefined;
-  const files = fs.readdirSync(stacks, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith(".json"));
-  const f = files[0];
-  return f ? path.join(f.parentPath, f.name) : undefined;
 }
 
 function analyse(cost: EngineCostRun[]): EngineResults["analysis"] {

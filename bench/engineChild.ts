@@ -1,5 +1,5 @@
 /**
- * One `pulumi up` (or `destroy`) of examples/sweep through the real CLI and engine, in its own
+ * One `pulumi up` (or `destroy`) of a sweep project (examples/sweep, or the component baseline) through the real CLI and engine, in its own
  * process so every engine run starts from a clean Pulumi runtime, as `pulumi up` would:
  *
  *   node dist/bench/engineChild.js '<json EngineChildSpec>'

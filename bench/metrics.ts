@@ -50,6 +50,14 @@ export interface PackageMetrics {
   ratio: number;
 }
 
+/** The bench process's memory while the policy ran (MiB): at its start and at its peak. */
+export interface MemoryPeak {
+  startRssMiB: number;
+  startHeapMiB: number;
+  peakRssMiB: number;
+  peakHeapMiB: number;
+}
+
 export interface RunMetrics {
   policy: string;
   label: string;
@@ -78,6 +86,7 @@ export interface RunMetrics {
   unfinished: number;
   /** A few failure messages, for the reader. */
   sampleErrors: string[];
+  memory?: MemoryPeak;
 }
 
 export interface RunInput {
@@ -93,6 +102,7 @@ export interface RunInput {
   stopped: boolean;
   timeline: readonly TimelineEntry[];
   outcomes: readonly MachineOutcome[];
+  memory?: MemoryPeak;
 }
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -137,6 +147,7 @@ export function computeMetrics(run: RunInput): RunMetrics {
     stopped: run.stopped,
     unfinished: run.outcomes.filter((o) => o.unfinished).length,
     sampleErrors: [...new Set(run.outcomes.filter((o) => o.error).map((o) => o.error!))].slice(0, 3),
+    ...(run.memory ? { memory: run.memory } : {}),
   };
 }
 

@@ -5,7 +5,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderChart } from "./chart";
+import { sweepMarkdown } from "./sweepReport";
 import type { EngineResults } from "./engine";
+import type { SweepEngineResults } from "./engineSweep";
 import type { RunMetrics } from "./metrics";
 import type { RouteKind } from "./timeline";
 
@@ -15,6 +17,7 @@ export interface BenchResults {
   realSeconds: number;
   runs: RunMetrics[];
   engine?: EngineResults;
+  sweepEngine?: SweepEngineResults;
   environment?: { node: string; cpus: number; platform: string };
 }
 
@@ -45,6 +48,7 @@ const ROUTE_SHORT: Partial<Record<RouteKind, string>> = {
 const POLICY_SHORT: Record<string, string> = {
   ours: "**ours**",
   "ours-unbatched": "ours, pre-check unbatched",
+  sweep: "**ours, one sweep resource**",
   xsoar: "XSOAR-style†",
   mdeautomator: "MDEAutomator-style‡",
 };
@@ -94,6 +98,7 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push("", "Retrieval: from the first package available to the last one downloaded; its bound is GetPackageUri's 2/min (120/h) from the same start. Measured at 10 and 100 machines only: 1000 packages take at least 500 minutes (8.3 h) at 2/min.", "");
   }
 
+  lines.push(...sweepMarkdown(r.runs, r.sweepEngine, r.engine));
   if (r.engine) lines.push(...engineMarkdown(r.engine));
 
   lines.push("## Targets", "");
@@ -133,7 +138,7 @@ export function renderMarkdown(r: BenchResults): string {
 
 function engineMarkdown(e: EngineResults): string[] {
   const lines = ["## Through `pulumi up`: the real CLI and engine", ""];
-  lines.push("examples/sweep selects the fleet by tag in the program (preview included), then the engine creates one collection per machine.", "");
+  lines.push("The component design (bench/projects/component-sweep, InvestigationSweep before it became one resource): the program selects the fleet by tag (preview included), then the engine creates one collection per machine.", "");
   lines.push("| machines | --parallel | `pulumi up`, real s | start to first POST, real s | first POST to all final (min) | bound (min) | × bound | last poll to end, real s | 429s | duplicate POSTs | scale |");
   lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const c of e.collection) {

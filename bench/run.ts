@@ -8,7 +8,7 @@ import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, startEmula
 import { BEHAVIOR_DEFAULTS } from "../emulator/lifecycle";
 import type { ScenarioInput } from "../emulator/scenarioSchema";
 import { runBoundMs } from "./bounds";
-import { computeMetrics, type RunMetrics } from "./metrics";
+import { computeMetrics, type MemoryPeak, type RunMetrics } from "./metrics";
 import type { Policy, PolicyInput } from "./policies/types";
 import { Timeline } from "./timeline";
 
@@ -97,7 +97,9 @@ export async function runOne(spec: RunSpec): Promise<RunMetrics> {
     timeline.start();
     const realStart = Date.now();
     const timer = setTimeout(() => deadline.abort(), plan.deadlineMs / timeScale);
+    const memory = sampleMemory();
     const outcomes = await spec.policy.run(input).finally(() => clearTimeout(timer));
+    const peak = memory.stop();
     const wallMs = Math.max(0, ...outcomes.map((o) => o.finishedMs));
     if (process.env.PMF_BENCH_DUMP) {
       fs.writeFileSync(path.join(spec.workDir, `timeline-${spec.policy.id}-${spec.machines}-${spec.packages ? "p" : "c"}.json`), JSON.stringify({ outcomes, timeline: timeline.entries }));
@@ -115,9 +117,32 @@ export async function runOne(spec: RunSpec): Promise<RunMetrics> {
       stopped: deadline.signal.aborted,
       timeline: timeline.entries,
       outcomes,
+      memory: peak,
     });
   } finally {
     await emulator.close();
     fs.rmSync(evidenceDirectory, { recursive: true, force: true });
   }
+}
+
+/**
+ * Peak memory of the bench process while a policy runs, sampled every 100 ms: the provider's and
+ * the in-process emulator's together (the emulator's share grows with the fleet and its actions).
+ */
+function sampleMemory(): { stop(): MemoryPeak } {
+  const mib = (b: number) => Math.round(b / 1048576);
+  const start = process.memoryUsage();
+  let rss = start.rss;
+  let heap = start.heapUsed;
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    rss = Math.max(rss, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+  }, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { startRssMiB: mib(start.rss), startHeapMiB: mib(start.heapUsed), peakRssMiB: mib(rss), peakHeapMiB: mib(heap) };
+    },
+  };
 }

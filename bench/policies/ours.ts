@@ -56,7 +56,7 @@ export function oursPolicy(options: { batchedPreCheck: boolean } = { batchedPreC
 }
 
 /** The stack config a real stack would hand the provider (`configure`). */
-function configOf(input: PolicyInput): (key: string) => string | undefined {
+export function configOf(input: PolicyInput): (key: string) => string | undefined {
   const t = input.target;
   const config: Record<string, string> = {
     "mde:apiUrl": t.apiUrl,
@@ -69,11 +69,11 @@ function configOf(input: PolicyInput): (key: string) => string | undefined {
   return (key) => config[key];
 }
 
-/** The provider's `[mde] …` progress lines (one or more per machine) would drown the bench's own output. */
-function muteProgressLines(): () => void {
+/** The provider's `[mde] …` progress lines (one or more per machine) would drown the bench's own output; `keep` picks the ones to show. */
+export function muteProgressLines(keep: (line: string) => boolean = () => false): () => void {
   const write = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
-    if (typeof chunk === "string" && chunk.startsWith("[mde] ")) return true;
+    if (typeof chunk === "string" && chunk.startsWith("[mde] ") && !keep(chunk)) return true;
     return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof process.stderr.write;
   return () => {

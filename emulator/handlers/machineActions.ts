@@ -5,6 +5,7 @@
 import { MdeErrors } from "../errors";
 import type { FilterableEntity } from "../odataEval";
 import type { Handler } from "../router";
+import { wireTime } from "../ids";
 import { actionEntity, actionJson, list } from "../wire";
 import { applyQuery } from "./query";
 
@@ -23,8 +24,14 @@ export const getAction: Handler = (ctx) => {
 
 export const listActions: Handler = (ctx) => {
   const { store } = ctx.emu;
-  const all = store.actions(ctx.principal!.tenantId).map((a) => actionJson(a, store.stateOf(a, ctx.nowMs)));
-  const page = applyQuery(all, ctx.query, ACTION_ENTITY);
-  for (const a of page) ctx.emu.counters.bump("actionReads", String(a.id));
-  return { status: 200, json: list(ctx.baseUrl, "MachineActions", page) };
+  // Filtered on the filterable fields first, and only the actions returned built (and checked
+  // against the wire schema): building every action made one call cost 0.7 s at 10,000 actions.
+  const rows = store.actions(ctx.principal!.tenantId).map((a) => {
+    const s = store.stateOf(a, ctx.nowMs);
+    return { id: a.id, status: s.status, machineId: a.machineId, type: a.type, requestor: a.requestor, creationDateTimeUtc: wireTime(a.createdMs), row: { a, s } };
+  });
+  const selected = applyQuery(rows, ctx.query, ACTION_ENTITY).map(({ row }) => actionJson(row.a, row.s));
+  // Tests wait for "a client has seen this action" instead of racing the emulated clock.
+  for (const a of selected) ctx.emu.counters.bump("actionReads", String(a.id));
+  return { status: 200, json: list(ctx.baseUrl, "MachineActions", selected) };
 };

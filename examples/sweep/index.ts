@@ -3,7 +3,9 @@
  *
  *   mde-sweep:select       {"tag": "finance"} | {"machineIds": [...]} | {"computerDnsNames": [...]} | {"filter": "..."}
  *   mde-sweep:comment      why the packages are collected
- *   mde-sweep:evidenceDirectory, :waitForCompletion, :timeoutMinutes, :maxMachines   optional
+ *   mde-sweep:triggers     a JSON map; a change starts a new round on every machine
+ *   mde-sweep:evidenceDirectory, :waitForCompletion, :timeoutMinutes, :cancelOnDelete, :maxMachines   optional
+ *   mde-sweep:exportMachines   false: export only the counts (the machine map as a stack output is stored twice)
  *
  * plus the `mde:*` settings every collection uses (README: configuration).
  */
@@ -15,12 +17,13 @@ const config = new pulumi.Config();
 const sweep = new InvestigationSweep(config.get("name") ?? "sweep", {
   select: config.requireObject<MachineSelector>("select"),
   comment: config.require("comment"),
+  triggers: config.getObject<Record<string, string>>("triggers"),
   evidenceDirectory: config.get("evidenceDirectory"),
   waitForCompletion: config.getBoolean("waitForCompletion"),
   timeoutMinutes: config.getNumber("timeoutMinutes"),
+  cancelOnDelete: config.getBoolean("cancelOnDelete"),
   maxMachines: config.getNumber("maxMachines"),
 });
 
-export const selected = sweep.selected;
 export const counts = sweep.counts;
-export const machines = sweep.machines;
+export const machines = config.getBoolean("exportMachines") === false ? undefined : sweep.machines;

@@ -86,6 +86,13 @@ export class SlidingWindowLimiter implements RateLimiter {
     };
   }
 
+  /** Milliseconds until the next call of `family` in line may be sent (0: a slot is free), for progress lines. */
+  nextSlotInMs(family: ApiFamily): number {
+    const state = this.state(family);
+    const now = this.options.clock.now();
+    return waitTimeMs(pruneGrants(state.grants, state.windows, now), state.windows, now);
+  }
+
   /** Resolves with the instant the call was granted. */
   private take(family: ApiFamily, signal?: AbortSignal, onWait?: WaitHook): Promise<number> {
     if (signal?.aborted) return Promise.reject(signal.reason);

@@ -9,6 +9,7 @@ import { getSharedClient } from "../api/shared";
 import { resolveSettings, settingsKey } from "../api/settings";
 import { systemClock } from "../util/clock";
 import { redact } from "../util/redact";
+import { isSummarisedQuotaWait } from "../util/quotaWaitLines";
 import { processSingleton } from "../util/registry";
 import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS, signingKeyFromConfig } from "../evidence";
 import { CollectionFinder, scaledCollectionFinderOptions } from "../adoption/finder";
@@ -29,7 +30,10 @@ export function progressLog(line: string): void {
 export function contextFor(stackConfig: ConfigReader): ProviderContext {
   const settings = resolveSettings({ config: (key) => stackConfig(`mde:${key}`), env: process.env });
   return processSingleton("provider-context", settingsKey(settings), () => {
-    const api = getSharedClient(settings, { logger: { info: progressLog, warn: progressLog } });
+    const info = (line: string) => {
+      if (!isSummarisedQuotaWait(line)) progressLog(line);
+    };
+    const api = getSharedClient(settings, { logger: { info, warn: progressLog } });
     const timeScale = settings.rateLimits.timeScale;
     const context: ProviderContext = {
       api,

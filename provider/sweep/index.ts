@@ -1,8 +1,8 @@
 /**
- * Fleet sweeps: one investigation package collection per machine selected by ids, names, a
- * tag or an OData filter (see sweep.ts).
+ * Fleet sweeps: one resource owning the investigation package collections of every machine
+ * selected by ids, names, a tag or an OData filter (see resource.ts).
  */
-export { InvestigationSweep, SWEEP_TYPE, type InvestigationSweepArgs, type InvestigationSweepOptions } from "./sweep";
-export { type MachineSelector, type SelectedMachine, type MachineDirectory, MachineSelectionError, DEFAULT_MAX_MACHINES, selectMachines } from "./select";
+export { InvestigationSweep, type InvestigationSweepArgs, type InvestigationSweepOptions, type SweepMachine } from "./resource";
+export { type MachineSelector, type SelectedMachine, type MachineDirectory, type SelectOptions, MachineSelectionError, DEFAULT_MAX_MACHINES, selectMachines } from "./select";
 export { type MachineLookup, lookupMachines } from "./lookup";
-export { type SweepCounts, type SweepMachineRow, countByStatus, collectionName } from "./summary";
+export { type SweepCounts, type MachineStatus, countByStatus } from "./state";

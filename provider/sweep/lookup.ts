@@ -10,10 +10,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getSharedClient } from "../api/shared";
 import { resolveSettings } from "../api/settings";
-import { type MachineSelector, type SelectedMachine, selectMachines } from "./select";
+import { type MachineSelector, type SelectedMachine, type SelectOptions, selectMachines } from "./select";
 
 /** Resolves a selector to machines. Injectable, for tests and for programs with their own directory. */
-export type MachineLookup = (select: MachineSelector, options: { maxMachines?: number }) => Promise<SelectedMachine[]>;
+export type MachineLookup = (select: MachineSelector, options: SelectOptions) => Promise<SelectedMachine[]>;
 
 /** The default lookup: MDE's machine list, through the client the stack config describes. */
 export const lookupMachines: MachineLookup = async (select, options) => {

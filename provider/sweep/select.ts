@@ -28,6 +28,13 @@ export interface MachineSelector {
   filter?: string;
 }
 
+export interface SelectOptions {
+  /** @default {@link DEFAULT_MAX_MACHINES} */
+  maxMachines?: number;
+  /** Told when one machine is named twice (different case, a trailing dot): it is collected once. */
+  onWarning?: (message: string) => void;
+}
+
 /** A selected machine, as the sweep reports it. */
 export interface SelectedMachine {
   machineId: string;
@@ -88,10 +95,18 @@ export function describeSelector(select: MachineSelector): string {
 export async function selectMachines(
   directory: MachineDirectory,
   select: MachineSelector,
-  options: { maxMachines?: number } = {},
+  options: SelectOptions = {},
 ): Promise<SelectedMachine[]> {
   const what = describeSelector(select);
   const maxMachines = options.maxMachines ?? DEFAULT_MAX_MACHINES;
+  const listed = select.machineIds ?? select.computerDnsNames;
+  if (listed) {
+    // Checked before any call: an explicit list says how many machines it names.
+    const unique = uniqueSpellings(listed, select.machineIds ? "machine id" : "device name", options.onWarning);
+    if (unique.length > maxMachines) {
+      throw new MachineSelectionError(`select.${select.machineIds ? "machineIds" : "computerDnsNames"} names ${unique.length} devices, more than maxMachines (${maxMachines}); narrow the selection or raise maxMachines deliberately`);
+    }
+  }
   let machines: Machine[];
   if (select.machineIds) machines = await byIds(directory, select.machineIds);
   else if (select.computerDnsNames) machines = await byNames(directory, select.computerDnsNames);
@@ -114,8 +129,26 @@ export async function selectMachines(
     .map((m) => ({ machineId: m.id, computerDnsName: m.computerDnsName, osPlatform: m.osPlatform, healthStatus: m.healthStatus }));
 }
 
+/** How ids and names are compared: MDE ids and DNS names are case-insensitive, a trailing dot changes nothing. */
+export function normaliseSpelling(value: string): string {
+  return value.trim().toLowerCase().replace(/\.$/, "");
+}
+
+/** The distinct machines a list names, warning once per machine named more than once. */
+function uniqueSpellings(values: string[], kind: string, onWarning?: (message: string) => void): string[] {
+  const spellings = new Map<string, string[]>();
+  for (const v of values) spellings.set(normaliseSpelling(v), [...(spellings.get(normaliseSpelling(v)) ?? []), v]);
+  for (const [key, all] of spellings) {
+    if (all.length < 2) continue;
+    const distinct = [...new Set(all)];
+    const what = distinct.length > 1 ? `${distinct.map((v) => `'${v}'`).join(" and ")} name the same ${kind} (${key})` : `${kind} '${distinct[0]}' is listed ${all.length} times`;
+    onWarning?.(`${what}: it is collected once`);
+  }
+  return [...spellings.keys()];
+}
+
 async function byIds(directory: MachineDirectory, ids: string[]): Promise<Machine[]> {
-  const wanted = [...new Set(ids.map((id) => id.trim().toLowerCase()))];
+  const wanted = [...new Set(ids.map(normaliseSpelling))];
   const found = await inChunks(wanted, (chunk) =>
     directory.listMachines({ filter: chunk.map((id) => `id eq ${odataString(id)}`).join(" or ") }),
   );
@@ -130,13 +163,13 @@ async function byIds(directory: MachineDirectory, ids: string[]): Promise<Machin
 }
 
 async function byNames(directory: MachineDirectory, names: string[]): Promise<Machine[]> {
-  const wanted = [...new Set(names.map((n) => n.trim().toLowerCase()))];
+  const wanted = [...new Set(names.map(normaliseSpelling))];
   const found = await inChunks(wanted, (chunk) =>
     directory.listMachines({ filter: chunk.map((n) => `computerDnsName eq ${odataString(n)}`).join(" or ") }),
   );
   const byName = new Map<string, Machine[]>();
   for (const m of found) {
-    const key = (m.computerDnsName ?? "").toLowerCase();
+    const key = normaliseSpelling(m.computerDnsName ?? "");
     if (wanted.includes(key)) byName.set(key, [...(byName.get(key) ?? []).filter((x) => x.id !== m.id), m]);
   }
   const missing = wanted.filter((n) => !byName.has(n));

@@ -1,6 +1,12 @@
 /**
- * One InvestigationSweep through the real Pulumi CLI and engine: the program looks the machines
- * up by tag (preview included), the provider host collects and keeps each package.
+ * InvestigationSweep through the real Pulumi CLI and engine against the emulator: the program
+ * looks the machines up (preview included), ONE resource collects from all of them, and its
+ * updates collect added machines, forget removed ones, retry failed ones, resume running ones,
+ * and start new rounds without ever adopting the previous round's collection.
+ *
+ * Deterministic by construction: online devices finish in 65 emulated seconds, far inside the
+ * waits allowed; an offline device never finishes, so a wait on it always runs out; a failing
+ * device always ends Failed. No outcome depends on how fast the host runs.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -10,81 +16,201 @@ import { EmulatedTenant } from "../helpers/e2e";
 import { REPO_ROOT, StackCli } from "../helpers/stackCli";
 
 const SWEEP_PROJECT = path.join(REPO_ROOT, "examples/sweep");
+// Several `pulumi up` runs per test, each a CLI, a program and a provider host on a shared machine.
+jest.setTimeout(600_000);
+const online = generateFleet(12, "sweep-test");
 // The fleet's machines carry `ring-<i % 4>`: ring-1 is machines 1, 5 and 9 of 12.
-const ring1 = generateFleet(12, "sweep-test").filter((_, i) => i % 4 === 1);
+const ring1 = online.filter((_, i) => i % 4 === 1);
+const special = (prefix: string, behavior: "offline" | "failing") =>
+  generateFleet(1, "sweep-test", { namePrefix: prefix, behavior }).map((m) => ({ ...m, machineTags: [prefix] }))[0];
+const offline = special("offline", "offline");
+const failing = special("failing", "failing");
 
 let tenant: EmulatedTenant;
-let cli: StackCli;
+const stacks: StackCli[] = [];
 
 beforeAll(async () => {
-  const scenario = { ...defaultScenario(), machines: generateFleet(12, "sweep-test"), actions: [] };
+  const scenario = { ...defaultScenario(), machines: [...online, offline, failing], actions: [] };
   tenant = await EmulatedTenant.start({ timeScale: 60, scenario, control: true });
-  cli = new StackCli(SWEEP_PROJECT, `sweep${process.pid}`, tenant.env);
-  const e = tenant.emulator;
-  cli.setConfig({
-    ...emulatorStackConfig(e, 60),
-    "mde-sweep:name": { value: "inc7" },
-    "mde-sweep:select": { value: JSON.stringify({ tag: "ring-1" }) },
-    "mde-sweep:comment": { value: "INC-7: lateral movement" },
-    "mde-sweep:evidenceDirectory": { value: path.join(tenant.dir, "evidence") },
-  });
 });
 
 afterAll(async () => {
-  await cli.run("destroy");
-  await cli.run("remove");
-  cli.dispose();
+  for (const cli of stacks) {
+    await cli.run("destroy");
+    await cli.run("remove");
+    cli.dispose();
+  }
   await tenant.close();
 });
 
+function sweepStack(name: string, config: Record<string, unknown>): StackCli {
+  const cli = new StackCli(SWEEP_PROJECT, `${name}${process.pid}`, tenant.env);
+  stacks.push(cli);
+  configure(cli, name, config);
+  return cli;
+}
+
+function configure(cli: StackCli, name: string, config: Record<string, unknown>): void {
+  const values = Object.fromEntries(Object.entries(config).map(([k, v]) => [`mde-sweep:${k}`, { value: typeof v === "string" ? v : JSON.stringify(v) }]));
+  cli.setConfig({ ...emulatorStackConfig(tenant.emulator, 60), "mde-sweep:name": { value: name }, ...values });
+}
+
 const requests = (route: string) => Object.values(tenant.emulator.counters().requests[route] ?? {}).reduce((a, b) => a + b, 0);
+const POST = "POST /api/machines/{id}/collectInvestigationPackage";
 
-it("lists the tagged machines in preview, collects one package each, reports counts and a table, and never collects twice", async () => {
-  const preview = await cli.run("preview");
-  expect(preview.code).toBe(0);
-  expect(preview.result.changeSummary).toEqual({ create: 5 }); // stack, sweep, 3 collections
-  for (const m of ring1) expect(preview.stderr).toContain(`inc7-${m.id}`);
-  expect(requests("GET /api/machines/findbytag")).toBe(1);
-  expect(requests("POST /api/machines/{id}/collectInvestigationPackage")).toBe(0);
+/** The sweep's stored outputs, read from the checkpoint (also after a failed `up`). */
+async function sweepOutputs(cli: StackCli): Promise<Record<string, any>> {
+  const sweeps = (await cli.resources()).filter((r) => r.type === "pulumi-nodejs:dynamic/mde:InvestigationSweep");
+  expect(sweeps).toHaveLength(1);
+  return sweeps[0].outputs;
+}
 
-  const up = await cli.ok("up");
-  expect(up.outputs.counts).toEqual({ total: 3, Pending: 0, InProgress: 0, Succeeded: 3, Failed: 0, TimeOut: 0, Cancelled: 0 });
-  const rows = up.outputs.machines as Array<Record<string, unknown>>;
-  expect(rows.map((r) => r.machineId)).toEqual(ring1.map((m) => m.id).sort());
-  for (const row of rows) {
-    const m = ring1.find((x) => x.id === row.machineId)!;
-    const info = await tenant.emulator.packageInfo(row.actionId as string);
-    expect(row).toMatchObject({ computerDnsName: m.computerDnsName, resourceName: `inc7-${m.id}`, status: "Succeeded", adopted: false, packageSha256: info!.sha256 });
-    expect(tenant.collectPosts(m.id)).toBe(1);
-  }
-  // The program's lookup read the secret config, but neither it nor a token reached the
-  // checkpoint as the backend keeps it (`stack export` would decrypt secrets for display).
-  const state = filesUnder(path.join(cli.stateDir, ".pulumi")).map((f) => fs.readFileSync(f, "utf8")).join("\n");
-  expect(state).toContain("mde-forensics:index:InvestigationSweep");
-  expect(state).not.toContain(tenant.emulator.clientSecret);
-  expect(state).not.toMatch(/Bearer|eyJ[A-Za-z0-9_-]{10,}\./);
+function custody(dir: string): Array<{ event: string; actionId: string; machineId: string; details: Record<string, unknown> }> {
+  return fs.readFileSync(path.join(dir, "custody.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+}
 
-  const again = await cli.ok("up");
-  expect(again.summary).toEqual({ same: 5 });
-  for (const m of ring1) expect(tenant.collectPosts(m.id)).toBe(1);
-});
+describe("a sweep by tag", () => {
+  let cli: StackCli;
+  let evidence: string;
 
-it("fails preview with a clear message when the selection matches nothing", async () => {
-  const other = new StackCli(SWEEP_PROJECT, `sweepempty${process.pid}`, tenant.env);
-  try {
-    const e = tenant.emulator;
-    other.setConfig({
-      ...emulatorStackConfig(e, 60),
-      "mde-sweep:select": { value: JSON.stringify({ tag: "no-such-tag" }) },
-      "mde-sweep:comment": { value: "INC-7" },
-    });
+  beforeAll(() => {
+    evidence = path.join(tenant.dir, "evidence-tag");
+    cli = sweepStack("inc7", { select: { tag: "ring-1" }, comment: "INC-7: lateral movement", evidenceDirectory: evidence });
+  });
+
+  it("previews the selection with no call but the lookup, collects each machine once into ONE resource, and leaves it alone after", async () => {
+    const preview = await cli.run("preview");
+    expect(preview.code).toBe(0);
+    expect(preview.result.changeSummary).toEqual({ create: 2 }); // the stack and the sweep
+    for (const m of ring1) expect(preview.stdout + preview.stderr).toContain(m.id);
+    expect(requests("GET /api/machines/findbytag")).toBe(1);
+    expect(requests(POST)).toBe(0);
+
+    const up = await cli.ok("up");
+    expect(up.outputs.counts).toEqual({ total: 3, Pending: 0, InProgress: 0, Succeeded: 3, Failed: 0, TimeOut: 0, Cancelled: 0, RequestFailed: 0 });
+    const machines = up.outputs.machines as Record<string, Record<string, unknown>>;
+    expect(Object.keys(machines)).toEqual(ring1.map((m) => m.id).sort());
+    for (const m of ring1) {
+      const row = machines[m.id];
+      const info = await tenant.emulator.packageInfo(row.actionId as string);
+      expect(row).toEqual({ actionId: expect.any(String), status: "Succeeded", packageSha256: info!.sha256, packagePath: expect.stringContaining(`${m.id}-${row.actionId}.zip`) });
+      expect(fs.existsSync(row.packagePath as string)).toBe(true);
+      expect(tenant.collectPosts(m.id)).toBe(1);
+    }
+    // Every request carries the sweep's marker after the comment; custody records it.
+    const requested = custody(evidence).filter((l) => l.event === "requested");
+    expect(requested).toHaveLength(3);
+    for (const l of requested) expect(l.details.requestorComment).toMatch(/^INC-7: lateral movement \[[a-z2-7]{5}\.[a-z2-7]{4}\]$/);
+
+    // One resource, its provider shim stored once (in its inputs and outputs), no secret, no token.
+    const resources = await cli.resources();
+    expect(resources.map((r) => r.type).sort()).toEqual(["pulumi-nodejs:dynamic/mde:InvestigationSweep", "pulumi:providers:pulumi-nodejs", "pulumi:pulumi:Stack"]);
+    const state = filesUnder(path.join(cli.stateDir, ".pulumi", "stacks")).filter((f) => f.endsWith(".json")).map((f) => fs.readFileSync(f, "utf8")).join("\n");
+    // The shim's text appears once in the sweep's inputs and once in its outputs, whatever the number of machines.
+    expect(state.match(/pulumi-mde-forensics\/sweep-runtime/g)).toHaveLength(2);
+    expect(state).not.toContain(tenant.emulator.clientSecret);
+    expect(state).not.toMatch(/Bearer|eyJ[A-Za-z0-9_-]{10,}\./);
+
+    const again = await cli.ok("up");
+    expect(again.summary).toEqual({ same: 2 });
+    for (const m of ring1) expect(tenant.collectPosts(m.id)).toBe(1);
+  });
+
+  it("collects a machine added to the selection and forgets a removed one, leaving the others untouched", async () => {
+    const before = (await sweepOutputs(cli)).machines;
+    const added = online[2];
+    configure(cli, "inc7", { select: { machineIds: [ring1[0].id, ring1[1].id, added.id] }, comment: "INC-7: lateral movement", evidenceDirectory: evidence });
+    const up = await cli.ok("up");
+    expect(up.summary).toEqual({ same: 1, update: 1 });
+    expect(Object.keys(up.outputs.machines).sort()).toEqual([ring1[0].id, ring1[1].id, added.id].sort());
+    expect(up.outputs.machines[ring1[0].id]).toEqual(before[ring1[0].id]);
+    expect(up.outputs.machines[added.id]).toMatchObject({ status: "Succeeded" });
+    expect(tenant.collectPosts(added.id)).toBe(1);
+    for (const m of ring1) expect(tenant.collectPosts(m.id)).toBe(1);
+  });
+
+  it("fails preview with a clear message when the selection matches nothing", async () => {
+    const other = sweepStack("empty", { select: { tag: "no-such-tag" }, comment: "INC-7" });
     const r = await other.run("preview");
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain("tag 'no-such-tag' selects no device in Defender for Endpoint");
-  } finally {
-    await other.run("remove");
-    other.dispose();
-  }
+    expect(r.stderr).toContain("InvestigationSweep 'empty': tag 'no-such-tag' selects no device in Defender for Endpoint");
+  });
+});
+
+describe("partial outcomes and rounds", () => {
+  let cli: StackCli;
+  let evidence: string;
+  const machine = online[3];
+  const settings = (over: Record<string, unknown>) => ({ comment: "INC-8: round 1", evidenceDirectory: evidence, ...over });
+
+  beforeAll(() => {
+    evidence = path.join(tenant.dir, "evidence-rounds");
+    cli = sweepStack("inc8", settings({ select: { machineIds: [failing.id, machine.id] } }));
+  });
+
+  it("keeps a sweep with a failed machine, retries only that one, and resumes a running one without a second POST", async () => {
+    const first = await cli.run("up");
+    expect(first.code).not.toBe(0);
+    expect(first.stderr).toContain("sweep inc8: 1 of 2 machines did not finish with a kept result (1 Succeeded, 1 Failed)");
+    const kept = await sweepOutputs(cli);
+    expect(kept.machines[failing.id]).toMatchObject({ status: "Failed", actionId: expect.any(String) });
+    expect(kept.machines[machine.id]).toMatchObject({ status: "Succeeded" });
+
+    const second = await cli.run("up");
+    expect(second.code).not.toBe(0);
+    const retried = await sweepOutputs(cli);
+    expect(retried.machines[failing.id].actionId).not.toBe(kept.machines[failing.id].actionId);
+    expect(tenant.collectPosts(failing.id)).toBe(2);
+    expect(tenant.collectPosts(machine.id)).toBe(1);
+
+    // The failing machine leaves; an offline one joins and is still Pending when the wait runs out.
+    configure(cli, "inc8", settings({ select: { machineIds: [machine.id, offline.id] }, timeoutMinutes: 1 }));
+    const third = await cli.run("up");
+    expect(third.code).not.toBe(0);
+    expect(third.stderr).toContain("is still Pending after 1 minutes");
+    const waiting = await sweepOutputs(cli);
+    expect(Object.keys(waiting.machines).sort()).toEqual([machine.id, offline.id].sort());
+    expect(waiting.machines[offline.id]).toMatchObject({ status: "Pending", actionId: expect.any(String) });
+
+    const fourth = await cli.run("up");
+    expect(fourth.code).not.toBe(0);
+    expect((await sweepOutputs(cli)).machines[offline.id].actionId).toBe(waiting.machines[offline.id].actionId);
+    expect(tenant.collectPosts(offline.id)).toBe(1);
+    expect(tenant.collectPosts(machine.id)).toBe(1);
+  });
+
+  it("starts a new round without adopting the previous one: waits for a running collection, or cancels it with cancelOnDelete", async () => {
+    const before = (await sweepOutputs(cli)).machines;
+    const oldOffline = before[offline.id].actionId;
+    // 10 minutes: the online device's new collection (65 s) finishes well inside them.
+    configure(cli, "inc8", settings({ select: { machineIds: [machine.id, offline.id] }, timeoutMinutes: 10, comment: "INC-8: round 2" }));
+    const waited = await cli.run("up");
+    expect(waited.code).not.toBe(0);
+    expect(waited.stderr).toContain(`the previous round's collection ${oldOffline} is still Pending after 10 minutes`);
+    const afterWait = await sweepOutputs(cli);
+    // The offline machine still holds round 1's collection, marked as such; no POST was made for it.
+    expect(afterWait.machines[offline.id]).toMatchObject({ actionId: oldOffline, status: "Pending", marker: expect.stringMatching(/^\[[a-z2-7]{5}\.[a-z2-7]{4}\]$/) });
+    expect(tenant.collectPosts(offline.id)).toBe(1);
+    expect(afterWait.machines[machine.id].actionId).not.toBe(before[machine.id].actionId);
+    expect(tenant.collectPosts(machine.id)).toBe(2);
+
+    configure(cli, "inc8", settings({ select: { machineIds: [machine.id, offline.id] }, comment: "INC-8: round 2", cancelOnDelete: true, waitForCompletion: false }));
+    const cancelled = await cli.ok("up");
+    const next = cancelled.outputs.machines[offline.id];
+    expect(next).toEqual({ actionId: expect.any(String), status: "Pending" });
+    expect(next.actionId).not.toBe(oldOffline);
+    expect(cancelled.outputs.machines[machine.id]).toEqual(afterWait.machines[machine.id]);
+    expect(tenant.collectPosts(offline.id)).toBe(2);
+    expect(tenant.collectPosts(machine.id)).toBe(2);
+
+    const log = custody(evidence);
+    expect(log.filter((l) => l.event === "superseded").map((l) => [l.actionId, l.details.status])).toEqual([
+      [before[machine.id].actionId, "Succeeded"],
+      [oldOffline, "Cancelled"],
+    ]);
+    const request = log.find((l) => l.event === "requested" && l.actionId === next.actionId)!;
+    expect(request.details.requestorComment).toMatch(/^INC-8: round 2 \[[a-z2-7]{5}\.[a-z2-7]{4}\]$/);
+  });
 });
 
 function filesUnder(dir: string): string[] {

@@ -115,6 +115,24 @@ describe("selectMachines", () => {
   });
 });
 
+describe("selectMachines: lists checked before any call", () => {
+  it("refuses an explicit list of more machines than maxMachines without a lookup", async () => {
+    const { dir, queries } = directory([machine(1), machine(2), machine(3)]);
+    await expect(selectMachines(dir, { machineIds: [1, 2, 3].map((n) => machine(n).id) }, { maxMachines: 2 })).rejects.toThrow(
+      "select.machineIds names 3 devices, more than maxMachines (2); narrow the selection or raise maxMachines deliberately",
+    );
+    expect(queries).toEqual([]);
+  });
+
+  it("resolves a machine named twice to one, with a warning naming both spellings", async () => {
+    const { dir } = directory([machine(1, "ws-1.contoso.local"), machine(2, "ws-2.contoso.local")]);
+    const warnings: string[] = [];
+    const selected = await selectMachines(dir, { computerDnsNames: ["WS-1.contoso.local", "ws-1.contoso.local.", "ws-2.contoso.local"] }, { onWarning: (w) => warnings.push(w) });
+    expect(selected.map((m) => m.machineId)).toEqual([machine(1).id, machine(2).id]);
+    expect(warnings).toEqual(["'WS-1.contoso.local' and 'ws-1.contoso.local.' name the same device name (ws-1.contoso.local): it is collected once"]);
+  });
+});
+
 describe("selectMachines with the real client against the emulator", () => {
   const fleet = generateFleet(50, "select-test");
   let harness: Awaited<ReturnType<typeof startHarness>>;

@@ -1,0 +1,99 @@
+/**
+ * A sweep's inputs, validated in `check` with no API call. The settings it shares with a single
+ * collection (comment, triggers, waits, evidence, cancelOnDelete) are validated by the single
+ * collection's own schema, so both give the same messages; the machine list is checked here:
+ * never empty, never more than `maxMachines`, each id well formed, each machine once.
+ *
+ * Machines selected by name, tag or filter are looked up by the program (a read, also during
+ * preview) and arrive here as ids; see resource.ts.
+ */
+import { z } from "zod";
+import { MachineIdSchema } from "../api/schemas";
+import { type CheckFailure, CollectionInputsSchema, MAX_DECLARED_COMMENT_LENGTH, UNKNOWN } from "../resource/inputs";
+import { DEFAULT_MAX_MACHINES } from "./select";
+import { type SweepSettings, SweepSettingsSchema } from "./state";
+/** The comment leaves room for the marker within MDE's 1000: the single collection's rule, checked by its schema. */
+export const MAX_SWEEP_COMMENT_LENGTH = MAX_DECLARED_COMMENT_LENGTH;
+
+const SweepOwnSchema = z.object({
+  sweepName: z.string({ error: "sweepName is required (the sweep's resource name)" }).min(1),
+  selection: z.string().default("machine ids"),
+  machineIds: z.union([z.literal(UNKNOWN), z.array(z.string(), { error: "machineIds must be a list of machine ids" })]),
+  maxMachines: z
+    .number({ error: "maxMachines must be a number" })
+    .int("maxMachines must be a whole number")
+    .min(1, "maxMachines must be at least 1")
+    .default(DEFAULT_MAX_MACHINES),
+});
+
+export interface SweepInputs extends SweepSettings {
+  /** Lower case, sorted, each once; or Pulumi's unknown sentinel during a preview. */
+  machineIds: string[] | typeof UNKNOWN;
+}
+
+type Props = Record<string, unknown>;
+
+export function checkSweepInputs(news: Props): { inputs: Props; failures: CheckFailure[] } {
+  const { __provider, sweepName, selection, machineIds, maxMachines, ...shared } = news;
+  const failures: CheckFailure[] = [];
+  const own = SweepOwnSchema.safeParse({ sweepName, selection, machineIds, maxMachines });
+  // The single collection's schema, with a placeholder device: its device rules are the sweep's machine list here.
+  const common = CollectionInputsSchema.safeParse({ ...shared, machineId: "0".repeat(40) });
+  for (const issue of [...(own.success ? [] : own.error.issues), ...(common.success ? [] : common.error.issues)]) {
+    failures.push({ property: issue.path.map(String).join(".") || "inputs", reason: issue.message });
+  }
+  if (!own.success || !common.success) return { inputs: news, failures };
+
+  const c = common.data;
+  const ids = own.data.machineIds === UNKNOWN ? UNKNOWN : normaliseIds(own.data.machineIds, own.data.selection, own.data.maxMachines, failures);
+  const inputs: Props = {
+    sweepName: own.data.sweepName,
+    selection: own.data.selection,
+    machineIds: ids,
+    maxMachines: own.data.maxMachines,
+    comment: c.comment,
+    triggers: c.triggers ?? {},
+    waitForCompletion: c.waitForCompletion,
+    timeoutMinutes: c.timeoutMinutes,
+    evidenceDirectory: c.evidenceDirectory ?? null,
+    cancelOnDelete: c.cancelOnDelete,
+    __provider,
+  };
+  return { inputs, failures };
+}
+
+/** Lower-case, unique, sorted ids; failures for an empty list, too many machines or a malformed id. */
+function normaliseIds(raw: string[], selection: string, maxMachines: number, failures: CheckFailure[]): string[] {
+  const ids = new Set<string>();
+  for (const [i, value] of raw.entries()) {
+    const parsed = MachineIdSchema.safeParse(value);
+    if (parsed.success) ids.add(parsed.data);
+    else failures.push({ property: `machineIds.${i}`, reason: `'${String(value).slice(0, 60)}': ${parsed.error.issues[0].message}` });
+  }
+  if (raw.length === 0) {
+    failures.push({
+      property: "machineIds",
+      reason: `${selection} selects no device. A sweep never selects nothing: an empty selection would forget every collection of this sweep`,
+    });
+  }
+  if (ids.size > maxMachines) {
+    failures.push({
+      property: "machineIds",
+      reason: `${selection} selects ${ids.size} devices, more than maxMachines (${maxMachines}); narrow the selection or raise maxMachines deliberately`,
+    });
+  }
+  return [...ids].sort();
+}
+
+const KnownInputsSchema = SweepSettingsSchema.extend({ machineIds: z.array(z.string()) });
+
+/** Inputs `check` accepted (create and update never see unknowns). */
+export function parseSweepInputs(news: Props): SweepInputs & { machineIds: string[] } {
+  const { __provider, ...rest } = news;
+  return KnownInputsSchema.parse(rest);
+}
+
+export function settingsOf(inputs: SweepInputs): SweepSettings {
+  const { machineIds, ...settings } = inputs;
+  return settings;
+}

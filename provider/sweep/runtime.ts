@@ -1,0 +1,68 @@
+/**
+ * The sweep provider's real code, loaded by the serialized shim (shim.ts) from the installed
+ * package (`pulumi-mde-forensics/sweep-runtime`), like the single collection's runtime: the
+ * shim is stored once per sweep, whatever the number of machines.
+ *
+ * The resource id is the sweep's name; the sweep is never replaced, only updated machine by
+ * machine (plan.ts), so a change of round or selection never drops what was collected.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { ResourceInitError } from "../resource/initError";
+import type { ConfigReader } from "../resource/contextFactory";
+import { sweepContextFor } from "./context";
+import { checkSweepInputs, parseSweepInputs } from "./inputs";
+import { diffSweep } from "./plan";
+import { cancelRunning, incompleteMessage, runSweep } from "./run";
+import { heldEntries, parseSweepState, type SweepState } from "./state";
+
+/** Stack config, handed over by `configure` (the host configures each provider once). */
+let stackConfig: ConfigReader = () => undefined;
+
+type Props = Record<string, unknown>;
+
+export const sweepProvider: pulumi.dynamic.ResourceProvider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest) {
+    stackConfig = (key) => req.config.get(key);
+  },
+
+  async check(_olds: Props, news: Props) {
+    return checkSweepInputs(news);
+  },
+
+  async diff(_id: string, olds: Props, news: Props) {
+    const previous = parseSweepState(olds);
+    const inputs = { ...news, triggers: news.triggers ?? {} } as Parameters<typeof diffSweep>[1];
+    return diffSweep(previous, inputs);
+  },
+
+  async create(inputs: Props) {
+    const parsed = parseSweepInputs(inputs);
+    const state = await runSweep(sweepContextFor(stackConfig, parsed.machineIds.length), undefined, parsed);
+    return { id: parsed.sweepName, outs: finish(parsed.sweepName, state, inputs.__provider) };
+  },
+
+  async update(id: string, olds: Props, news: Props) {
+    const inputs = parseSweepInputs(news);
+    const state = await runSweep(sweepContextFor(stackConfig, inputs.machineIds.length), parseSweepState(olds), inputs);
+    return { outs: finish(id, state, news.__provider) };
+  },
+
+  /** Refresh keeps what was stored (after validating it): the next `pulumi up` reads every running machine's status anyway. */
+  async read(id: string, props: Props) {
+    parseSweepState(props);
+    return { id, props };
+  },
+
+  async delete(_id: string, props: Props) {
+    const state = parseSweepState(props);
+    if (!state.cancelOnDelete) return;
+    await cancelRunning(sweepContextFor(stackConfig, Object.keys(state.machines).length), state.sweepName, heldEntries(state), `Cancelled by pulumi destroy: ${state.comment}`);
+  },
+};
+
+/** The outputs, or a ResourceInitError carrying them when some machines did not succeed. */
+function finish(id: string, state: SweepState, provider: unknown): SweepState {
+  const message = incompleteMessage(state);
+  if (message) throw new ResourceInitError(message, id, { ...state, __provider: provider });
+  return state;
+}

@@ -1,0 +1,108 @@
+/**
+ * What a sweep stores: its settings once, and per machine only what the next `pulumi up` needs
+ * to resume, retry or leave it alone (the action id, its status and round, the package). Kept
+ * small on purpose: every checkpoint rewrites the whole state, so bytes per machine are paid
+ * again at every step of every update (target: at most 600 bytes per machine).
+ *
+ * Parsed with zod wherever the provider reads it back (diff, update, delete, read), so a corrupt
+ * state names the field instead of failing somewhere later.
+ */
+import { z } from "zod";
+import { ACTION_STATUSES, type ActionStatus, FINAL_STATUSES } from "../api/schemas";
+import { markerFor } from "./marker";
+
+export const SWEEP_STATE_VERSION = 1;
+
+/** A machine whose collection could not even be requested (e.g. the POST was refused). */
+export const REQUEST_FAILED = "RequestFailed";
+export const MACHINE_STATUSES = [...ACTION_STATUSES, REQUEST_FAILED] as const;
+export type MachineStatus = (typeof MACHINE_STATUSES)[number];
+
+/**
+ * One machine. Only what differs from the usual is written (`adopted` only when true, `marker`
+ * only when the action belongs to another round than the sweep's current one): a checkpoint
+ * indents every line by 32 spaces at this depth, so each field costs 40 bytes before its value.
+ */
+export const MachineEntrySchema = z.object({
+  /** The MDE action; null only when the request itself failed. */
+  actionId: z.string().nullable(),
+  status: z.enum(MACHINE_STATUSES),
+  /** The collection was already running on the device and was adopted, not requested. */
+  adopted: z.literal(true).optional(),
+  /** The round (sweep, machine, comment, triggers) of the action when it is not the sweep's current one: see marker.ts. */
+  marker: z.string().optional(),
+  packageSha256: z.string().optional(),
+  packagePath: z.string().optional(),
+  /** Why the machine did not succeed, shortened. */
+  error: z.string().optional(),
+});
+export type MachineEntry = z.infer<typeof MachineEntrySchema>;
+/** An entry in memory: its round always explicit. */
+export type HeldEntry = MachineEntry & { marker: string };
+
+/** Machines per status, every status present, plus `total`. */
+export type SweepCounts = Record<MachineStatus | "total", number>;
+
+export const SweepSettingsSchema = z.object({
+  sweepName: z.string(),
+  /** How the machines were selected, for messages (e.g. "tag 'finance'"). */
+  selection: z.string(),
+  comment: z.string(),
+  triggers: z.record(z.string(), z.string()),
+  waitForCompletion: z.boolean(),
+  timeoutMinutes: z.number(),
+  evidenceDirectory: z.string().nullable(),
+  cancelOnDelete: z.boolean(),
+  maxMachines: z.number(),
+});
+export type SweepSettings = z.infer<typeof SweepSettingsSchema>;
+
+export const SweepStateSchema = SweepSettingsSchema.extend({
+  stateVersion: z.literal(SWEEP_STATE_VERSION),
+  machines: z.record(z.string(), MachineEntrySchema),
+  counts: z.record(z.string(), z.number()),
+});
+export type SweepState = z.infer<typeof SweepStateSchema>;
+
+export class SweepStateError extends Error {
+  override readonly name = "SweepStateError";
+}
+
+/** The stored outputs of a sweep, validated; `__provider` and unknown keys are dropped. */
+export function parseSweepState(props: Record<string, unknown>): SweepState {
+  const parsed = SweepStateSchema.safeParse(props);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new SweepStateError(
+    `the stored state of sweep '${String(props.sweepName ?? "?")}' is not valid at ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}. ` +
+      "Was it edited by hand? `pulumi stack export` shows it; `pulumi state delete` and a new `pulumi up` start the sweep afresh (running collections are adopted)",
+  );
+}
+
+export function countByStatus(entries: Iterable<Pick<MachineEntry, "status">>): SweepCounts {
+  const counts = Object.fromEntries([...MACHINE_STATUSES.map((s) => [s, 0]), ["total", 0]]) as SweepCounts;
+  for (const e of entries) {
+    counts.total++;
+    if (e.status in counts) counts[e.status]++;
+  }
+  return counts;
+}
+
+export function isFinal(status: string): boolean {
+  return FINAL_STATUSES.has(status as ActionStatus);
+}
+
+/** The state to store: each entry's marker dropped where it is the sweep's current one. */
+export function stateOf(settings: SweepSettings, machines: Record<string, HeldEntry>): SweepState {
+  const current = markerFor(settings);
+  const compact = Object.fromEntries(
+    Object.entries(machines).map(([id, { marker, ...e }]) => [id, marker === current(id) ? e : { ...e, marker }]),
+  );
+  return { stateVersion: SWEEP_STATE_VERSION, ...settings, machines: compact, counts: countByStatus(Object.values(machines)) };
+}
+
+/** The stored entries with their rounds made explicit. */
+export function heldEntries(state: SweepState): Map<string, HeldEntry> {
+  const stored = markerFor(state);
+  return new Map(Object.entries(state.machines).map(([id, e]) => [id, { ...e, marker: e.marker ?? stored(id) }]));
+}
