@@ -28,7 +28,7 @@ import { withFileLock } from "./fileLock";
 export const CUSTODY_LOG_NAME = "custody.jsonl";
 
 /** The events this module and the resource write; others are accepted but should be rare. */
-export const CUSTODY_EVENTS = ["requested", "adopted", "succeeded", "downloaded", "verified", "reused", "failed"] as const;
+export const CUSTODY_EVENTS = ["requested", "adopted", "resumed", "superseded", "succeeded", "downloaded", "verified", "reused", "claimed", "failed"] as const;
 export type CustodyEvent = (typeof CUSTODY_EVENTS)[number];
 
 export type DetailValue = string | number | boolean | null;
