@@ -5,4 +5,4 @@
 export { InvestigationSweep, type InvestigationSweepArgs, type InvestigationSweepOptions, type SweepMachine } from "./resource";
 export { type MachineSelector, type SelectedMachine, type MachineDirectory, type SelectOptions, MachineSelectionError, DEFAULT_MAX_MACHINES, selectMachines } from "./select";
 export { type MachineLookup, lookupMachines } from "./lookup";
-export { type SweepCounts, type MachineStatus, countByStatus } from "./state";
+export { type SweepCounts, type MachineStatus, countByStatus } from "./entryTypes";

@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type MachineLookup, lookupMachines } from "./lookup";
 import { describeSelector, type MachineSelector, type SelectedMachine } from "./select";
 import { sweepShim } from "./shim";
-import type { MachineEntry, SweepCounts } from "./state";
+import type { MachineEntry, SweepCounts } from "./entryTypes";
 
 export interface InvestigationSweepArgs {
   /** Which machines: exactly one of `machineIds`, `computerDnsNames`, `tag` or `filter`. */

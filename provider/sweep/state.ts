@@ -9,20 +9,14 @@
  */
 import { z } from "zod";
 import { ACTION_STATUSES, type ActionStatus, FINAL_STATUSES } from "../api/schemas";
+import { countByStatus, MACHINE_STATUSES, type MachineEntry, type MachineStatus, REQUEST_FAILED, type SweepCounts } from "./entryTypes";
 import { markerFor } from "./marker";
+
+export { countByStatus, MACHINE_STATUSES, type MachineEntry, type MachineStatus, REQUEST_FAILED, type SweepCounts };
 
 export const SWEEP_STATE_VERSION = 1;
 
-/** A machine whose collection could not even be requested (e.g. the POST was refused). */
-export const REQUEST_FAILED = "RequestFailed";
-export const MACHINE_STATUSES = [...ACTION_STATUSES, REQUEST_FAILED] as const;
-export type MachineStatus = (typeof MACHINE_STATUSES)[number];
-
-/**
- * One machine. Only what differs from the usual is written (`adopted` only when true, `marker`
- * only when the action belongs to another round than the sweep's current one): a checkpoint
- * indents every line by 32 spaces at this depth, so each field costs 40 bytes before its value.
- */
+/** One machine's stored entry (entryTypes.ts says what each field means). */
 export const MachineEntrySchema = z.object({
   /** The MDE action; null only when the request itself failed. */
   actionId: z.string().nullable(),
@@ -36,12 +30,13 @@ export const MachineEntrySchema = z.object({
   /** Why the machine did not succeed, shortened. */
   error: z.string().optional(),
 });
-export type MachineEntry = z.infer<typeof MachineEntrySchema>;
+// The hand-written public shape and the schema must agree, both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const entryShapesAgree: Same<z.infer<typeof MachineEntrySchema>, MachineEntry> = true;
+void entryShapesAgree;
+
 /** An entry in memory: its round always explicit. */
 export type HeldEntry = MachineEntry & { marker: string };
-
-/** Machines per status, every status present, plus `total`. */
-export type SweepCounts = Record<MachineStatus | "total", number>;
 
 export const SweepSettingsSchema = z.object({
   sweepName: z.string(),
@@ -79,14 +74,6 @@ export function parseSweepState(props: Record<string, unknown>): SweepState {
   );
 }
 
-export function countByStatus(entries: Iterable<Pick<MachineEntry, "status">>): SweepCounts {
-  const counts = Object.fromEntries([...MACHINE_STATUSES.map((s) => [s, 0]), ["total", 0]]) as SweepCounts;
-  for (const e of entries) {
-    counts.total++;
-    if (e.status in counts) counts[e.status]++;
-  }
-  return counts;
-}
 
 export function isFinal(status: string): boolean {
   return FINAL_STATUSES.has(status as ActionStatus);
