@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { ACTION_STATUSES, type ActionStatus, type Machine, type MachineAction } from "./actionTypes";
+import { MACHINE_ID_PATTERN } from "./machineIdPattern";
 
 export { ACTION_STATUSES, type ActionStatus, type Machine, type MachineAction };
 
@@ -14,7 +15,7 @@ export { ACTION_STATUSES, type ActionStatus, type Machine, type MachineAction };
 export const MachineIdSchema = z
   .string()
   .trim()
-  .regex(/^[0-9a-fA-F]{40}$/, "a machine id is 40 hexadecimal characters (the id in the device page URL of the Defender portal)")
+  .regex(MACHINE_ID_PATTERN, "a machine id is 40 hexadecimal characters (the id in the device page URL of the Defender portal)")
   .transform((s) => s.toLowerCase());
 
 /** A GUID, e.g. 5382f7ea-7557-4ab7-9782-d50480024a4e. */
