@@ -5,9 +5,9 @@
  * behaviours are reported, mde-api.md §8). Cancel only works on unfinished actions.
  */
 import { CancelRequestSchema, CollectRequestSchema } from "../../provider/api/schemas";
-import { MdeErrors } from "../errors";
-import type { Handler } from "../router";
-import { actionEntity } from "../wire";
+import { MdeErrors } from "../wire/errors";
+import type { Handler } from "../server/router";
+import { actionEntity } from "../wire/entities";
 import { jsonBody } from "./body";
 
 export const collect: Handler = (ctx) => {

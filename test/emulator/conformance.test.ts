@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Agent, request } from "undici";
 import { MachineActionWireSchema, MachineWireSchema, odataListSchema, PackageUriSchema, ErrorBodySchema } from "../../provider/api/schemas";
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M, READER_CLIENT_ID } from "../../emulator/defaultScenario";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M, READER_CLIENT_ID } from "../../emulator/scenario/defaultScenario";
 import { startHarness, type Harness } from "./harness";
 
 let h: Harness;
@@ -140,7 +140,7 @@ describe("collect investigation package (§2)", () => {
   });
 
   it("with duplicateCollection: return-existing, answers 201 with the running action instead", async () => {
-    const { defaultScenario } = await import("../../emulator/defaultScenario");
+    const { defaultScenario } = await import("../../emulator/scenario/defaultScenario");
     const alt = await startHarness({ scenario: { ...defaultScenario(), switches: { duplicateCollection: "return-existing" } } });
     try {
       const t = await alt.token();
@@ -235,7 +235,7 @@ describe("permissions (§2, §4–§6, §8)", () => {
   });
 
   it("needs Machine.Read.All or Machine.ReadWrite.All to read, and any action role to cancel", async () => {
-    const { ISOLATOR_CLIENT_ID } = await import("../../emulator/defaultScenario");
+    const { ISOLATOR_CLIENT_ID } = await import("../../emulator/scenario/defaultScenario");
     const isolator = await h.token(ISOLATOR_CLIENT_ID);
     const res = await h.call("GET", `/api/machineactions/${DEFAULT_ACTIONS.running}`, { token: isolator });
     expectError(res, 403, "Forbidden");

@@ -5,9 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { request } from "undici";
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/defaultScenario";
-import { FaultInjector } from "../../emulator/faults";
-import { DOWNLOAD_PATH } from "../../emulator/packageLinks";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
+import { FaultInjector } from "../../emulator/scenario/faults";
+import { DOWNLOAD_PATH } from "../../emulator/packages/packageLinks";
 import { startHarness, type Harness } from "./harness";
 
 let h: Harness;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, request } from "undici";
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "../../emulator";
-import { DEFAULT_CLIENT_SECRET } from "../../emulator/defaultScenario";
+import { DEFAULT_CLIENT_SECRET } from "../../emulator/scenario/defaultScenario";
 
 export const sharedTlsDir = mkdtempSync(join(tmpdir(), "mde-emu-test-tls-"));
 afterAll(() => rmSync(sharedTlsDir, { recursive: true, force: true }));

@@ -2,8 +2,8 @@
  * The action lifecycle per machine behaviour, driven by a manual clock (no real waiting), and the
  * time scale, which runs the clock and every window N times faster.
  */
-import { planFor, stateAt, E_FAIL, E_TIMEOUT } from "../../emulator/lifecycle";
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M, defaultScenario } from "../../emulator/defaultScenario";
+import { planFor, stateAt, E_FAIL, E_TIMEOUT } from "../../emulator/persistence/lifecycle";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M, defaultScenario } from "../../emulator/scenario/defaultScenario";
 import { startHarness, type Harness } from "./harness";
 
 describe("stateAt (pure)", () => {

@@ -3,8 +3,8 @@
  * test releases it, end one at a step the test chooses, hold every collection of a machine.
  * A manual clock proves the holds, not luck, keep the actions running: days pass while held.
  */
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/defaultScenario";
-import { E_FAIL, planFor, steeredStateAt } from "../../emulator/lifecycle";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
+import { E_FAIL, planFor, steeredStateAt } from "../../emulator/persistence/lifecycle";
 import { startHarness, type Harness } from "./harness";
 
 const DAY = 24 * 3600_000;

@@ -4,9 +4,9 @@
  * the Defender API audience (else 403), and carry one of the roles the API requires (else 403,
  * with the message seen in the wild: "Missing application roles. API required roles: …").
  */
-import { MdeErrors } from "./errors";
-import type { EmulatorCore } from "./core";
-import type { Principal } from "./router";
+import { MdeErrors } from "../wire/errors";
+import type { EmulatorCore } from "../core";
+import type { Principal } from "../server/router";
 
 /** Audiences the Defender API accepts (mde-api.md §1): the legacy and current hosts, and the app URI. */
 export const API_AUDIENCES = [

@@ -2,7 +2,7 @@
  * Deterministic identifiers. Tests, demos and benchmarks must be able to replay a run and get the
  * same action ids, machine ids and package bytes, so nothing here uses `Math.random` or
  * `crypto.randomUUID`: every value is a hash of the seed, a purpose label and a counter.
- * (Correlation ids in error bodies are the one exception; they are random on purpose, see server.ts.)
+ * (Correlation ids in error bodies are the one exception; they are random on purpose, see server/pipeline.ts.)
  */
 import { createHash } from "node:crypto";
 

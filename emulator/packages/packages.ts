@@ -6,9 +6,9 @@
  */
 import { createCipheriv, createHash } from "node:crypto";
 import { ZipFile } from "yazl";
-import { digest, SeededRandom } from "./ids";
+import { digest, SeededRandom } from "../util/ids";
 import { unixEntries, windowsEntries, type PackageEntry } from "./packageLayout";
-import type { StoredAction } from "./store";
+import type { StoredAction } from "../persistence/store";
 
 export const PACKAGE_FILE_NAME = "WDATP_Investigation_Package.zip";
 /** Every entry carries this mtime so the archive bytes never depend on the wall clock. */

@@ -5,7 +5,7 @@
  * `/api/...` (mde-api.md §1). Route ids name routes in counters and fault rules.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import type { EmulatorCore } from "./core";
+import type { EmulatorCore } from "../core";
 import type { QuotaFamily } from "./quotas";
 
 export interface Principal {

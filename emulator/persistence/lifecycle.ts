@@ -7,8 +7,8 @@
  * Pending → InProgress → Succeeded | Failed | TimeOut, and Cancelled from Pending/InProgress.
  * The transitions are inferred (mde-api.md §9); the timings are the scenario's choice.
  */
-import type { ActionStatus } from "../provider/api/schemas";
-import type { Behavior, BehaviorParams } from "./scenarioSchema";
+import type { ActionStatus } from "../../provider/api/schemas";
+import type { Behavior, BehaviorParams } from "../scenario/scenarioSchema";
 
 /** What happens to one action, fixed when it is created. Times are emulated milliseconds. */
 export interface ActionPlan {
@@ -85,7 +85,7 @@ export function stateAt(createdMs: number, plan: ActionPlan, nowMs: number, canc
   return { status: "Pending", lastUpdateMs: createdMs, errorHResult: 0 };
 }
 
-/** What a test commanded through the control endpoint (steering.ts); stored with the action. */
+/** What a test commanded through the control endpoint (scenario/steering.ts); stored with the action. */
 export interface Steering {
   /** Held since `sinceMs`: no final status until `releasedMs` (null: not yet released). */
   hold?: { sinceMs: number; releasedMs: number | null };

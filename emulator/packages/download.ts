@@ -4,9 +4,9 @@
  * that does not exist (any more) is 404 `BlobNotFound`. Range requests are not supported.
  */
 import { createHash } from "node:crypto";
-import { storageAuthError, storageNotFound } from "../errors";
-import { PACKAGE_FILE_NAME } from "../packages";
-import type { Handler } from "../router";
+import { storageAuthError, storageNotFound } from "../wire/errors";
+import { PACKAGE_FILE_NAME } from "./packages";
+import type { Handler } from "../server/router";
 
 export const download: Handler = async (ctx) => {
   const { store, links, packages, counters } = ctx.emu;

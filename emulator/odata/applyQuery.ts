@@ -2,9 +2,9 @@
  * `$filter`, `$top` and `$skip` for the list APIs, with OData's errors mapped onto MDE's
  * (400 `ODataError` naming the position for a bad filter, 400 `InvalidInput` for paging values).
  */
-import { MdeErrors } from "../errors";
-import { compileFilter, pageParams, type FilterableEntity } from "../odataEval";
-import { FilterError } from "../odataFilter";
+import { MdeErrors } from "../wire/errors";
+import { compileFilter, pageParams, type FilterableEntity } from "./odataEval";
+import { FilterError } from "./odataFilter";
 
 export function applyQuery<T extends Record<string, unknown>>(items: T[], query: URLSearchParams, entity: FilterableEntity): T[] {
   let page: { top: number; skip: number };

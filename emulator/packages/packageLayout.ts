@@ -4,7 +4,7 @@
  * ones; contents are plausible, small and reproducible (a seeded stream per package), because
  * tests and chain-of-custody demos compare hashes, not forensic truth.
  */
-import { SeededRandom } from "./ids";
+import { SeededRandom } from "../util/ids";
 
 export interface PackageContext {
   computerDnsName: string;

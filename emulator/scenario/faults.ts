@@ -9,13 +9,13 @@
  * clock: "the token endpoint is down for 20 s") and a named rule can be cleared on its own.
  */
 import { z } from "zod";
-import type { Clock } from "../provider/util/clock";
-import { SeededRandom } from "./ids";
+import type { Clock } from "../../provider/util/clock";
+import { SeededRandom } from "../util/ids";
 
 export const FaultRuleSchema = z.strictObject({
   /** Lets `DELETE /_emulator/faults/{name}` clear this rule alone. */
   name: z.string().min(1).optional(),
-  /** A route id (e.g. `collect`, `getAction`, `getPackageUri`, `download`, `token`; see router.ts). */
+  /** A route id (e.g. `collect`, `getAction`, `getPackageUri`, `download`, `token`; see server/routes.ts). */
   route: z.string().optional(),
   method: z.string().optional(),
   /** A path glob, case-insensitive: `*` is one segment, `**` any number. */

@@ -1,5 +1,5 @@
 /**
- * The control endpoint's steering routes (steering.ts): hold, release or end an action, hold or
+ * The control endpoint's steering routes (scenario/steering.ts): hold, release or end an action, hold or
  * release a machine's collections. Answers `undefined` for a path that is not one of them.
  *
  *     GET  /_emulator/actions/{id}                      → { id, machineId, status, held }
@@ -8,9 +8,9 @@
  *     POST /_emulator/machines/{id or name}/hold | /release   → the actions it held or released
  */
 import { z } from "zod";
-import type { EmulatorCore } from "./core";
+import type { EmulatorCore } from "../core";
 import type { Reply } from "./router";
-import { SteeringError } from "./steering";
+import { SteeringError } from "../scenario/steering";
 
 const CompleteSchema = z.strictObject({
   status: z.enum(["Succeeded", "Failed", "TimeOut"]),

@@ -5,9 +5,9 @@
  * `token_endpoint`, `authorization_endpoint`, `issuer`, `jwks_uri`; a reply with `access_token`
  * and `expires_in`; Entra's error JSON for a wrong secret or tenant.
  */
-import { AssertionRefused, JWT_BEARER, verifyClientAssertion } from "../clientAssertion";
-import { entraError } from "../errors";
-import type { Handler, RequestContext } from "../router";
+import { AssertionRefused, JWT_BEARER, verifyClientAssertion } from "./clientAssertion";
+import { entraError } from "../wire/errors";
+import type { Handler, RequestContext } from "../server/router";
 
 /** Resources a token can be asked for; tokens for Graph exist so clients can test the 403 on a wrong audience. */
 const KNOWN_RESOURCES = [

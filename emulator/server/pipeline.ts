@@ -8,12 +8,12 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { authenticate } from "./auth";
+import { authenticate } from "../authentication/auth";
 import { CONTROL_PREFIX, handleControl } from "./control";
-import type { EmulatorCore } from "./core";
-import { entraError, MdeErrors, MdeHttpError, RawHttpError } from "./errors";
-import type { FaultEffect } from "./faults";
-import { redactToken } from "./packageLinks";
+import type { EmulatorCore } from "../core";
+import { entraError, MdeErrors, MdeHttpError, RawHttpError } from "../wire/errors";
+import type { FaultEffect } from "../scenario/faults";
+import { redactToken } from "../packages/packageLinks";
 import { retryAfterSeconds } from "./quotas";
 import { matchRoute, normalisePath, type Reply, type RequestContext } from "./router";
 

@@ -8,11 +8,11 @@
  *   issuer, subject and audience must match one of the app's federated credentials and its
  *   signature the issuer's published keys (issuerKeys.ts).
  * Validity is checked on the wall clock: assertions come from the client's clock, and Entra is
- * not part of the emulated world (see handlers/token.ts).
+ * not part of the emulated world (see entraEndpoints.ts).
  */
 import { constants, createHash, createPublicKey, verify, X509Certificate, type KeyObject } from "node:crypto";
 import type { IssuerKeys } from "./issuerKeys";
-import type { ScenarioApp } from "./scenarioSchema";
+import type { ScenarioApp } from "../scenario/scenarioSchema";
 
 export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 

@@ -4,7 +4,7 @@
  * for `/api`, Entra's OAuth2 error JSON for the token endpoints, and the storage host's XML for
  * package downloads. Handlers throw; the server turns the throw into the reply.
  */
-import { ErrorBodySchema } from "../provider/api/schemas";
+import { ErrorBodySchema } from "../../provider/api/schemas";
 
 /** An error reply in MDE's format. `target` (the correlation id) is filled in by the server. */
 export class MdeHttpError extends Error {

@@ -2,7 +2,7 @@
  * Generated fleets for benchmarks: `n` machines whose ids, names and platforms follow only from
  * the seed and the index, so two runs with the same seed address the same devices.
  */
-import { machineIdFrom } from "./ids";
+import { machineIdFrom } from "../util/ids";
 import type { Behavior, OsPlatform, ScenarioMachine } from "./scenarioSchema";
 
 export interface FleetOptions {

@@ -5,12 +5,12 @@
  * store lives in memory only. Action status is not stored: lifecycle.ts derives it from time.
  */
 import { randomBytes } from "node:crypto";
-import { COLLECT_ACTION_TYPE } from "../provider/api/schemas";
-import { guidFrom, IdSequence } from "./ids";
+import { COLLECT_ACTION_TYPE } from "../../provider/api/schemas";
+import { guidFrom, IdSequence } from "../util/ids";
 import { planFor, steeredStateAt, type ActionPlan, type ActionState, type Cancellation, type Steering } from "./lifecycle";
 import type { AtomicJsonFile } from "./persistence";
-import type { Scenario } from "./scenario";
-import type { ScenarioMachine } from "./scenarioSchema";
+import type { Scenario } from "../scenario/scenario";
+import type { ScenarioMachine } from "../scenario/scenarioSchema";
 import { PersistedSchema, type Persisted, type StoredAction } from "./storeSchema";
 
 export type { StoredAction } from "./storeSchema";
@@ -150,7 +150,7 @@ export class Store {
     });
   }
 
-  /** Records a test's hold or end command (steering.ts). */
+  /** Records a test's hold or end command (scenario/steering.ts). */
   steer(action: StoredAction, steering: Steering): void {
     const before = action.steering;
     action.steering = steering;

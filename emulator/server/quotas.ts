@@ -5,7 +5,7 @@
  * Each API has its own counter (the docs give limits per API page); the limits themselves are
  * configured per family: collect, cancel, reads and packageUri.
  */
-import type { QuotaOverrides } from "./scenarioSchema";
+import type { QuotaOverrides } from "../scenario/scenarioSchema";
 
 export type QuotaFamily = "collect" | "cancel" | "reads" | "packageUri";
 

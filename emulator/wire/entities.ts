@@ -5,10 +5,10 @@
  * what the client parses without a test failing.
  */
 import type { z } from "zod";
-import { MachineActionWireSchema, MachineWireSchema, odataListSchema, PackageUriSchema } from "../provider/api/schemas";
-import { wireTime } from "./ids";
-import type { ActionState } from "./lifecycle";
-import type { MachineRecord, StoredAction } from "./store";
+import { MachineActionWireSchema, MachineWireSchema, odataListSchema, PackageUriSchema } from "../../provider/api/schemas";
+import { wireTime } from "../util/ids";
+import type { ActionState } from "../persistence/lifecycle";
+import type { MachineRecord, StoredAction } from "../persistence/store";
 
 /** Spellings the schema accepts for other sources; the emulator sends the real-response ones. */
 const ALIASES = new Set(["lastUpdateTimeUtc", "externalID"]);

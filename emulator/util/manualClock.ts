@@ -3,7 +3,7 @@
  * `POST /_emulator/clock/advance`, step through minutes or days of action lifecycle instantly.
  * Unlike test/helpers/fakeClock.ts it lives in the emulator, so the CLI can use it too.
  */
-import type { Clock } from "../provider/util/clock";
+import type { Clock } from "../../provider/util/clock";
 
 /** A clock that can be advanced; the control endpoint's `clock/advance` needs one. */
 export interface AdvanceableClock extends Clock {

@@ -6,7 +6,7 @@
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { PROXIED_HOST, type TlsMaterial } from "./certs";
-import type { EmulatorCore } from "./core";
+import type { EmulatorCore } from "../core";
 import { handleRequest } from "./pipeline";
 
 export interface RunningServer {

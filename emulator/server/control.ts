@@ -6,9 +6,9 @@
  * No authentication: the emulator listens on loopback only.
  */
 import { z } from "zod";
-import type { EmulatorCore } from "./core";
+import type { EmulatorCore } from "../core";
 import { handleSteering } from "./controlSteering";
-import { isAdvanceable } from "./manualClock";
+import { isAdvanceable } from "../util/manualClock";
 import type { Reply } from "./router";
 
 export const CONTROL_PREFIX = "/_emulator";

@@ -3,14 +3,14 @@
  * fixed segments (`findbytag`) come before `{id}`, and `/api` before the `/{tenant}` token routes.
  * Required roles follow the docs (mde-api.md §2, §4–§7).
  */
-import { ROLES } from "./auth";
-import { cancel, collect } from "./handlers/actionCommands";
-import { download } from "./handlers/download";
-import { getAction, listActions } from "./handlers/machineActions";
-import { findByTag, getMachine, listMachines } from "./handlers/machines";
-import { getPackageUri } from "./handlers/packageUri";
-import { jwks, openidConfiguration, tokenGrant } from "./handlers/token";
-import { DOWNLOAD_PATH } from "./packageLinks";
+import { ROLES } from "../authentication/auth";
+import { cancel, collect } from "../handlers/actionCommands";
+import { download } from "../packages/download";
+import { getAction, listActions } from "../handlers/machineActions";
+import { findByTag, getMachine, listMachines } from "../handlers/machines";
+import { getPackageUri } from "../handlers/packageUri";
+import { jwks, openidConfiguration, tokenGrant } from "../authentication/entraEndpoints";
+import { DOWNLOAD_PATH } from "../packages/packageLinks";
 import type { RouteDef } from "./router";
 
 const api = (def: Omit<RouteDef, "auth">): RouteDef => ({ ...def, auth: true });
