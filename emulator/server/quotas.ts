@@ -3,8 +3,11 @@
  * application and API. Windows are measured on the emulator's clock, so with `--time-scale N`
  * a 60 s window lasts 60/N real seconds; `Retry-After` is converted back to real seconds.
  * Each API has its own counter (the docs give limits per API page); the limits themselves are
- * configured per family: collect, cancel, reads and packageUri.
+ * configured per family: collect, cancel, reads and packageUri. The documented numbers are the
+ * client's (provider/api/quotas.ts `MDE_QUOTAS`), so the emulator enforces exactly what the
+ * client's limiter plans for.
  */
+import { HOUR_MS, MDE_QUOTAS, MINUTE_MS, type ApiFamily } from "../../provider/api/quotas";
 import type { QuotaOverrides } from "../scenario/scenarioSchema";
 
 export type QuotaFamily = "collect" | "cancel" | "reads" | "packageUri";
@@ -20,20 +23,24 @@ export interface QuotaConfig {
   countRejected: boolean;
 }
 
-const STANDARD: QuotaLimit[] = [
-  { max: 100, windowSeconds: 60 },
-  { max: 1500, windowSeconds: 3600 },
-];
+/** The client's name for each family: the scenario file says `reads` where the client says `read`. */
+const CLIENT_FAMILY: Record<QuotaFamily, ApiFamily> = { collect: "collect", cancel: "cancel", reads: "read", packageUri: "packageUri" };
+
+/** MDE's per-minute and per-hour limits of one family, as sliding windows. */
+function documentedLimits(family: QuotaFamily): QuotaLimit[] {
+  const quota = MDE_QUOTAS[CLIENT_FAMILY[family]];
+  return [
+    { max: quota.perMinute, windowSeconds: MINUTE_MS / 1000 },
+    { max: quota.perHour, windowSeconds: HOUR_MS / 1000 },
+  ];
+}
 
 export const DEFAULT_QUOTAS: QuotaConfig = {
   limits: {
-    collect: STANDARD,
-    cancel: STANDARD,
-    reads: STANDARD,
-    packageUri: [
-      { max: 2, windowSeconds: 60 },
-      { max: 120, windowSeconds: 3600 },
-    ],
+    collect: documentedLimits("collect"),
+    cancel: documentedLimits("cancel"),
+    reads: documentedLimits("reads"),
+    packageUri: documentedLimits("packageUri"),
   },
   countRejected: true,
 };
