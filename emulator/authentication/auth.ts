@@ -4,18 +4,10 @@
  * the Defender API audience (else 403), and carry one of the roles the API requires (else 403,
  * with the message seen in the wild: "Missing application roles. API required roles: …").
  */
+import { MDE_TOKEN_AUDIENCES } from "../../provider/api/endpoints";
 import { MdeErrors } from "../wire/errors";
 import type { EmulatorCore } from "../core";
 import type { Principal } from "../server/router";
-
-/** Audiences the Defender API accepts (mde-api.md §1): the legacy and current hosts, and the app URI. */
-export const API_AUDIENCES = [
-  "https://api.securitycenter.microsoft.com",
-  "https://api.security.microsoft.com",
-  "https://api.securitycenter.windows.com",
-  "https://securitycenter.onmicrosoft.com/windowsatpservice",
-  "fc780465-2017-40d4-a0c5-307022471b92",
-] as const;
 
 export const ROLES = {
   collect: ["Machine.CollectForensics"],
@@ -36,7 +28,7 @@ export function authenticate(emu: EmulatorCore, authorization: string | undefine
   const c = result.claims;
   if (!emu.scenario.tenants.some((t) => t.id === c.tid)) throw MdeErrors.unauthorized(`Authorization failed: unknown tenant '${c.tid}'`);
   const aud = String(c.aud).replace(/\/+$/, "");
-  if (!API_AUDIENCES.some((a) => a.toLowerCase() === aud.toLowerCase())) {
+  if (!MDE_TOKEN_AUDIENCES.some((a) => a.toLowerCase() === aud.toLowerCase())) {
     throw MdeErrors.forbidden(`The token audience '${aud}' is not valid for this API`);
   }
   const held = Array.isArray(c.roles) ? c.roles.map(String) : [];

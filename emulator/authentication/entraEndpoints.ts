@@ -5,20 +5,18 @@
  * `token_endpoint`, `authorization_endpoint`, `issuer`, `jwks_uri`; a reply with `access_token`
  * and `expires_in`; Entra's error JSON for a wrong secret or tenant.
  */
+import { MDE_APP_ID, MDE_AUDIENCE_URIS } from "../../provider/api/endpoints";
 import { AssertionRefused, JWT_BEARER, verifyClientAssertion } from "./clientAssertion";
 import { entraError } from "../wire/errors";
 import type { Handler, RequestContext } from "../server/router";
 
-/** Resources a token can be asked for; tokens for Graph exist so clients can test the 403 on a wrong audience. */
-const KNOWN_RESOURCES = [
-  "https://api.securitycenter.microsoft.com",
-  "https://api.security.microsoft.com",
-  "https://api.securitycenter.windows.com",
-  "https://securitycenter.onmicrosoft.com/windowsatpservice",
-  "https://graph.microsoft.com",
-  // Azure Storage: evidence goes to blob containers (Azurite in tests) with the same credential.
-  "https://storage.azure.com",
-];
+/** Azure Storage: evidence goes to blob containers (Azurite in tests) with the same credential. */
+const STORAGE_RESOURCE = "https://storage.azure.com";
+/**
+ * Resources a token can be asked for by URI (the Defender API's app id is matched exactly);
+ * tokens for Graph exist so clients can test the 403 on a wrong audience.
+ */
+const KNOWN_RESOURCES: readonly string[] = [...MDE_AUDIENCE_URIS, "https://graph.microsoft.com", STORAGE_RESOURCE];
 
 function tenantOr400(ctx: RequestContext): string {
   const tenant = ctx.params.tenant.toLowerCase();
@@ -108,14 +106,14 @@ export function tokenGrant(version: 1 | 2): Handler {
       resource = r;
     }
     resource = resource.replace(/\/+$/, "");
-    if (!KNOWN_RESOURCES.some((r) => r.toLowerCase() === resource.toLowerCase()) && resource !== "fc780465-2017-40d4-a0c5-307022471b92") {
+    if (!KNOWN_RESOURCES.some((r) => r.toLowerCase() === resource.toLowerCase()) && resource !== MDE_APP_ID) {
       throw fail(400, "invalid_resource", 500011, `The resource principal named ${resource} was not found in the tenant named ${tid}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
     }
     // Entra is not part of the emulated world: a token lives its lifetime in real time, so a
     // time-scaled emulator does not push clients below MSAL's 5-minute caching margin.
     const lifetime = ctx.emu.scenario.switches.tokenLifetimeSeconds;
     // A storage token is checked by a service on the real clock (Azurite), not the emulated one.
-    const realClock = resource.toLowerCase() === "https://storage.azure.com";
+    const realClock = resource.toLowerCase() === STORAGE_RESOURCE;
     const emulatedLifetime = realClock ? lifetime : Math.round(lifetime * ctx.emu.timeScale);
     const iat = Math.floor((realClock ? Date.now() : ctx.nowMs) / 1000);
     const accessToken = ctx.emu.signer.issue({
