@@ -5,6 +5,7 @@
  * than a silently ignored setting.
  */
 import { z } from "zod";
+import { MACHINE_ID_PATTERN } from "../../provider/api/machineIdPattern";
 
 export const OS_PLATFORMS = ["Windows10", "Windows11", "WindowsServer2019", "WindowsServer2022", "Linux", "macOS"] as const;
 export type OsPlatform = (typeof OS_PLATFORMS)[number];
@@ -62,7 +63,7 @@ export const MachineSchema = z.strictObject({
   tenantId: guid.optional(),
   id: z
     .string()
-    .regex(/^[0-9a-fA-F]{40}$/, "a machine id is 40 hexadecimal characters")
+    .regex(MACHINE_ID_PATTERN, "a machine id is 40 hexadecimal characters")
     .transform((s) => s.toLowerCase()),
   computerDnsName: z.string().min(1),
   osPlatform: z.enum(OS_PLATFORMS),
