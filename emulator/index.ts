@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Clock } from "../provider/util/clock";
+import { ForensicsError } from "../provider/util/error";
 import { ensureTls } from "./server/certs";
 import type { EmulatorOptions } from "./config";
 import { createCore } from "./core";
@@ -101,7 +102,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return emu.packages.info(action);
     },
     async advanceClock(ms) {
-      if (!isAdvanceable(emu.clock)) throw new Error("advanceClock needs a manual clock (options.clock: \"manual\")");
+      if (!isAdvanceable(emu.clock)) throw new ForensicsError("advanceClock needs a manual clock (options.clock: \"manual\")");
       await emu.clock.advance(ms);
     },
     async close() {

@@ -11,13 +11,15 @@
  * not part of the emulated world (see entraEndpoints.ts).
  */
 import { constants, createHash, createPublicKey, verify, X509Certificate, type KeyObject } from "node:crypto";
+import { ForensicsError } from "../../provider/util/error";
 import type { IssuerKeys } from "./issuerKeys";
 import type { ScenarioApp } from "../scenario/scenarioSchema";
 
 export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
-/** A refusal: the token endpoint answers it as Entra's error JSON. */
-export class AssertionRefused extends Error {
+/** A refusal: the token endpoint answers it as Entra's error JSON (built from the fields, not the message). */
+export class AssertionRefused extends ForensicsError {
+  override name = "AssertionRefused";
   constructor(
     readonly status: 400 | 401,
     readonly error: string,

@@ -5,6 +5,7 @@
  * `machineTags/any(tag: tag eq 'x')`); anything else is a syntax error naming the position
  * (0-based character offset), as OData's own parser does.
  */
+import { ForensicsError } from "../../provider/util/error";
 
 export type CompareOp = "eq" | "ne" | "gt" | "ge" | "lt" | "le";
 export type Literal = { type: "string"; value: string } | { type: "number"; value: number } | { type: "date"; value: number; text: string }
@@ -21,8 +22,8 @@ export type FilterNode =
   | { kind: "literal"; literal: Literal; pos: number };
 
 /** A syntax or semantic error in a filter; `position` is the 0-based offset of the offending token. */
-export class FilterError extends Error {
-  override readonly name = "FilterError";
+export class FilterError extends ForensicsError {
+  override name = "FilterError";
   constructor(
     message: string,
     readonly position: number,

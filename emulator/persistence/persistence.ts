@@ -8,6 +8,7 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { ForensicsError } from "../../provider/util/error";
 
 const FILE = "state.json";
 const TEMP_PREFIX = `${FILE}.tmp-`;
@@ -40,7 +41,7 @@ export class AtomicJsonFile {
       return JSON.parse(text);
     } catch (e) {
       // Cannot happen through save(); someone edited the file by hand. Refuse rather than start empty.
-      throw new Error(`emulator state ${this.path} is not valid JSON (${(e as Error).message}); fix or delete it`);
+      throw new ForensicsError(`emulator state ${this.path} is not valid JSON (${(e as Error).message}); fix or delete it`);
     }
   }
 

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { COLLECT_ACTION_TYPE } from "../../provider/api/schemas";
+import { ForensicsError } from "../../provider/util/error";
 import { guidFrom, IdSequence } from "../util/ids";
 import { planFor, steeredStateAt, type ActionPlan, type ActionState, type Cancellation, type Steering } from "./lifecycle";
 import type { AtomicJsonFile } from "./persistence";
@@ -186,7 +187,7 @@ export class Store {
     this.scenario.actions.forEach((seed, i) => {
       const key = seed.machine.toLowerCase();
       const machine = [...this.machinesById.values()].find((m) => m.id === key || m.computerDnsName.toLowerCase() === key);
-      if (!machine) throw new Error(`scenario action ${i}: unknown machine ${seed.machine}`);
+      if (!machine) throw new ForensicsError(`scenario action ${i}: unknown machine ${seed.machine}`);
       const requestor = seed.requestor ?? this.scenario.apps.find((a) => a.tenantId === machine.tenantId)?.displayName ?? "emulator";
       const plan = planFor(seed.behavior ?? machine.behavior, seed.behavior ? undefined : machine.params, seed.params);
       const created = this.state.firstStartMs - seed.createdMinutesAgo * 60_000;

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import { ForensicsError } from "../../provider/util/error";
 import { generateFleet } from "./fleet";
 import { ScenarioSchema, type ScenarioApp, type ScenarioInput, type ScenarioMachine, type ScenarioParsed } from "./scenarioSchema";
 
@@ -23,8 +24,8 @@ export interface ScenarioIssue {
 }
 
 /** Thrown for an invalid scenario; `message` lists each issue as `file:line:col: path: message`. */
-export class ScenarioError extends Error {
-  override readonly name = "ScenarioError";
+export class ScenarioError extends ForensicsError {
+  override name = "ScenarioError";
   constructor(
     readonly file: string,
     readonly issues: ScenarioIssue[],

@@ -9,6 +9,7 @@
  */
 import { COLLECT_ACTION_TYPE } from "../../provider/api/schemas";
 import type { Clock } from "../../provider/util/clock";
+import { ForensicsError } from "../../provider/util/error";
 import { E_FAIL, E_TIMEOUT, isFinal, type Steering } from "../persistence/lifecycle";
 import type { Scenario } from "./scenario";
 import type { Store, StoredAction } from "../persistence/store";
@@ -16,7 +17,8 @@ import type { Store, StoredAction } from "../persistence/store";
 export type EndStatus = NonNullable<Steering["end"]>["status"];
 
 /** A command that cannot apply (unknown id, action already finished); `status` is the control reply's. */
-export class SteeringError extends Error {
+export class SteeringError extends ForensicsError {
+  override name = "SteeringError";
   constructor(readonly status: 404 | 409, message: string) {
     super(message);
   }

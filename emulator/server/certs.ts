@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ForensicsError } from "../../provider/util/error";
 
 export interface TlsMaterial {
   caFile: string;
@@ -64,7 +65,7 @@ function create(dir: string): void {
     ]);
   } catch (e) {
     const stderr = (e as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`creating the emulator's TLS certificates with openssl failed${stderr ? `: ${stderr}` : ""}`, { cause: e });
+    throw new ForensicsError(`creating the emulator's TLS certificates with openssl failed${stderr ? `: ${stderr}` : ""}`, { cause: e });
   } finally {
     rmSync(ext, { force: true });
     rmSync(csr, { force: true });

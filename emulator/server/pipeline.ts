@@ -124,7 +124,7 @@ function faultError(effect: Exclude<FaultEffect, { type: "reset" }>, routeId: st
   if (effect.status === 429) return MdeErrors.tooManyRequests(100, 60, effect.retryAfterSeconds);
   if (effect.status === 500) return MdeErrors.internal();
   const e = MdeErrors.unavailable();
-  return new MdeHttpError(e.status, e.code, e.message, { "Retry-After": String(effect.retryAfterSeconds) });
+  return new MdeHttpError(e.status, e.code, e.wireMessage, { "Retry-After": String(effect.retryAfterSeconds) });
 }
 
 function errorReply(e: MdeHttpError | RawHttpError, reqId: string): Reply {

@@ -6,6 +6,7 @@
  */
 import type { z } from "zod";
 import { MachineActionWireSchema, MachineWireSchema, odataListSchema, PackageUriSchema } from "../../provider/api/schemas";
+import { ForensicsError } from "../../provider/util/error";
 import { wireTime } from "../util/ids";
 import type { ActionState } from "../persistence/lifecycle";
 import type { MachineRecord, StoredAction } from "../persistence/store";
@@ -16,11 +17,11 @@ const ALIASES = new Set(["lastUpdateTimeUtc", "externalID"]);
 /** Parses `body` with `schema` and insists on every declared field; throws on mismatch. */
 export function validated<T>(schema: z.ZodType, body: T, what: string): T {
   const result = schema.safeParse(body);
-  if (!result.success) throw new Error(`emulator reply (${what}) violates the wire schema: ${result.error.message}`);
+  if (!result.success) throw new ForensicsError(`emulator reply (${what}) violates the wire schema: ${result.error.message}`);
   const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
   if (shape && body && typeof body === "object") {
     const missing = Object.keys(shape).filter((k) => !ALIASES.has(k) && !(k in (body as object)));
-    if (missing.length > 0) throw new Error(`emulator reply (${what}) lacks fields of the wire schema: ${missing.join(", ")}`);
+    if (missing.length > 0) throw new ForensicsError(`emulator reply (${what}) lacks fields of the wire schema: ${missing.join(", ")}`);
   }
   return body;
 }
@@ -108,7 +109,7 @@ export function machineEntity(baseUrl: string, m: MachineRecord): Record<string,
 export function list(baseUrl: string, set: "Machines" | "MachineActions", items: unknown[]): Record<string, unknown> {
   const body = { "@odata.context": context(baseUrl, set), value: items };
   const result = odataListSchema(set === "Machines" ? MachineWireSchema : MachineActionWireSchema).safeParse(body);
-  if (!result.success) throw new Error(`emulator reply (${set} list) violates the wire schema: ${result.error.message}`);
+  if (!result.success) throw new ForensicsError(`emulator reply (${set} list) violates the wire schema: ${result.error.message}`);
   return body;
 }
 

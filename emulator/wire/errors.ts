@@ -5,35 +5,45 @@
  * package downloads. Handlers throw; the server turns the throw into the reply.
  */
 import { ErrorBodySchema } from "../../provider/api/schemas";
+import { ForensicsError } from "../../provider/util/error";
 
-/** An error reply in MDE's format. `target` (the correlation id) is filled in by the server. */
-export class MdeHttpError extends Error {
-  override readonly name = "MdeHttpError";
+/** An error the server answers with a reply of its own: its status and the extra headers. */
+export abstract class HttpReplyError extends ForensicsError {
   constructor(
     readonly status: number,
-    readonly code: string,
     message: string,
-    readonly headers: Record<string, string> = {},
+    readonly headers: Record<string, string>,
   ) {
     super(message);
+  }
+}
+
+/** An error reply in MDE's format. `target` (the correlation id) is filled in by the server. */
+export class MdeHttpError extends HttpReplyError {
+  override name = "MdeHttpError";
+  /**
+   * The message as the reply carries it. `message` is redacted like every error's, and MDE's own
+   * words can look like a credential to the redactor ("…is not a bearer token"); the reply must
+   * say them verbatim. They are the emulator's texts and what the client sent, never a secret.
+   */
+  readonly wireMessage: string;
+
+  constructor(status: number, readonly code: string, message: string, headers: Record<string, string> = {}) {
+    super(status, message, headers);
+    this.wireMessage = message;
   }
 
   /** The wire body, validated against the shared schema so the client parses exactly this. */
   body(correlationId: string): unknown {
-    return ErrorBodySchema.parse({ error: { code: this.code, message: this.message, target: correlationId } });
+    return ErrorBodySchema.parse({ error: { code: this.code, message: this.wireMessage, target: correlationId } });
   }
 }
 
-/** A reply that is not in MDE's format (Entra JSON, storage XML) but is still an error. */
-export class RawHttpError extends Error {
-  override readonly name = "RawHttpError";
-  constructor(
-    readonly status: number,
-    readonly contentType: string,
-    readonly payload: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(`${status} ${payload.slice(0, 200)}`);
+/** A reply that is not in MDE's format (Entra JSON, storage XML) but is still an error; the reply is `payload`. */
+export class RawHttpError extends HttpReplyError {
+  override name = "RawHttpError";
+  constructor(status: number, readonly contentType: string, readonly payload: string, headers: Record<string, string> = {}) {
+    super(status, `${status} ${payload.slice(0, 200)}`, headers);
   }
 }
 
