@@ -11,16 +11,9 @@ import { guidFrom, IdSequence } from "../util/ids";
 import { planFor, steeredStateAt, type ActionPlan, type ActionState, type Cancellation, type Steering } from "./lifecycle";
 import type { AtomicJsonFile } from "./persistence";
 import type { Scenario } from "../scenario/scenario";
-import type { ScenarioMachine } from "../scenario/scenarioSchema";
-import { PersistedSchema, type Persisted, type StoredAction } from "./storeSchema";
+import { PersistedSchema, type MachineRecord, type Persisted, type StoredAction } from "./storeSchema";
 
-export type { StoredAction } from "./storeSchema";
-
-export interface MachineRecord extends ScenarioMachine {
-  tenantId: string;
-  firstSeenMs: number;
-  lastSeenMs: number;
-}
+export type { MachineRecord, StoredAction } from "./storeSchema";
 
 export class Store {
   private readonly machinesById = new Map<string, MachineRecord>();

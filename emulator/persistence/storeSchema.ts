@@ -4,6 +4,17 @@
  * Only facts are stored; action status is derived from them (lifecycle.ts).
  */
 import { z } from "zod";
+import type { ScenarioMachine } from "../scenario/scenarioSchema";
+
+/**
+ * A machine as the store serves it: the scenario's, placed in its tenant and in time. Not
+ * persisted: machines come from the scenario on every start; only their first start is stored.
+ */
+export interface MachineRecord extends ScenarioMachine {
+  tenantId: string;
+  firstSeenMs: number;
+  lastSeenMs: number;
+}
 
 const PlanSchema = z.object({
   pickupMs: z.number().nullable(),

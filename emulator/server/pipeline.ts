@@ -43,30 +43,27 @@ export async function handleRequest(emu: EmulatorCore, req: IncomingMessage, res
     if (routeId === "collect") emu.counters.bump("collectPosts", params.id.toLowerCase());
     if (routeId === "getPackageUri") emu.counters.bump("packageUriCalls", params.id.toLowerCase());
 
-    const before = emu.faults.decide("before", { route: routeId, method, path });
-    if (before.effect || before.latencyMs) emu.counters.fault();
-    await delay(emu, before.latencyMs);
-    if (before.effect?.type === "reset") {
+    const target = { route: routeId, method, path };
+    const before = await strike(emu, "before", target);
+    if (before?.type === "reset") {
       outcome = destroy(req);
       return;
     }
     let reply: Reply;
-    if (before.effect) {
-      reply = errorReply(faultError(before.effect, routeId, reqId), reqId);
+    if (before) {
+      reply = errorReply(faultError(before, routeId, reqId), reqId);
     } else {
       const body = await readBody(req);
       const ctx: RequestContext = { reqId, method, path, params, query: url.searchParams, headers: req.headers, body, nowMs: emu.clock.now(), baseUrl, emu };
       reply = await run(ctx, route);
-      const after = emu.faults.decide("after", { route: routeId, method, path });
-      if (after.effect || after.latencyMs) emu.counters.fault();
-      await delay(emu, after.latencyMs);
-      if (after.effect?.type === "reset") {
+      const after = await strike(emu, "after", target);
+      if (after?.type === "reset") {
         outcome = destroy(req);
         return;
       }
-      if (after.effect) reply = errorReply(faultError(after.effect, routeId, reqId), reqId);
+      if (after) reply = errorReply(faultError(after, routeId, reqId), reqId);
     }
-    const cut = emu.faults.decide("midBody", { route: routeId, method, path });
+    const cut = emu.faults.decide("midBody", target);
     if (cut.effect?.type === "reset") {
       emu.counters.fault();
       outcome = await sendPart(res, req, reply, reqId, cut.effect.afterBytes);
@@ -175,7 +172,18 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * The faults of one phase ("before" or "after" the request is processed): counted, their latency
+ * waited out, and the status or reset to answer with returned (`undefined`: none).
+ */
+async function strike(emu: EmulatorCore, phase: "before" | "after", target: { route: string; method: string; path: string }): Promise<FaultEffect | undefined> {
+  const decision = emu.faults.decide(phase, target);
+  if (decision.effect || decision.latencyMs) emu.counters.fault();
+  await delay(decision.latencyMs);
+  return decision.effect;
+}
+
 /** Injected latency is real time: it models the network, not the service's clock. */
-function delay(_emu: EmulatorCore, ms: number): Promise<void> {
+function delay(ms: number): Promise<void> {
   return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
 }
