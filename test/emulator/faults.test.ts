@@ -8,14 +8,11 @@ import { request } from "undici";
 import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
 import { FaultInjector } from "../../emulator/scenario/faults";
 import { DOWNLOAD_PATH } from "../../emulator/packages/packageLinks";
-import { startHarness, type Harness } from "./harness";
+import { startHarness, startWithToken, type Harness } from "./harness";
 
 let h: Harness;
 let token: string;
-beforeEach(async () => {
-  h = await startHarness({ control: true });
-  token = await h.token();
-});
+beforeEach(async () => ({ h, token } = await startWithToken({ control: true })));
 afterEach(() => h.close());
 
 const getAction = () => h.call("GET", `/api/machineactions/${DEFAULT_ACTIONS.running}`, { token });

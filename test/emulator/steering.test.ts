@@ -5,15 +5,12 @@
  */
 import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
 import { E_FAIL, planFor, steeredStateAt } from "../../emulator/persistence/lifecycle";
-import { startHarness, type Harness } from "./harness";
+import { startWithToken, type Harness } from "./harness";
 
 const DAY = 24 * 3600_000;
 let h: Harness;
 let token: string;
-beforeEach(async () => {
-  h = await startHarness({ control: true });
-  token = await h.token();
-});
+beforeEach(async () => ({ h, token } = await startWithToken({ control: true })));
 afterEach(() => h.close());
 
 const control = (method: string, path: string, body?: unknown) => h.call(method, `${h.emu.controlUrl}${path}`, { body });
