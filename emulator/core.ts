@@ -17,7 +17,7 @@ import { compileRoutes, type CompiledRoute } from "./server/router";
 import { ROUTES } from "./server/routes";
 import { loadScenarioFile, resolveScenario, type Scenario } from "./scenario/scenario";
 import { IssuerKeys } from "./authentication/issuerKeys";
-import { ActionSteering } from "./scenario/steering";
+import { ActionSteering } from "./persistence/steering";
 import { Store } from "./persistence/store";
 import { TokenSigner } from "./authentication/tokens";
 

@@ -17,7 +17,7 @@ import { isAdvanceable } from "./util/manualClock";
 import type { PackageInfo } from "./packages/packages";
 import type { Scenario } from "./scenario/scenario";
 import { startServer } from "./server/server";
-import type { EndStatus, SteeredAction } from "./scenario/steering";
+import type { EndStatus, SteeredAction } from "./persistence/steering";
 
 export interface EmulatorHandle {
   /** Base URL of the API: requests go to `${apiUrl}/api/...`. */
@@ -39,7 +39,7 @@ export interface EmulatorHandle {
   resetCounters(): void;
   /** `clear(name)` clears the rules called `name` only, and says whether there was one. */
   faults: { add(rules: FaultRuleInput | FaultRuleInput[]): FaultRule[]; clear(name?: string): boolean; list(): FaultRule[] };
-  /** Test commands for one action: stay unfinished until released, or end now (scenario/steering.ts). Throw on an unknown or finished action. */
+  /** Test commands for one action: stay unfinished until released, or end now (persistence/steering.ts). Throw on an unknown or finished action. */
   actions: {
     hold(actionId: string): SteeredAction;
     release(actionId: string): SteeredAction;
@@ -120,7 +120,7 @@ export type { EmulatorOptions } from "./config";
 export type { CountersSnapshot } from "./server/counters";
 export type { FaultRule, FaultRuleInput } from "./scenario/faults";
 export type { PackageInfo } from "./packages/packages";
-export type { EndStatus, SteeredAction } from "./scenario/steering";
+export type { EndStatus, SteeredAction } from "./persistence/steering";
 export type { Scenario } from "./scenario/scenario";
 export type { ScenarioInput } from "./scenario/scenarioSchema";
 export { ManualClock } from "./util/manualClock";

@@ -85,7 +85,7 @@ export function stateAt(createdMs: number, plan: ActionPlan, nowMs: number, canc
   return { status: "Pending", lastUpdateMs: createdMs, errorHResult: 0 };
 }
 
-/** What a test commanded through the control endpoint (scenario/steering.ts); stored with the action. */
+/** What a test commanded through the control endpoint (steering.ts); stored with the action. */
 export interface Steering {
   /** Held since `sinceMs`: no final status until `releasedMs` (null: not yet released). */
   hold?: { sinceMs: number; releasedMs: number | null };

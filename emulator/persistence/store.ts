@@ -144,7 +144,7 @@ export class Store {
     });
   }
 
-  /** Records a test's hold or end command (scenario/steering.ts). */
+  /** Records a test's hold or end command (steering.ts). */
   steer(action: StoredAction, steering: Steering): void {
     const before = action.steering;
     action.steering = steering;

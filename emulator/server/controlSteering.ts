@@ -1,5 +1,5 @@
 /**
- * The control endpoint's steering routes (scenario/steering.ts): hold, release or end an action, hold or
+ * The control endpoint's steering routes (persistence/steering.ts): hold, release or end an action, hold or
  * release a machine's collections. Answers `undefined` for a path that is not one of them.
  *
  *     GET  /_emulator/actions/{id}                      → { id, machineId, status, held }
@@ -10,7 +10,7 @@
 import { z } from "zod";
 import type { EmulatorCore } from "../core";
 import type { Reply } from "./router";
-import { SteeringError } from "../scenario/steering";
+import { SteeringError } from "../persistence/steering";
 
 const CompleteSchema = z.strictObject({
   status: z.enum(["Succeeded", "Failed", "TimeOut"]),

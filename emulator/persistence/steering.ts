@@ -4,15 +4,15 @@
  * - hold an action: it keeps its Pending/InProgress step, whatever the plan says, until released;
  * - hold a machine: every collection it has or gets is held, until the machine is released;
  * - end an action now with a chosen status (Succeeded, Failed, TimeOut).
- * Holds and ends are stored with the action (persistence/store.ts), so a restarted emulator keeps them;
+ * Holds and ends are stored with the action (store.ts), so a restarted emulator keeps them;
  * machine holds are rules like faults, kept in memory.
  */
 import { COLLECT_ACTION_TYPE } from "../../provider/api/schemas";
 import type { Clock } from "../../provider/util/clock";
 import { ForensicsError } from "../../provider/util/error";
-import { E_FAIL, E_TIMEOUT, isFinal, type Steering } from "../persistence/lifecycle";
-import type { Scenario } from "./scenario";
-import type { Store, StoredAction } from "../persistence/store";
+import { E_FAIL, E_TIMEOUT, isFinal, type Steering } from "./lifecycle";
+import type { Scenario } from "../scenario/scenario";
+import type { Store, StoredAction } from "./store";
 
 export type EndStatus = NonNullable<Steering["end"]>["status"];
 
