@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ensureTls } from "../emulator/certs";
+import { ensureTls } from "../emulator/server/certs";
 import { caBundleWith } from "../scripts/lib/caBundle";
 import { REPO_ROOT } from "../scripts/lib/stackRunner";
 import { runEngineSuite, type EngineResults } from "./engine";

@@ -5,8 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, startEmulator } from "../emulator";
-import { BEHAVIOR_DEFAULTS } from "../emulator/lifecycle";
-import type { ScenarioInput } from "../emulator/scenarioSchema";
+import { BEHAVIOR_DEFAULTS } from "../emulator/persistence/lifecycle";
+import type { ScenarioInput } from "../emulator/scenario/scenarioSchema";
 import { runBoundMs } from "./bounds";
 import { computeMetrics, type MemoryPeak, type RunMetrics } from "./metrics";
 import type { Policy, PolicyInput } from "./policies/types";

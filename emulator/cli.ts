@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { ForensicsError } from "../provider/util/error";
 import type { EmulatorOptions } from "./config";
 import { startEmulator, type EmulatorHandle } from "./index";
 
@@ -31,8 +32,8 @@ Options:
   -h, --help            show this help
 `;
 
-export class UsageError extends Error {
-  override readonly name = "UsageError";
+export class UsageError extends ForensicsError {
+  override name = "UsageError";
 }
 
 /** Turns argv into options; throws UsageError for anything malformed. `undefined` means --help. */

@@ -6,10 +6,10 @@
  * (`Retry-After`, `expires_in`) back to real seconds.
  */
 import { scaledClock, systemClock, type Clock } from "../provider/util/clock";
-import type { FaultRuleInput } from "./faults";
-import { ManualClock } from "./manualClock";
-import type { AtomicFileHooks } from "./persistence";
-import type { ScenarioInput, QuotaOverrides } from "./scenarioSchema";
+import type { FaultRuleInput } from "./scenario/faults";
+import { ManualClock } from "./util/manualClock";
+import type { AtomicFileHooks } from "./persistence/persistence";
+import type { ScenarioInput, QuotaOverrides } from "./scenario/scenarioSchema";
 
 export interface EmulatorOptions {
   /** TCP port; 0 picks a free one. @default 0 */

@@ -6,20 +6,20 @@
 import { join } from "node:path";
 import type { Clock } from "../provider/util/clock";
 import { resolveConfig, type EmulatorOptions, type ResolvedConfig } from "./config";
-import { Counters } from "./counters";
-import { defaultScenario } from "./defaultScenario";
-import { FaultInjector } from "./faults";
-import { PackageLinks } from "./packageLinks";
-import { PackageBuilder } from "./packages";
-import { AtomicJsonFile } from "./persistence";
-import { mergeQuotas, QuotaTracker, type QuotaConfig } from "./quotas";
-import { compileRoutes, type CompiledRoute } from "./router";
-import { ROUTES } from "./routes";
-import { loadScenarioFile, resolveScenario, type Scenario } from "./scenario";
-import { IssuerKeys } from "./issuerKeys";
-import { ActionSteering } from "./steering";
-import { Store } from "./store";
-import { TokenSigner } from "./tokens";
+import { Counters } from "./server/counters";
+import { defaultScenario } from "./scenario/defaultScenario";
+import { FaultInjector } from "./scenario/faults";
+import { PackageLinks } from "./packages/packageLinks";
+import { PackageBuilder } from "./packages/packages";
+import { AtomicJsonFile } from "./persistence/persistence";
+import { mergeQuotas, QuotaTracker, type QuotaConfig } from "./server/quotas";
+import { compileRoutes, type CompiledRoute } from "./server/router";
+import { ROUTES } from "./server/routes";
+import { loadScenarioFile, resolveScenario, type Scenario } from "./scenario/scenario";
+import { IssuerKeys } from "./authentication/issuerKeys";
+import { ActionSteering } from "./persistence/steering";
+import { Store } from "./persistence/store";
+import { TokenSigner } from "./authentication/tokens";
 
 export interface EmulatorCore {
   config: ResolvedConfig;

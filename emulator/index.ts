@@ -7,16 +7,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Clock } from "../provider/util/clock";
-import { ensureTls } from "./certs";
+import { ForensicsError } from "../provider/util/error";
+import { ensureTls } from "./server/certs";
 import type { EmulatorOptions } from "./config";
 import { createCore } from "./core";
-import type { CountersSnapshot } from "./counters";
-import type { FaultRule, FaultRuleInput } from "./faults";
-import { isAdvanceable } from "./manualClock";
-import type { PackageInfo } from "./packages";
-import type { Scenario } from "./scenario";
-import { startServer } from "./server";
-import type { EndStatus, SteeredAction } from "./steering";
+import type { CountersSnapshot } from "./server/counters";
+import type { FaultRule, FaultRuleInput } from "./scenario/faults";
+import { isAdvanceable } from "./util/manualClock";
+import type { PackageInfo } from "./packages/packages";
+import type { Scenario } from "./scenario/scenario";
+import { startServer } from "./server/server";
+import type { EndStatus, SteeredAction } from "./persistence/steering";
 
 export interface EmulatorHandle {
   /** Base URL of the API: requests go to `${apiUrl}/api/...`. */
@@ -38,7 +39,7 @@ export interface EmulatorHandle {
   resetCounters(): void;
   /** `clear(name)` clears the rules called `name` only, and says whether there was one. */
   faults: { add(rules: FaultRuleInput | FaultRuleInput[]): FaultRule[]; clear(name?: string): boolean; list(): FaultRule[] };
-  /** Test commands for one action: stay unfinished until released, or end now (steering.ts). Throw on an unknown or finished action. */
+  /** Test commands for one action: stay unfinished until released, or end now (persistence/steering.ts). Throw on an unknown or finished action. */
   actions: {
     hold(actionId: string): SteeredAction;
     release(actionId: string): SteeredAction;
@@ -101,7 +102,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return emu.packages.info(action);
     },
     async advanceClock(ms) {
-      if (!isAdvanceable(emu.clock)) throw new Error("advanceClock needs a manual clock (options.clock: \"manual\")");
+      if (!isAdvanceable(emu.clock)) throw new ForensicsError("advanceClock needs a manual clock (options.clock: \"manual\")");
       await emu.clock.advance(ms);
     },
     async close() {
@@ -116,14 +117,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 }
 
 export type { EmulatorOptions } from "./config";
-export type { CountersSnapshot } from "./counters";
-export type { FaultRule, FaultRuleInput } from "./faults";
-export type { PackageInfo } from "./packages";
-export type { EndStatus, SteeredAction } from "./steering";
-export type { Scenario } from "./scenario";
-export type { ScenarioInput } from "./scenarioSchema";
-export { ManualClock } from "./manualClock";
-export { generateFleet } from "./fleet";
-export { loadScenarioFile, parseScenarioText, resolveScenario, ScenarioError } from "./scenario";
-export { DEFAULT_QUOTAS } from "./quotas";
-export * from "./defaultScenario";
+export type { CountersSnapshot } from "./server/counters";
+export type { FaultRule, FaultRuleInput } from "./scenario/faults";
+export type { PackageInfo } from "./packages/packages";
+export type { EndStatus, SteeredAction } from "./persistence/steering";
+export type { Scenario } from "./scenario/scenario";
+export type { ScenarioInput } from "./scenario/scenarioSchema";
+export { ManualClock } from "./util/manualClock";
+export { generateFleet } from "./scenario/fleet";
+export { loadScenarioFile, parseScenarioText, resolveScenario, ScenarioError } from "./scenario/scenario";
+export { DEFAULT_QUOTAS } from "./server/quotas";
+export * from "./scenario/defaultScenario";

@@ -13,7 +13,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
-import { DEFAULT_MACHINES } from "../emulator/defaultScenario";
+import { DEFAULT_MACHINES } from "../emulator/scenario/defaultScenario";
 import { caBundleWith } from "./lib/caBundle";
 import { openStack, REPO_ROOT } from "./lib/stackRunner";
 import { emulatorStackConfig } from "./lib/emulatorConfig";

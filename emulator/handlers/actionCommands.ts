@@ -4,17 +4,18 @@
  * switch `duplicateCollection: return-existing`, answered 201 with the running action: both
  * behaviours are reported, mde-api.md §8). Cancel only works on unfinished actions.
  */
+import { STORED_MACHINE_ID_PATTERN } from "../../provider/api/machineIdPattern";
 import { CancelRequestSchema, CollectRequestSchema } from "../../provider/api/schemas";
-import { MdeErrors } from "../errors";
-import type { Handler } from "../router";
-import { actionEntity } from "../wire";
+import { MdeErrors } from "../wire/errors";
+import type { Handler } from "../server/router";
+import { actionEntity } from "../wire/entities";
 import { jsonBody } from "./body";
 
 export const collect: Handler = (ctx) => {
   const { store, scenario } = ctx.emu;
   const tenant = ctx.principal!.tenantId;
   const id = ctx.params.id.toLowerCase();
-  const machine = /^[0-9a-f]{40}$/.test(id) ? store.machine(tenant, id) : undefined;
+  const machine = STORED_MACHINE_ID_PATTERN.test(id) ? store.machine(tenant, id) : undefined;
   if (!machine) throw MdeErrors.machineNotFound(ctx.params.id);
   const body = jsonBody(ctx, CollectRequestSchema, "The body must be {\"Comment\": \"...\"}; parameter names are case-sensitive.");
   const running = store.activeCollection(tenant, machine.id, ctx.nowMs);

@@ -3,8 +3,8 @@
  * docs list it as a required header), and a body that is not JSON is `InvalidRequestBody`.
  */
 import type { z } from "zod";
-import { MdeErrors } from "../errors";
-import type { RequestContext } from "../router";
+import { MdeErrors } from "../wire/errors";
+import type { RequestContext } from "../server/router";
 
 /** Parses the body with `schema`; `emptyAs` stands in for an empty body where one is allowed. */
 export function jsonBody<S extends z.ZodType>(ctx: RequestContext, schema: S, hint: string, emptyAs?: unknown): z.output<S> {

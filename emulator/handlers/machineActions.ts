@@ -2,12 +2,12 @@
  * Reading machine actions: one by id, or the tenant's list with OData (newest first, as the
  * docs' "latest two" example implies). Status is computed for "now" on every read.
  */
-import { MdeErrors } from "../errors";
-import type { FilterableEntity } from "../odataEval";
-import type { Handler } from "../router";
-import { wireTime } from "../ids";
-import { actionEntity, actionJson, list } from "../wire";
-import { applyQuery } from "./query";
+import { MdeErrors } from "../wire/errors";
+import type { FilterableEntity } from "../odata/odataEval";
+import type { Handler } from "../server/router";
+import { wireTime } from "../util/ids";
+import { actionEntity, actionJson, list } from "../wire/entities";
+import { applyQuery } from "../odata/applyQuery";
 
 /** The list API's filterable properties (get-machineactions-collection.md). */
 export const ACTION_ENTITY: FilterableEntity = {

@@ -3,11 +3,11 @@
  * The list answers 404 when the tenant has no machines at all, as documented; a filter that
  * matches nothing is an empty 200.
  */
-import { MdeErrors } from "../errors";
-import type { FilterableEntity } from "../odataEval";
-import type { Handler } from "../router";
-import { list, machineEntity, machineJson } from "../wire";
-import { applyQuery } from "./query";
+import { MdeErrors } from "../wire/errors";
+import type { FilterableEntity } from "../odata/odataEval";
+import type { Handler } from "../server/router";
+import { list, machineEntity, machineJson } from "../wire/entities";
+import { applyQuery } from "../odata/applyQuery";
 
 /** Properties the machines API documents as filterable. */
 export const MACHINE_ENTITY: FilterableEntity = {

@@ -3,9 +3,9 @@
  * short-lived download link to this same host, like the `userrequests-*` storage link MDE gives.
  */
 import { COLLECT_ACTION_TYPE } from "../../provider/api/schemas";
-import { MdeErrors } from "../errors";
-import type { Handler } from "../router";
-import { packageUriJson } from "../wire";
+import { MdeErrors } from "../wire/errors";
+import type { Handler } from "../server/router";
+import { packageUriJson } from "../wire/entities";
 
 export const getPackageUri: Handler = (ctx) => {
   const { store, links, scenario } = ctx.emu;

@@ -63,3 +63,19 @@ export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
 }
+
+/** The app id of WindowsDefenderATP, the Defender API's app registration: a token may name it as its audience. */
+export const MDE_APP_ID = "fc780465-2017-40d4-a0c5-307022471b92";
+/**
+ * The URIs a commercial Defender API token may carry as its audience (mde-api.md §1): the legacy
+ * and current hosts, the older windows.com host and the app URI. One list, so the emulator's
+ * token endpoint and its bearer checks accept exactly the audiences the service does.
+ */
+export const MDE_AUDIENCE_URIS = [
+  LEGACY_COMMERCIAL_API_URL,
+  COMMERCIAL_API_URL,
+  "https://api.securitycenter.windows.com",
+  "https://securitycenter.onmicrosoft.com/windowsatpservice",
+] as const;
+/** Every audience the Defender API accepts: the URIs and the app id. */
+export const MDE_TOKEN_AUDIENCES: readonly string[] = [...MDE_AUDIENCE_URIS, MDE_APP_ID];

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import * as tls from "node:tls";
 import { readFileSync } from "node:fs";
-import { ensureTls } from "../../emulator/certs";
+import { ensureTls } from "../../emulator/server/certs";
 
 const AZURITE_BLOB = join(dirname(require.resolve("azurite/package.json")), "dist/src/blob/main.js");
 export const AZURITE_ACCOUNT = "devstoreaccount1";

@@ -11,7 +11,7 @@ import { resolveSettings } from "../../provider/api/settings";
 import { collectionsFilter } from "../../provider/adoption/candidates";
 import { CollectionFinder } from "../../provider/adoption/finder";
 import type { ListQuery } from "../../provider/resource/collectionApi";
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES } from "../../emulator/defaultScenario";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES } from "../../emulator/scenario/defaultScenario";
 import { startHarness } from "../emulator/harness";
 import { FakeClock } from "../helpers/fakeClock";
 

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_MACHINES as M } from "../../emulator/defaultScenario";
+import { DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
 import { caBundleWith } from "../../scripts/lib/caBundle";
 import { ClientChild } from "../helpers/clientChild";
 import { startHarness, type Harness } from "../emulator/harness";

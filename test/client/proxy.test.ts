@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/defaultScenario";
-import { PROXIED_HOST } from "../../emulator/certs";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
+import { PROXIED_HOST } from "../../emulator/server/certs";
 import { caBundleWith } from "../../scripts/lib/caBundle";
 import { ClientChild } from "../helpers/clientChild";
 import { LoopbackProxy } from "../helpers/loopbackProxy";

@@ -5,7 +5,7 @@
  * The real @azure/identity's error shapes are exercised in identity.test.ts (child process).
  */
 import type { AccessToken, TokenCredential } from "@azure/identity";
-import { DEFAULT_MACHINES as M } from "../../emulator/defaultScenario";
+import { DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
 import { MdeClient } from "../../provider/api/client";
 import { MdeUnauthorizedError } from "../../provider/api/errors";
 import { resolveSettings } from "../../provider/api/settings";

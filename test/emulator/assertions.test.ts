@@ -9,8 +9,8 @@ import { constants, createHash, createPrivateKey, randomUUID, sign, X509Certific
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureTls } from "../../emulator/certs";
-import { defaultScenario } from "../../emulator/defaultScenario";
+import { ensureTls } from "../../emulator/server/certs";
+import { defaultScenario } from "../../emulator/scenario/defaultScenario";
 import { GITHUB_SUBJECT, LocalOidcIssuer } from "../helpers/oidcIssuer";
 import { jwtPayload, sharedTlsDir, startHarness, type Harness } from "./harness";
 

@@ -4,7 +4,7 @@
  * under-privileged tokens.
  */
 import { createPublicKey, verify } from "node:crypto";
-import { DEFAULT_CLIENT_SECRET, DEFAULT_MACHINES as M } from "../../emulator/defaultScenario";
+import { DEFAULT_CLIENT_SECRET, DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
 import { jwtPayload, startHarness, type Harness } from "./harness";
 
 let h: Harness;

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { Agent, request } from "undici";
 import { main, parseCliArgs, USAGE } from "../../emulator/cli";
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID } from "../../emulator/defaultScenario";
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID } from "../../emulator/scenario/defaultScenario";
 
 const repo = resolve(__dirname, "../..");
 

@@ -5,17 +5,14 @@
  */
 import { createHash } from "node:crypto";
 import { request } from "undici";
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/defaultScenario";
-import { FaultInjector } from "../../emulator/faults";
-import { DOWNLOAD_PATH } from "../../emulator/packageLinks";
-import { startHarness, type Harness } from "./harness";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
+import { FaultInjector } from "../../emulator/scenario/faults";
+import { DOWNLOAD_PATH } from "../../emulator/packages/packageLinks";
+import { startHarness, startWithToken, type Harness } from "./harness";
 
 let h: Harness;
 let token: string;
-beforeEach(async () => {
-  h = await startHarness({ control: true });
-  token = await h.token();
-});
+beforeEach(async () => ({ h, token } = await startWithToken({ control: true })));
 afterEach(() => h.close());
 
 const getAction = () => h.call("GET", `/api/machineactions/${DEFAULT_ACTIONS.running}`, { token });

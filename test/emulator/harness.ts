@@ -7,8 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, request } from "undici";
+import { ErrorBodySchema } from "../../provider/api/schemas";
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from "../../emulator";
-import { DEFAULT_CLIENT_SECRET } from "../../emulator/defaultScenario";
+import { DEFAULT_CLIENT_SECRET } from "../../emulator/scenario/defaultScenario";
 
 export const sharedTlsDir = mkdtempSync(join(tmpdir(), "mde-emu-test-tls-"));
 afterAll(() => rmSync(sharedTlsDir, { recursive: true, force: true }));
@@ -80,6 +81,19 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
       await emu.close();
     },
   };
+}
+
+/** A fresh emulator and a token of its default app: what most suites start each test with. */
+export async function startWithToken(options: EmulatorOptions = {}): Promise<{ h: Harness; token: string }> {
+  const h = await startHarness(options);
+  return { h, token: await h.token() };
+}
+
+/** An MDE error reply: `status`, the documented `code`, and the request's correlation id as `target`. */
+export function expectMdeError(res: { status: number; json: any; headers: any }, status: number, code: string): void {
+  expect(res.status).toBe(status);
+  expect(ErrorBodySchema.parse(res.json).error.code).toBe(code);
+  expect(res.json.error.target).toBe(res.headers["request-id"]);
 }
 
 /** Decodes a JWT payload without checking it. */

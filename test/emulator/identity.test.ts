@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { DEFAULT_MACHINES as M } from "../../emulator/defaultScenario";
+import { DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
 import { startHarness, type Harness } from "./harness";
 
 const ROOT = resolve(__dirname, "../..");

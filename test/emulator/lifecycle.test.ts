@@ -2,9 +2,9 @@
  * The action lifecycle per machine behaviour, driven by a manual clock (no real waiting), and the
  * time scale, which runs the clock and every window N times faster.
  */
-import { planFor, stateAt, E_FAIL, E_TIMEOUT } from "../../emulator/lifecycle";
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M, defaultScenario } from "../../emulator/defaultScenario";
-import { startHarness, type Harness } from "./harness";
+import { planFor, stateAt, E_FAIL, E_TIMEOUT } from "../../emulator/persistence/lifecycle";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M, defaultScenario } from "../../emulator/scenario/defaultScenario";
+import { startHarness, startWithToken, type Harness } from "./harness";
 
 describe("stateAt (pure)", () => {
   const t0 = Date.UTC(2026, 0, 1);
@@ -40,10 +40,7 @@ describe("stateAt (pure)", () => {
 describe("over HTTP with a manual clock", () => {
   let h: Harness;
   let token: string;
-  beforeEach(async () => {
-    h = await startHarness();
-    token = await h.token();
-  });
+  beforeEach(async () => ({ h, token } = await startWithToken()));
   afterEach(() => h.close());
   const start = async (id: string) => (await h.call("POST", `/api/machines/${id}/collectInvestigationPackage`, { token, body: { Comment: "c" } })).json.id as string;
   const status = async (id: string) => (await h.call("GET", `/api/machineactions/${id}`, { token })).json;

@@ -1,5 +1,5 @@
-import { compileFilter, pageParams } from "../../emulator/odataEval";
-import { FilterError, parseFilter, tokenize } from "../../emulator/odataFilter";
+import { compileFilter, pageParams } from "../../emulator/odata/odataEval";
+import { FilterError, parseFilter, tokenize } from "../../emulator/odata/odataFilter";
 import { ACTION_ENTITY } from "../../emulator/handlers/machineActions";
 import { MACHINE_ENTITY } from "../../emulator/handlers/machines";
 

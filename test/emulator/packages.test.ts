@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import yauzl from "yauzl";
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M, defaultScenario } from "../../emulator/defaultScenario";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M, defaultScenario } from "../../emulator/scenario/defaultScenario";
 import { startHarness, type Harness } from "./harness";
 
 const WINDOWS_FOLDERS = [

@@ -6,8 +6,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AtomicJsonFile } from "../../emulator/persistence";
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/defaultScenario";
+import { AtomicJsonFile } from "../../emulator/persistence/persistence";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
 import { startHarness } from "./harness";
 
 let dataDir: string;

@@ -2,8 +2,8 @@
  * Quotas: sliding windows per application and API, 429 TooManyRequests with Retry-After in
  * seconds, overridable limits, and refused calls counting (retrying early extends the 429s).
  */
-import { DEFAULT_QUOTAS, mergeQuotas, QuotaTracker, retryAfterSeconds } from "../../emulator/quotas";
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M, READER_CLIENT_ID } from "../../emulator/defaultScenario";
+import { DEFAULT_QUOTAS, mergeQuotas, QuotaTracker, retryAfterSeconds } from "../../emulator/server/quotas";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M, READER_CLIENT_ID } from "../../emulator/scenario/defaultScenario";
 import { startHarness } from "./harness";
 
 describe("QuotaTracker (pure)", () => {

@@ -8,7 +8,7 @@ import type { AccessToken, TokenCredential } from "@azure/identity";
 import { MdeClient } from "../../provider/api/client";
 import { isMdeError } from "../../provider/api/errors";
 import { resolveSettings } from "../../provider/api/settings";
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/defaultScenario";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
 import { startHarness, type Harness } from "./harness";
 
 let h: Harness;

@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateFleet } from "../../emulator/fleet";
-import { loadScenarioFile, parseScenarioText, resolveScenario, ScenarioError } from "../../emulator/scenario";
-import { DEFAULT_MACHINES, defaultScenario } from "../../emulator/defaultScenario";
+import { generateFleet } from "../../emulator/scenario/fleet";
+import { loadScenarioFile, parseScenarioText, resolveScenario, ScenarioError } from "../../emulator/scenario/scenario";
+import { DEFAULT_MACHINES, defaultScenario } from "../../emulator/scenario/defaultScenario";
 import { startHarness } from "./harness";
 
 const dir = mkdtempSync(join(tmpdir(), "mde-emu-scenario-"));

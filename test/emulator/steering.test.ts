@@ -3,17 +3,14 @@
  * test releases it, end one at a step the test chooses, hold every collection of a machine.
  * A manual clock proves the holds, not luck, keep the actions running: days pass while held.
  */
-import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/defaultScenario";
-import { E_FAIL, planFor, steeredStateAt } from "../../emulator/lifecycle";
-import { startHarness, type Harness } from "./harness";
+import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
+import { E_FAIL, planFor, steeredStateAt } from "../../emulator/persistence/lifecycle";
+import { startWithToken, type Harness } from "./harness";
 
 const DAY = 24 * 3600_000;
 let h: Harness;
 let token: string;
-beforeEach(async () => {
-  h = await startHarness({ control: true });
-  token = await h.token();
-});
+beforeEach(async () => ({ h, token } = await startWithToken({ control: true })));
 afterEach(() => h.close());
 
 const control = (method: string, path: string, body?: unknown) => h.call(method, `${h.emu.controlUrl}${path}`, { body });

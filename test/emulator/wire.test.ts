@@ -3,10 +3,10 @@
  * access log has one line per request with its id, never a bearer token or a download token.
  */
 import { MachineActionWireSchema, PackageUriSchema } from "../../provider/api/schemas";
-import { planFor } from "../../emulator/lifecycle";
-import type { StoredAction } from "../../emulator/store";
-import { actionJson, packageUriJson, validated } from "../../emulator/wire";
-import { DEFAULT_ACTIONS } from "../../emulator/defaultScenario";
+import { planFor } from "../../emulator/persistence/lifecycle";
+import type { StoredAction } from "../../emulator/persistence/store";
+import { actionJson, packageUriJson, validated } from "../../emulator/wire/entities";
+import { DEFAULT_ACTIONS } from "../../emulator/scenario/defaultScenario";
 import { startHarness } from "./harness";
 
 const stored: StoredAction = {

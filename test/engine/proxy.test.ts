@@ -5,7 +5,7 @@
  * through the proxy or failed.
  */
 import { DEFAULT_MACHINES } from "../../emulator";
-import { PROXIED_HOST } from "../../emulator/certs";
+import { PROXIED_HOST } from "../../emulator/server/certs";
 import { emulatorStackConfig } from "../../scripts/lib/emulatorConfig";
 import { EmulatedTenant, succeeded } from "../helpers/e2e";
 import { LoopbackProxy } from "../helpers/loopbackProxy";
