@@ -14,6 +14,7 @@
 import { z } from "zod";
 import { MARKER_PATTERN } from "../adoption/marker";
 import { ACTION_STATUSES } from "../api/schemas";
+import { ForensicsError } from "../util/error";
 import type { CollectionOutputs } from "./outputs";
 
 export const STATE_VERSION = 1;
@@ -46,7 +47,7 @@ export const StoredStateSchema = z.object({
   manifestPath: z.string().optional(),
 });
 
-export class StoredStateError extends Error {
+export class StoredStateError extends ForensicsError {
   override readonly name = "StoredStateError";
 }
 

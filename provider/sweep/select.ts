@@ -11,6 +11,7 @@
 import { odataString } from "../api/ids";
 import type { Machine } from "../api/actionTypes";
 import type { ListQuery } from "../resource/collectionApi";
+import { ForensicsError } from "../util/error";
 
 /** Selects the machines of a sweep. Set exactly one field. */
 export interface MachineSelector {
@@ -57,7 +58,7 @@ export const LOOKUP_CHUNK_SIZE = 40;
 const SELECTOR_KEYS = ["machineIds", "computerDnsNames", "tag", "filter"] as const;
 const MACHINE_ID = /^[0-9a-fA-F]{40}$/;
 
-export class MachineSelectionError extends Error {
+export class MachineSelectionError extends ForensicsError {
   override readonly name = "MachineSelectionError";
 }
 
