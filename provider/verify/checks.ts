@@ -30,7 +30,7 @@ export interface VerifyReport {
   chain: { ok: boolean; head: string; legacyLines: number; lines: number };
 }
 
-/** The action-id part of a package's base name: MDE's GUIDs, and the emulator's or a test's ids. */
+/** The action id in a package's base name: letters, digits, `-` and `_` (MDE's are GUIDs). */
 const ACTION_ID_PART = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 /** `<machineId>-<actionId>` (a kept package's base name) → its two parts; undefined for other names. */
