@@ -24,8 +24,8 @@ const upperSnake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUp
 
 /** Stack-config key (namespace `mde`) and environment variable of each setting. */
 export const SETTING_KEYS = Object.fromEntries([
-  ...MDE_SETTINGS.map((name) => [name, { config: name, env: `MDE_${upperSnake(name)}` }]),
-  ...AZURE_SETTINGS.map((name) => [name, { config: name, env: `AZURE_${upperSnake(name)}` }]),
+  ...MDE_SETTINGS.map((name) => [name, { config: name, env: `MDE_${upperSnake(name)}` }] as const),
+  ...AZURE_SETTINGS.map((name) => [name, { config: name, env: `AZURE_${upperSnake(name)}` }] as const),
 ]) as Readonly<Record<SettingName, { readonly config: SettingName; readonly env: string }>>;
 
 /** The stack-config key of a setting, namespace included: `mde:apiUrl`. */
