@@ -12,14 +12,13 @@ const POLICIES: Array<{ id: string; name: string; color: string }> = [
   { id: "mdeautomator", name: "MDEAutomator-style (reimplemented)", color: "#6b7280" },
 ];
 
-const W = 920;
-const H = 560;
-const LEFT = 70;
-const RIGHT = 20;
-const TOP_A = 88;
-const H_A = 140;
-const TOP_B = 290;
-const H_B = 200;
+/** The canvas, and the margins left of and right of the plots (px). */
+const W = 920, H = 560;
+const LEFT = 70, RIGHT = 20;
+/** Panel A (share done) and panel B (time ÷ bound): top edge and height (px). */
+const TOP_A = 88, H_A = 140;
+const TOP_B = 290, H_B = 200;
+/** Panel B's log scale ends here; a stopped run is drawn at it. */
 const MAX_RATIO = 30;
 
 export function renderChart(runs: readonly RunMetrics[]): string {

@@ -5,7 +5,8 @@
  */
 import * as fs from "node:fs";
 import { Agent, request } from "undici";
-import type { BenchTarget, PolicyInput } from "./types";
+import { ForensicsError } from "../../provider/util/error";
+import type { BenchTarget, MachineOutcome, Policy, PolicyInput } from "./types";
 
 export interface Reply {
   status: number;
@@ -81,7 +82,8 @@ export class BaselineHttp {
   }
 }
 
-export class StoppedAtDeadline extends Error {
+export class StoppedAtDeadline extends ForensicsError {
+  override name = "StoppedAtDeadline";
   constructor() {
     super("stopped at the run's deadline");
   }
@@ -132,4 +134,32 @@ export function sessionOf(input: PolicyInput): BaselineHttp {
   const http = sessions.get(input);
   if (!http) throw new Error("prepare() first");
   return http;
+}
+
+/** A baseline policy: what it does with the session it signed in with (in `prepare`), closed when the run ends. */
+export interface BaselineRun {
+  id: string;
+  label: string;
+  run(input: PolicyInput, http: BaselineHttp): Promise<MachineOutcome[]>;
+}
+
+export function baselinePolicy(baseline: BaselineRun): Policy {
+  return {
+    id: baseline.id,
+    label: baseline.label,
+    prepare: signIn,
+    async run(input) {
+      const http = sessionOf(input);
+      try {
+        return await baseline.run(input, http);
+      } finally {
+        await http.close();
+      }
+    },
+  };
+}
+
+/** A machine whose work ended in an error; one the deadline stopped is unfinished rather than failed. */
+export function failedOutcome(machineId: string, actionId: string | undefined, err: unknown, input: PolicyInput): MachineOutcome {
+  return { machineId, ok: false, actionId, error: (err as Error).message, finishedMs: input.now(), unfinished: err instanceof StoppedAtDeadline };
 }

@@ -11,8 +11,9 @@
  *   any error there (a 429 included) ends the machine as failed;
  * - package runs: GetPackageUri once Succeeded, then the download.
  */
-import { type Reply, sessionOf, signIn, seededRandom, sleepEmulated, StoppedAtDeadline } from "./http";
-import type { MachineOutcome, Policy, PolicyInput } from "./types";
+import { ForensicsError } from "../../provider/util/error";
+import { baselinePolicy, failedOutcome, type Reply, seededRandom, sleepEmulated } from "./http";
+import type { MachineOutcome, Policy } from "./types";
 
 const WORKERS = 10;
 const MAX_RETRIES = 5;
@@ -23,14 +24,15 @@ const FIRST_POLL_DELAY_MS = 5_000;
 const POLL_INTERVAL_MS = 15_000;
 const STATUS_TIMEOUT_MS = 10 * 60_000;
 
-class Skipped extends Error {}
+/** What the module reports for `ActiveRequestAlreadyExists` and any other 4xx: the machine is left out. */
+class Skipped extends ForensicsError {
+  override name = "Skipped";
+}
 
-export const mdeAutomatorPolicy: Policy = {
+export const mdeAutomatorPolicy: Policy = baselinePolicy({
   id: "mdeautomator",
   label: "MDEAutomator-style (reimplemented from documented behaviour): 10 parallel workers, exponential backoff ×2 (max 600 s) + jitter, 5 retries, polls every 15 s",
-  prepare: signIn,
-  async run(input: PolicyInput): Promise<MachineOutcome[]> {
-    const http = sessionOf(input);
+  async run(input, http) {
     const scale = input.target.timeScale;
     const random = seededRandom(input.seed);
     const waitEmulatedS = (s: number) => sleepEmulated(s * 1000, scale, input.signal);
@@ -82,27 +84,23 @@ export const mdeAutomatorPolicy: Policy = {
         }
         return { machineId, ok: true, actionId, packageKept: input.packages || undefined, finishedMs: input.now() };
       } catch (err) {
-        return { machineId, ok: false, actionId, error: (err as Error).message, finishedMs: input.now(), unfinished: err instanceof StoppedAtDeadline };
+        return failedOutcome(machineId, actionId, err, input);
       }
     };
 
-    try {
-      const queue = [...input.machineIds];
-      const outcomes: MachineOutcome[] = [];
-      await Promise.all(
-        Array.from({ length: Math.min(WORKERS, queue.length) }, async () => {
-          for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-            outcomes.push(
-              input.signal.aborted
-                ? { machineId: id, ok: false, error: "not started by the run's deadline", finishedMs: input.now(), unfinished: true }
-                : await one(id),
-            );
-          }
-        }),
-      );
-      return outcomes;
-    } finally {
-      await http.close();
-    }
+    const queue = [...input.machineIds];
+    const outcomes: MachineOutcome[] = [];
+    await Promise.all(
+      Array.from({ length: Math.min(WORKERS, queue.length) }, async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          outcomes.push(
+            input.signal.aborted
+              ? { machineId: id, ok: false, error: "not started by the run's deadline", finishedMs: input.now(), unfinished: true }
+              : await one(id),
+          );
+        }
+      }),
+    );
+    return outcomes;
   },
-};
+});

@@ -11,6 +11,7 @@ import { correlationMarker } from "../../provider/adoption/marker";
 import { unbatchedFinder } from "../../provider/adoption/finder";
 import { contextFor } from "../../provider/resource/contextFactory";
 import { collectionProvider } from "../../provider/resource/runtime";
+import { emulatorStackConfig } from "../../scripts/lib/emulatorConfig";
 import type { MachineOutcome, Policy, PolicyInput } from "./types";
 
 export function oursPolicy(options: { batchedPreCheck: boolean } = { batchedPreCheck: true }): Policy {
@@ -55,18 +56,10 @@ export function oursPolicy(options: { batchedPreCheck: boolean } = { batchedPreC
   };
 }
 
-/** The stack config a real stack would hand the provider (`configure`). */
+/** The stack config a real stack would hand the provider (`configure`): the one a test or script stack gets. */
 export function configOf(input: PolicyInput): (key: string) => string | undefined {
-  const t = input.target;
-  const config: Record<string, string> = {
-    "mde:apiUrl": t.apiUrl,
-    "mde:authorityHost": t.authorityHost,
-    "mde:tenantId": t.tenantId,
-    "mde:clientId": t.clientId,
-    "mde:clientSecret": t.clientSecret,
-    "mde:rateLimits": JSON.stringify({ timeScale: t.timeScale }),
-  };
-  return (key) => config[key];
+  const config = emulatorStackConfig(input.target, input.target.timeScale);
+  return (key) => config[key]?.value;
 }
 
 /** The provider's `[mde] …` progress lines (one or more per machine) would drown the bench's own output; `keep` picks the ones to show. */

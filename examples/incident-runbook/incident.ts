@@ -10,7 +10,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { InvestigationPackageCollection } from "pulumi-mde-forensics";
+import { InvestigationPackageCollection, MACHINE_ID_PATTERN } from "pulumi-mde-forensics";
 
 export interface FollowUp {
   /** The new alert (or incident update) that brought more devices in. */
@@ -59,7 +59,6 @@ export class IncidentSpecError extends Error {
 }
 
 const KEYS = ["incident", "reason", "devices", "followUps", "rounds", "evidenceDirectory", "timeoutMinutes"];
-const MACHINE_ID = /^[0-9a-fA-F]{40}$/;
 /** MDE keeps 1000 characters; InvestigationPackageCollection appends a 13-character correlation marker. */
 const MAX_COMMENT = 987;
 
@@ -170,7 +169,7 @@ export function declareIncident(spec: IncidentSpec, source: string): Record<stri
   const out: Record<string, CollectionSummary> = {};
   for (const p of planned) {
     const c = new InvestigationPackageCollection(p.name, {
-      ...(MACHINE_ID.test(p.device) ? { machineId: p.device } : { computerDnsName: p.device }),
+      ...(MACHINE_ID_PATTERN.test(p.device) ? { machineId: p.device } : { computerDnsName: p.device }),
       comment: p.comment,
       triggers: { round: String(p.round) },
       evidenceDirectory,

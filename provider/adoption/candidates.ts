@@ -7,11 +7,8 @@
  */
 import { odataString } from "../api/ids";
 import { parseTimestamp } from "../api/responses";
-import { ACTIVE_STATUSES, type ActionStatus, COLLECT_ACTION_TYPE, type MachineAction } from "../api/schemas";
+import { ACTIVE_STATUSES, COLLECT_ACTION_TYPE, type MachineAction, RETRYABLE_FINAL_STATUSES } from "../api/schemas";
 import { markerOf, parseMarker } from "./marker";
-
-/** Our own collection in one of these ended badly: the next run requests a new one rather than reusing it. */
-export const RETRY_STATUSES: ReadonlySet<ActionStatus> = new Set<ActionStatus>(["Failed", "TimeOut", "Cancelled"]);
 
 /** The `$filter` for the collections (any status) of `machineIds`. */
 export function collectionsFilter(machineIds: readonly string[]): string {
@@ -59,7 +56,7 @@ export function classify(actions: readonly MachineAction[], machineId: string, m
     const tag = markerOf(a.requestorComment);
     const sameOwner = tag?.owner === mine.owner;
     if (sameOwner && tag.intent === mine.intent) {
-      if (!RETRY_STATUSES.has(a.status)) result.own ??= a;
+      if (!RETRYABLE_FINAL_STATUSES.has(a.status)) result.own ??= a;
     } else if (sameOwner || released.has(a.id)) {
       result.previous ??= a;
     } else if (ACTIVE_STATUSES.has(a.status)) {

@@ -3,9 +3,11 @@
  *
  * One base class carrying what a user or Microsoft support needs (HTTP status, MDE's own
  * `error.code`, the correlation id MDE puts in `error.target`, method and path), and one
- * subclass per situation a caller handles differently. Every message is redacted on
- * construction, so nothing built here can leak a token, a secret or a download link.
+ * subclass per situation a caller handles differently. The base, ForensicsError, redacts every
+ * message on construction, so nothing built here can leak a token, a secret or a download link;
+ * the fields that can carry one (path, validation issues) are redacted here.
  */
+import { ForensicsError } from "../util/error";
 import { redact } from "../util/redact";
 
 /** Lets `isMdeError` recognise errors thrown by another loaded copy of this package. */
@@ -38,7 +40,7 @@ export interface MdeErrorDetails {
 }
 
 /** Base class of every error the MDE client throws. */
-export class MdeError extends Error {
+export class MdeError extends ForensicsError {
   override name = "MdeError";
   readonly kind: MdeErrorKind = "http";
   readonly status?: number;
@@ -48,7 +50,7 @@ export class MdeError extends Error {
   readonly path?: string;
 
   constructor(message: string, details: MdeErrorDetails = {}) {
-    super(redact(message, details.knownSecrets), details.cause === undefined ? undefined : { cause: details.cause });
+    super(message, { cause: details.cause, knownSecrets: details.knownSecrets });
     this.status = details.status;
     this.code = details.code;
     this.correlationId = details.correlationId;

@@ -9,6 +9,7 @@
  * turns HTTP statuses and socket failures into typed errors. Each policy knows nothing of the
  * others (the Azure core-rest-pipeline and octokit hook design).
  */
+import { ForensicsError } from "../util/error";
 import type { ApiFamily } from "./quotas";
 
 export type HttpMethod = "GET" | "POST";
@@ -54,7 +55,7 @@ export interface Policy {
 export function composePipeline(policies: readonly Policy[], transport: Send): Send {
   const names = new Set<string>();
   for (const p of policies) {
-    if (names.has(p.name)) throw new Error(`policy "${p.name}" appears twice in the MDE pipeline`);
+    if (names.has(p.name)) throw new ForensicsError(`policy "${p.name}" appears twice in the MDE pipeline`);
     names.add(p.name);
   }
   return policies.reduceRight<Send>((next, policy) => (request) => policy.send(request, next), transport);

@@ -31,6 +31,12 @@ export const ActionIdSchema = z
 /** Statuses after which an action never changes again. */
 export const FINAL_STATUSES: ReadonlySet<ActionStatus> = new Set(["Succeeded", "Failed", "TimeOut", "Cancelled"]);
 export const ACTIVE_STATUSES: ReadonlySet<ActionStatus> = new Set(["Pending", "InProgress"]);
+/**
+ * Final statuses without a package: after one, the next run requests a new collection. The one
+ * list for the three places that act on it: diff replaces such a collection, adoption does not
+ * reuse it, a sweep retries its machine.
+ */
+export const RETRYABLE_FINAL_STATUSES: ReadonlySet<ActionStatus> = new Set(["Failed", "TimeOut", "Cancelled"]);
 
 /** Older docs spell `Cancelled` as `Canceled`; both arrive in the wild. */
 export const ActionStatusSchema = z.preprocess(

@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { CLOUD_ENDPOINTS, type MdeCloud, type MdeRegion } from "./endpoints";
 import { MdeValidationError } from "./errors";
 import type { ApiFamily, FamilyQuota } from "./quotas";
-import { type CredentialKind, SETTING_KEYS, type SettingName, validateSettings } from "./settingsSchema";
+import { type CredentialKind, SETTING_KEYS, type SettingName, stackConfigKey, validateSettings } from "./settingsSchema";
 
 export type { CredentialKind } from "./settingsSchema";
 
@@ -55,7 +55,7 @@ export function resolveSettings(sources: SettingsSources = {}): MdeSettings {
   for (const [name, key] of Object.entries(SETTING_KEYS) as [SettingName, (typeof SETTING_KEYS)[SettingName]][]) {
     const fromConfig = sources.config?.(key.config);
     if (fromConfig !== undefined && fromConfig.trim() !== "") {
-      raw[name] = { value: fromConfig, from: `mde:${key.config}` };
+      raw[name] = { value: fromConfig, from: stackConfigKey(name) };
       continue;
     }
     const fromEnv = env[key.env];

@@ -10,25 +10,31 @@ import { API_FAMILIES, type ApiFamily, type FamilyQuota, MDE_QUOTAS } from "./qu
 export const CREDENTIAL_KINDS = ["auto", "clientSecret", "clientCertificate", "workloadIdentity", "managedIdentity", "azureCli", "default"] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
-/** Stack-config key (namespace `mde`) and environment variable of each setting. */
-export const SETTING_KEYS = {
-  apiUrl: { config: "apiUrl", env: "MDE_API_URL" },
-  cloud: { config: "cloud", env: "MDE_CLOUD" },
-  region: { config: "region", env: "MDE_REGION" },
-  tokenScope: { config: "tokenScope", env: "MDE_TOKEN_SCOPE" },
-  rateLimits: { config: "rateLimits", env: "MDE_RATE_LIMITS" },
-  credential: { config: "credential", env: "MDE_CREDENTIAL" },
-  tenantId: { config: "tenantId", env: "AZURE_TENANT_ID" },
-  clientId: { config: "clientId", env: "AZURE_CLIENT_ID" },
-  clientSecret: { config: "clientSecret", env: "AZURE_CLIENT_SECRET" },
-  clientCertificatePath: { config: "clientCertificatePath", env: "AZURE_CLIENT_CERTIFICATE_PATH" },
-  clientCertificatePassword: { config: "clientCertificatePassword", env: "AZURE_CLIENT_CERTIFICATE_PASSWORD" },
-  federatedTokenFile: { config: "federatedTokenFile", env: "AZURE_FEDERATED_TOKEN_FILE" },
-  authorityHost: { config: "authorityHost", env: "AZURE_AUTHORITY_HOST" },
-} as const;
-export type SettingName = keyof typeof SETTING_KEYS;
+/**
+ * Every setting, by the prefix of its environment variable: `MDE_` for ours, `AZURE_` for those
+ * @azure/identity reads as well, so the variables CI sets for Azure's tools configure this
+ * provider too. The variable is the setting's name in upper snake case (`apiUrl` → MDE_API_URL,
+ * `clientId` → AZURE_CLIENT_ID); its stack-config key is the name itself (`mde:apiUrl`).
+ */
+const MDE_SETTINGS = ["apiUrl", "cloud", "region", "tokenScope", "rateLimits", "credential"] as const;
+const AZURE_SETTINGS = ["tenantId", "clientId", "clientSecret", "clientCertificatePath", "clientCertificatePassword", "federatedTokenFile", "authorityHost"] as const;
+export type SettingName = (typeof MDE_SETTINGS)[number] | (typeof AZURE_SETTINGS)[number];
 
-const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set(["clientSecret", "clientCertificatePassword"]);
+const upperSnake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
+/** Stack-config key (namespace `mde`) and environment variable of each setting. */
+export const SETTING_KEYS = Object.fromEntries([
+  ...MDE_SETTINGS.map((name) => [name, { config: name, env: `MDE_${upperSnake(name)}` }] as const),
+  ...AZURE_SETTINGS.map((name) => [name, { config: name, env: `AZURE_${upperSnake(name)}` }] as const),
+]) as Readonly<Record<SettingName, { readonly config: SettingName; readonly env: string }>>;
+
+/** The stack-config key of a setting, namespace included: `mde:apiUrl`. */
+export function stackConfigKey(name: SettingName): string {
+  return `mde:${SETTING_KEYS[name].config}`;
+}
+
+/** Credentials: never echoed in messages, and stored as Pulumi secrets. */
+export const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set(["clientSecret", "clientCertificatePassword"]);
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const positiveInt = z.number().int().positive();
@@ -92,7 +98,7 @@ type Raw = Partial<Record<SettingName, { value: string; from: string }>>;
 /** Validates raw strings; returns every issue rather than stopping at the first. */
 export function validateSettings(raw: Raw): { ok: true; value: ValidSettings } | { ok: false; issues: string[] } {
   const issues: string[] = [];
-  const label = (name: SettingName) => `mde:${SETTING_KEYS[name].config} / ${SETTING_KEYS[name].env}`;
+  const label = (name: SettingName) => `${stackConfigKey(name)} / ${SETTING_KEYS[name].env}`;
   const check = <T>(name: SettingName, schema: z.ZodType<T>): T | undefined => {
     const entry = raw[name];
     if (!entry) return undefined;

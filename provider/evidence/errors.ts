@@ -1,9 +1,11 @@
 /**
  * Errors of evidence handling. Each says what went wrong *and what the user can do about it*,
  * because it ends up, wrapped once by the resource, as the only line a responder sees in
- * `pulumi up`. Messages are redacted on construction: the download link's query string is the
- * credential, and an error that quotes it would leak it into CI logs and Pulumi state.
+ * `pulumi up`. Messages are redacted on construction (by the base, ForensicsError): the download
+ * link's query string is the credential, and an error that quotes it would leak it into CI logs
+ * and Pulumi state. Causes are redacted here, as they can carry the link in their own fields.
  */
+import { ForensicsError, type ForensicsErrorOptions } from "../util/error";
 import { redact } from "../util/redact";
 
 /** How a failed step should be handled by the retry loop. */
@@ -29,15 +31,15 @@ export type EvidenceErrorKind =
   /** The evidence destination is malformed, unreachable, unauthorised or cannot keep evidence immutable. */
   | "destination";
 
-export class EvidenceError extends Error {
+export class EvidenceError extends ForensicsError {
   override name = "EvidenceError";
 
   constructor(
     readonly kind: EvidenceErrorKind,
     message: string,
-    options: { cause?: unknown; knownSecrets?: readonly (string | undefined)[] } = {},
+    options: ForensicsErrorOptions = {},
   ) {
-    super(redact(message, options.knownSecrets), options.cause === undefined ? undefined : { cause: redactCause(options.cause, options.knownSecrets) });
+    super(message, { ...options, cause: options.cause === undefined ? undefined : redactCause(options.cause, options.knownSecrets) });
   }
 }
 

@@ -13,6 +13,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { chmod, link, lstat, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { ForensicsError } from "../util/error";
 import { describeFsError, EvidenceError } from "./errors";
 
 /** SHA-256 (hex) and size of a file, streamed. */
@@ -57,7 +58,7 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-export class FinalNameTakenError extends Error {
+export class FinalNameTakenError extends ForensicsError {
   override name = "FinalNameTakenError";
 }
 

@@ -4,7 +4,7 @@
  * engine would compare inputs itself, `__provider` included, and any edit to the provider code
  * would show as an update of every collection.
  */
-import { FINAL_STATUSES, type ActionStatus } from "../api/schemas";
+import { FINAL_STATUSES, type ActionStatus, RETRYABLE_FINAL_STATUSES } from "../api/schemas";
 import { UNKNOWN } from "./inputs";
 import type { CollectionOutputs } from "./outputs";
 
@@ -12,8 +12,6 @@ import type { CollectionOutputs } from "./outputs";
 export const REPLACE_ON_CHANGE = ["device", "comment", "triggers"] as const;
 /** These only change how we wait, keep or clean up: updated in place. */
 export const UPDATE_IN_PLACE = ["waitForCompletion", "timeoutMinutes", "evidenceDirectory", "cancelOnDelete"] as const;
-/** After these, the next `pulumi up` starts a new collection. */
-export const RETRYABLE_FINAL_STATUSES: ReadonlySet<string> = new Set<ActionStatus>(["Failed", "TimeOut", "Cancelled"]);
 
 export interface DiffResult {
   changes: boolean;
@@ -32,7 +30,7 @@ export function diffCollection(olds: Partial<CollectionOutputs>, news: Props): D
     if (key === "device") replaces.push(...deviceChanges(olds, news));
     else if (!same(olds[key], news[key] ?? DEFAULTS[key])) replaces.push(key);
   }
-  if (RETRYABLE_FINAL_STATUSES.has(String(olds.status)) && replaces.length === 0) {
+  if (RETRYABLE_FINAL_STATUSES.has(olds.status as ActionStatus) && replaces.length === 0) {
     // The engine keeps the failed collection (it failed to initialise); replacing it starts anew.
     replaces.push("status");
   }

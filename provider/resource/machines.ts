@@ -2,9 +2,10 @@
  * Which device a collection targets.
  */
 import { odataString } from "../api/ids";
+import { ForensicsError } from "../util/error";
 import type { CollectionApi } from "./collectionApi";
 
-export class MachineResolutionError extends Error {
+export class MachineResolutionError extends ForensicsError {
   override readonly name = "MachineResolutionError";
 }
 

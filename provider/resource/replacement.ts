@@ -15,11 +15,12 @@
  * - the custody log records the old collection as `superseded` by the new one.
  */
 import { ACTIVE_STATUSES, type MachineAction } from "../api/schemas";
+import { ForensicsError } from "../util/error";
 import type { ProviderContext } from "./context";
 import type { CollectionOutputs } from "./outputs";
 import { WaitTimeoutError } from "./watcher";
 
-export class PreviousRoundStillRunningError extends Error {
+export class PreviousRoundStillRunningError extends ForensicsError {
   override readonly name = "PreviousRoundStillRunningError";
 }
 

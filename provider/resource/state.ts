@@ -13,7 +13,9 @@
  */
 import { z } from "zod";
 import { MARKER_PATTERN } from "../adoption/marker";
+import { STORED_MACHINE_ID_PATTERN } from "../api/machineIdPattern";
 import { ACTION_STATUSES } from "../api/schemas";
+import { ForensicsError } from "../util/error";
 import type { CollectionOutputs } from "./outputs";
 
 export const STATE_VERSION = 1;
@@ -23,7 +25,7 @@ const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional(
 
 export const StoredStateSchema = z.object({
   stateVersion: z.literal(STATE_VERSION),
-  machineId: z.string().regex(/^[0-9a-f]{40}$/, "expected a 40-character lower-case machine id"),
+  machineId: z.string().regex(STORED_MACHINE_ID_PATTERN, "expected a 40-character lower-case machine id"),
   computerDnsName: nullable(z.string()),
   comment: z.string().min(1),
   triggers: z.record(z.string(), z.string()).optional().transform((v) => v ?? {}),
@@ -46,7 +48,7 @@ export const StoredStateSchema = z.object({
   manifestPath: z.string().optional(),
 });
 
-export class StoredStateError extends Error {
+export class StoredStateError extends ForensicsError {
   override readonly name = "StoredStateError";
 }
 

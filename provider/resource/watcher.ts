@@ -13,6 +13,7 @@
 import { FINAL_STATUSES, type MachineAction } from "../api/schemas";
 import type { Clock } from "../util/clock";
 import { odataString } from "../api/ids";
+import { ForensicsError } from "../util/error";
 import type { CollectionApi } from "./collectionApi";
 
 export interface WatcherOptions {
@@ -47,7 +48,7 @@ export function scaledWatcherOptions(timeScale: number, base: WatcherOptions = D
   };
 }
 
-export class WaitTimeoutError extends Error {
+export class WaitTimeoutError extends ForensicsError {
   override readonly name = "WaitTimeoutError";
   constructor(readonly last: MachineAction) {
     super(`still ${last.status} when the wait ended`);

@@ -11,6 +11,7 @@
  *   adopting the previous round's action, and only once that one has ended (see machine.ts).
  */
 import { dirname, resolve } from "node:path";
+import { RETRYABLE_FINAL_STATUSES } from "../api/schemas";
 import { UNKNOWN } from "../resource/inputs";
 import type { SweepInputs } from "./inputs";
 import { markerFor } from "./marker";
@@ -34,7 +35,8 @@ export interface SweepPlan {
   removed: Map<string, HeldEntry>;
 }
 
-const RETRY: ReadonlySet<string> = new Set(["Failed", "TimeOut", "Cancelled", REQUEST_FAILED]);
+/** A machine is collected again after these: a collection without a package, or a request MDE refused. */
+const RETRY: ReadonlySet<string> = new Set<string>([...RETRYABLE_FINAL_STATUSES, REQUEST_FAILED]);
 
 export function planSweep(previous: SweepState | undefined, inputs: SweepInputs & { machineIds: string[] }): SweepPlan {
   const steps = new Map<string, MachineStep>();

@@ -10,7 +10,9 @@
  */
 import { odataString } from "../api/ids";
 import type { Machine } from "../api/actionTypes";
+import { MACHINE_ID_PATTERN } from "../api/machineIdPattern";
 import type { ListQuery } from "../resource/collectionApi";
+import { ForensicsError } from "../util/error";
 
 /** Selects the machines of a sweep. Set exactly one field. */
 export interface MachineSelector {
@@ -55,9 +57,8 @@ export const DEFAULT_MAX_MACHINES = 1000;
 export const LOOKUP_CHUNK_SIZE = 40;
 
 const SELECTOR_KEYS = ["machineIds", "computerDnsNames", "tag", "filter"] as const;
-const MACHINE_ID = /^[0-9a-fA-F]{40}$/;
 
-export class MachineSelectionError extends Error {
+export class MachineSelectionError extends ForensicsError {
   override readonly name = "MachineSelectionError";
 }
 
@@ -76,7 +77,7 @@ export function describeSelector(select: MachineSelector): string {
       throw new MachineSelectionError(`select.${key} must be a non-empty list of non-empty strings`);
     }
     if (key === "machineIds") {
-      const bad = values.filter((v) => !MACHINE_ID.test(v.trim()));
+      const bad = values.filter((v) => !MACHINE_ID_PATTERN.test(v.trim()));
       if (bad.length > 0) {
         throw new MachineSelectionError(`select.machineIds: ${bad.map((b) => `'${b}'`).join(", ")} ${bad.length === 1 ? "is" : "are"} not a machine id (40 hexadecimal characters)`);
       }

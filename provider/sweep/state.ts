@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { ACTION_STATUSES, type ActionStatus, FINAL_STATUSES } from "../api/schemas";
+import { ForensicsError } from "../util/error";
 import { countByStatus, MACHINE_STATUSES, type MachineEntry, type MachineStatus, REQUEST_FAILED, type SweepCounts } from "./entryTypes";
 import { markerFor } from "./marker";
 
@@ -59,7 +60,7 @@ export const SweepStateSchema = SweepSettingsSchema.extend({
 });
 export type SweepState = z.infer<typeof SweepStateSchema>;
 
-export class SweepStateError extends Error {
+export class SweepStateError extends ForensicsError {
   override readonly name = "SweepStateError";
 }
 

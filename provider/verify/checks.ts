@@ -5,6 +5,7 @@
  * one the exit names), so one run shows an investigator everything that is wrong.
  */
 import type { KeyObject } from "node:crypto";
+import { STORED_MACHINE_ID_PATTERN } from "../api/machineIdPattern";
 import { envelopeName, HEAD_FILE, PACKAGE_PREDICATE } from "../evidence/attest";
 import { CUSTODY_LOG_NAME } from "../evidence/custodyLog";
 import { openEnvelope } from "../evidence/dsse";
@@ -29,7 +30,17 @@ export interface VerifyReport {
   chain: { ok: boolean; head: string; legacyLines: number; lines: number };
 }
 
-const BASE = /^([0-9a-f]{40})-([A-Za-z0-9][A-Za-z0-9_-]*)$/;
+/** The action id in a package's base name: letters, digits, `-` and `_` (MDE's are GUIDs). */
+const ACTION_ID_PART = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** `<machineId>-<actionId>` (a kept package's base name) → its two parts; undefined for other names. */
+function packageBase(base: string): [machineId: string, actionId: string] | undefined {
+  const dash = base.indexOf("-");
+  if (dash < 0) return undefined;
+  const [machineId, actionId] = [base.slice(0, dash), base.slice(dash + 1)];
+  return STORED_MACHINE_ID_PATTERN.test(machineId) && ACTION_ID_PART.test(actionId) ? [machineId, actionId] : undefined;
+}
+
 const RECORDING_EVENTS = new Set(["verified", "reused", "claimed"]);
 
 export async function verifyLocation(source: EvidenceSource, publicKey?: KeyObject): Promise<VerifyReport> {
@@ -44,7 +55,7 @@ export async function verifyLocation(source: EvidenceSource, publicKey?: KeyObje
   const bases = new Set<string>();
   for (const n of names) {
     const m = /^(.+)\.(zip|json)$/.exec(n);
-    if (m && BASE.test(m[1]) && !n.endsWith(".intoto.json")) bases.add(m[1]);
+    if (m && packageBase(m[1]) && !n.endsWith(".intoto.json")) bases.add(m[1]);
   }
   const recorded = recordedHashes(chain.lines);
   for (const key of recorded.keys()) bases.add(key);
@@ -78,7 +89,7 @@ async function checkPackage(
   problems: string[],
 ): Promise<PackageRow> {
   const zip = `${base}.zip`;
-  const [, machineId, actionId] = BASE.exec(base)!;
+  const [machineId, actionId] = packageBase(base)!;
   const row: PackageRow = { package: zip, device: machineId, action: actionId, sha256: "-", chain: chainOk ? "ok" : "BROKEN", signature: "unsigned" };
   const fail = (message: string) => problems.push(`${zip}: ${message}`);
 

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { loadPublicKey } from "../evidence/signingKey";
+import { ForensicsError } from "../util/error";
 import { verifyLocation, type VerifyReport } from "./checks";
 import { openSource } from "./open";
 
@@ -61,7 +62,7 @@ function readKeyFile(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (e) {
-    throw new Error(`cannot read the public key ${file} (${(e as { code?: string }).code ?? "error"})`);
+    throw new ForensicsError(`cannot read the public key ${file} (${(e as { code?: string }).code ?? "error"})`);
   }
 }
 

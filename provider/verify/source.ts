@@ -8,6 +8,7 @@ import { createReadStream } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { verifyZip, type ZipSummary } from "../evidence/verifyZip";
+import { ForensicsError } from "../util/error";
 
 export interface EvidenceSource {
   /** For messages: the folder path or the azblob:// URL. */
@@ -28,7 +29,7 @@ export function folderSource(folder: string): EvidenceSource {
     label: dir,
     list: () =>
       readdir(dir).catch((err: { code?: string }) => {
-        throw new Error(err.code === "ENOENT" ? `${dir} does not exist` : err.code === "ENOTDIR" ? `${dir} is not a folder` : `cannot list ${dir} (${err.code})`);
+        throw new ForensicsError(err.code === "ENOENT" ? `${dir} does not exist` : err.code === "ENOTDIR" ? `${dir} is not a folder` : `cannot list ${dir} (${err.code})`);
       }),
     readText: (name) => readFile(join(dir, name), "utf8").catch((err: { code?: string }) => (err.code === "ENOENT" ? undefined : Promise.reject(err))),
     async hash(name) {

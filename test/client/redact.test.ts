@@ -1,5 +1,8 @@
 import { MdeError } from "../../provider/api/errors";
 import { toMdeError } from "../../provider/api/httpErrors";
+import type { MachineAction } from "../../provider/api/schemas";
+import { WaitTimeoutError } from "../../provider/resource/watcher";
+import { ForensicsError } from "../../provider/util/error";
 import { redactingLogger } from "../../provider/util/logger";
 import { redact, REDACTED } from "../../provider/util/redact";
 import { MemoryLogger } from "./helpers";
@@ -52,6 +55,13 @@ describe("no credential reaches an error message or a log line", () => {
     expect(e.message).not.toContain(SECRET);
     expect(e.message).not.toContain("tok-Zq9x81");
     expect(e.path).toBe("/safedownload/x.zip");
+  });
+
+  it("redacts errors thrown outside the client too: they share the base", () => {
+    const e = new WaitTimeoutError({ status: `InProgress, Bearer ${JWT}` } as unknown as MachineAction);
+    expect(e).toBeInstanceOf(ForensicsError);
+    expect(e.name).toBe("WaitTimeoutError");
+    expect(e.message).toBe(`still InProgress, Bearer ${REDACTED} when the wait ended`);
   });
 
   it("redacts every logged line", () => {

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { emulatorStackConfig } from "../../scripts/lib/emulatorConfig";
 import type { StackConfigValue } from "../../scripts/lib/stackRunner";
 import type { EmulatedTenant } from "../helpers/e2e";
 import { REPO_ROOT, StackCli } from "../helpers/stackCli";
@@ -13,15 +14,7 @@ import { REPO_ROOT, StackCli } from "../helpers/stackCli";
 export const EXAMPLES = path.join(REPO_ROOT, "examples");
 
 export function mdeConfig(tenant: EmulatedTenant): Record<string, StackConfigValue> {
-  const e = tenant.emulator;
-  return {
-    "mde:apiUrl": { value: e.apiUrl },
-    "mde:authorityHost": { value: e.authorityHost },
-    "mde:tenantId": { value: e.tenantId },
-    "mde:clientId": { value: e.clientId },
-    "mde:clientSecret": { value: e.clientSecret, secret: true },
-    "mde:rateLimits": { value: JSON.stringify({ timeScale: tenant.timeScale }) },
-  };
+  return emulatorStackConfig(tenant.emulator, tenant.timeScale);
 }
 
 /** A committed `Pulumi.<stack>.yaml` as runner config: lists and maps become JSON, as `pulumi config set --path` would store them. */

@@ -1,0 +1,22 @@
+/**
+ * Settings as the `mde:*` stack config that resolveSettings reads back, credentials marked
+ * secret: the inverse of its stack-config lookup. The provider never writes stack config; the
+ * scripts, tests and benchmark that point a program at an emulator do, and they all go through
+ * this, so the keys and which of them are secret have one home (settingsSchema.ts).
+ */
+import { SECRET_SETTINGS, type SettingName, stackConfigKey } from "./settingsSchema";
+
+/** A stack-config value as Pulumi's Automation API takes it (`secret`: encrypted in the stack file). */
+export interface SettingConfigValue {
+  value: string;
+  secret?: boolean;
+}
+
+/** `{ apiUrl: "https://…" }` → `{ "mde:apiUrl": { value: "https://…" } }`; undefined settings are left out. */
+export function settingsAsStackConfig(values: Partial<Record<SettingName, string>>): Record<string, SettingConfigValue> {
+  const config: Record<string, SettingConfigValue> = {};
+  for (const [name, value] of Object.entries(values) as [SettingName, string | undefined][]) {
+    if (value !== undefined) config[stackConfigKey(name)] = SECRET_SETTINGS.has(name) ? { value, secret: true } : { value };
+  }
+  return config;
+}
