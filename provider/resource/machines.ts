@@ -2,7 +2,7 @@
  * Which device a collection targets.
  */
 import { odataString } from "../api/ids";
-import type { CollectionApi } from "./collectionApi";
+import type { CollectionApi } from "../api/collectionApi";
 
 export class MachineResolutionError extends Error {
   override readonly name = "MachineResolutionError";

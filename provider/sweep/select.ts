@@ -10,7 +10,7 @@
  */
 import { odataString } from "../api/ids";
 import type { Machine } from "../api/actionTypes";
-import type { ListQuery } from "../resource/collectionApi";
+import type { ListQuery } from "../api/collectionApi";
 
 /** Selects the machines of a sweep. Set exactly one field. */
 export interface MachineSelector {

@@ -10,7 +10,7 @@ import type { MachineAction } from "../../provider/api/schemas";
 import { resolveSettings } from "../../provider/api/settings";
 import { collectionsFilter } from "../../provider/adoption/candidates";
 import { CollectionFinder } from "../../provider/adoption/finder";
-import type { ListQuery } from "../../provider/resource/collectionApi";
+import type { ListQuery } from "../../provider/api/collectionApi";
 import { DEFAULT_ACTIONS, DEFAULT_MACHINES } from "../../emulator/defaultScenario";
 import { startHarness } from "../emulator/harness";
 import { FakeClock } from "../helpers/fakeClock";

@@ -1,5 +1,5 @@
 import type { MachineAction } from "../../provider/api/schemas";
-import type { ListQuery } from "../../provider/resource/collectionApi";
+import type { ListQuery } from "../../provider/api/collectionApi";
 import { ActionWatcher, scaledWatcherOptions, WaitTimeoutError } from "../../provider/resource/watcher";
 import { FakeClock } from "../helpers/fakeClock";
 
