@@ -10,22 +10,19 @@ import { API_FAMILIES, type ApiFamily, type FamilyQuota, MDE_QUOTAS } from "./qu
 export const CREDENTIAL_KINDS = ["auto", "clientSecret", "clientCertificate", "workloadIdentity", "managedIdentity", "azureCli", "default"] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
-/** Stack-config key (namespace `mde`) and environment variable of each setting. */
-export const SETTING_KEYS = {
-  apiUrl: { config: "apiUrl", env: "MDE_API_URL" },
-  cloud: { config: "cloud", env: "MDE_CLOUD" },
-  region: { config: "region", env: "MDE_REGION" },
-  tokenScope: { config: "tokenScope", env: "MDE_TOKEN_SCOPE" },
-  rateLimits: { config: "rateLimits", env: "MDE_RATE_LIMITS" },
-  credential: { config: "credential", env: "MDE_CREDENTIAL" },
-  tenantId: { config: "tenantId", env: "AZURE_TENANT_ID" },
-  clientId: { config: "clientId", env: "AZURE_CLIENT_ID" },
-  clientSecret: { config: "clientSecret", env: "AZURE_CLIENT_SECRET" },
-  clientCertificatePath: { config: "clientCertificatePath", env: "AZURE_CLIENT_CERTIFICATE_PATH" },
-  clientCertificatePassword: { config: "clientCertificatePassword", env: "AZURE_CLIENT_CERTIFICATE_PASSWORD" },
-  federatedTokenFile: { config: "federatedTokenFile", env: "AZURE_FEDERATED_TOKEN_FILE" },
-  authorityHost: { config: "authorityHost", env: "AZURE_AUTHORITY_HOST" },
-} as const;
+/** Our own settings: stack config `mde:<name>`, environment `MDE_<NAME>`. */
+const MDE_SETTINGS = ["apiUrl", "cloud", "region", "tokenScope", "rateLimits", "credential"] as const;
+/** Sign-in settings: stack config `mde:<name>`, and the `AZURE_<NAME>` variable @azure/identity reads. */
+const AZURE_SETTINGS = ["tenantId", "clientId", "clientSecret", "clientCertificatePath", "clientCertificatePassword", "federatedTokenFile", "authorityHost"] as const;
+
+/** `apiUrl` → `API_URL`. */
+const upperSnake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
+/** Stack-config key (namespace `mde`) and environment variable of each setting, e.g. `apiUrl: { config: "apiUrl", env: "MDE_API_URL" }`. */
+export const SETTING_KEYS = Object.fromEntries([
+  ...MDE_SETTINGS.map((name) => [name, { config: name, env: `MDE_${upperSnake(name)}` }] as const),
+  ...AZURE_SETTINGS.map((name) => [name, { config: name, env: `AZURE_${upperSnake(name)}` }] as const),
+]) as { readonly [N in (typeof MDE_SETTINGS)[number] | (typeof AZURE_SETTINGS)[number]]: { readonly config: N; readonly env: string } };
 export type SettingName = keyof typeof SETTING_KEYS;
 
 const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set(["clientSecret", "clientCertificatePassword"]);
