@@ -9,7 +9,7 @@ import { SerialQueue } from "../../../provider/evidence/fetchQueue";
 import { createEvidenceHandler } from "../../../provider/evidence/handler";
 import type { EvidenceHandlerOptions } from "../../../provider/evidence/options";
 import type { EvidenceHandler } from "../../../provider/evidence/subject";
-import { FakePackageApi, InstantClock, tempDir } from "./fixtures";
+import { ACTION_ID, buildZip, FakePackageApi, InstantClock, tempDir } from "./fixtures";
 import { StorageServer } from "./storageServer";
 
 export interface Harness {
@@ -69,6 +69,21 @@ export async function harness(
       await temp.cleanup();
     },
   };
+}
+
+/**
+ * A fresh harness for each test of the enclosing `describe`, serving a package of `binaryBytes`
+ * for ACTION_ID and closed after the test; `use` receives both before each test.
+ */
+export function servePackageEachTest(binaryBytes: number, use: (h: Harness, zip: Buffer) => unknown): void {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    const h = (current = await harness());
+    const zip = await buildZip(binaryBytes);
+    h.storage.packages.set(ACTION_ID, zip);
+    await use(h, zip);
+  });
+  afterEach(() => current?.close());
 }
 
 /** Every text a user or an attacker could read afterwards: logs, error messages, files in the folder. */
