@@ -61,14 +61,16 @@ export interface EvidenceHandlerOptions {
   bodyTimeoutMs?: number;
 }
 
+const SECOND_MS = 1_000;
+
 export const DEFAULT_EVIDENCE_OPTIONS = {
-  linkLifetimeMs: 10 * 60_000,
+  linkLifetimeMs: 10 * 60 * SECOND_MS,
   maxDownloadAttempts: 5,
   maxLinkRequests: 3,
-  retryBaseDelayMs: 2_000,
-  retryMaxDelayMs: 30_000,
-  headersTimeoutMs: 60_000,
-  bodyTimeoutMs: 60_000,
+  retryBaseDelayMs: 2 * SECOND_MS,
+  retryMaxDelayMs: 30 * SECOND_MS,
+  headersTimeoutMs: 60 * SECOND_MS,
+  bodyTimeoutMs: 60 * SECOND_MS,
 } as const;
 
 export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher" | "openPartial" | "signingKey" | "blobCredential">> & {
