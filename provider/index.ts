@@ -13,6 +13,9 @@
  * (evidence/subject.ts), so it never imports resource/. resource: the single collection (its
  * shim, runtime and provider context). sweep: many machines, built on resource/. verify: the
  * offline checker of kept evidence.
+ *
+ * Still against the direction: api/client.ts imports adoption/request.ts and adoption/candidates.ts
+ * (a collect request adopts the running collection), which closes a cycle api ↔ adoption.
  */
 export { InvestigationPackageCollection, type InvestigationPackageCollectionArgs } from "./resource/resource";
 export { correlationMarker, MARKER_LENGTH, markerOf } from "./adoption/marker";
