@@ -7,11 +7,14 @@
  * the single copy of the runtime its shim loaded.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { processSingleton } from "../util/registry";
+import { processSingleton, replaceSingleton } from "../util/registry";
 import type { ConfigReader } from "./contextFactory";
 
 /** What Pulumi hands a dynamic provider: untyped maps, parsed before use. */
 export type Untyped = Record<string, unknown>;
+
+/** The registry namespace of the stack configs, one per runtime name. */
+const STACK_CONFIG = "stack-config";
 
 /** Before `configure` (tests, the bench calling methods directly): no stack config at all. */
 const NO_CONFIG: ConfigReader = () => undefined;
@@ -21,11 +24,10 @@ const NO_CONFIG: ConfigReader = () => undefined;
  * once the host has called `configure`.
  */
 export function providerRuntime(name: string, methods: (stackConfig: ConfigReader) => Omit<pulumi.dynamic.ResourceProvider, "configure">): pulumi.dynamic.ResourceProvider {
-  const kept = () => processSingleton("stack-config", name, () => ({ read: NO_CONFIG }));
   return {
     async configure(req: pulumi.dynamic.ConfigureRequest) {
-      kept().read = (key) => req.config.get(key);
+      replaceSingleton<ConfigReader>(STACK_CONFIG, name, (key) => req.config.get(key));
     },
-    ...methods((key) => kept().read(key)),
+    ...methods((key) => processSingleton(STACK_CONFIG, name, () => NO_CONFIG)(key)),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The one home of process-wide state: every value that must be one per process (not per module
  * copy, resource or call) is kept here, under a namespace and a key, and nowhere else: no
- * module-level `let`, no object changed after it was built.
+ * module-level `let`, no shared object whose fields callers reassign. A value is created on
+ * first use; the only one ever replaced is the stack config each `configure` hands over.
  *
  * Why process-wide: the provider host serves every resource of a `pulumi up` from one process,
  * and what they share is per tenant and app, not per resource: MDE's quotas (the limiters), Entra
@@ -48,6 +49,11 @@ export function processSingleton<T>(namespaceName: string, key: string, create: 
   const ns = namespace(namespaceName);
   if (!ns.has(key)) ns.set(key, create());
   return ns.get(key) as T;
+}
+
+/** Stores `value` under `namespaceName`/`key`, replacing what was there (e.g. stack config on `configure`). */
+export function replaceSingleton<T>(namespaceName: string, key: string, value: T): void {
+  namespace(namespaceName).set(key, value);
 }
 
 /** Removes and returns every value of a namespace (used to close shared clients and agents). */
