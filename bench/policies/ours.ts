@@ -9,7 +9,7 @@
  */
 import { correlationMarker } from "../../provider/adoption/marker";
 import { unbatchedFinder } from "../../provider/adoption/finder";
-import { contextFor } from "../../provider/resource/contextFactory";
+import { contextFor, stderrProgressLog } from "../../provider/resource/contextFactory";
 import { collectionProvider } from "../../provider/resource/runtime";
 import { emulatorStackConfig } from "../../scripts/lib/emulatorConfig";
 import type { MachineOutcome, Policy, PolicyInput } from "./types";
@@ -23,35 +23,30 @@ export function oursPolicy(options: { batchedPreCheck: boolean } = { batchedPreC
     async prepare(input: PolicyInput): Promise<void> {
       const get = configOf(input);
       await collectionProvider.configure!({ config: { get, require: get } } as never);
-      const ctx = contextFor(get);
-      if (!options.batchedPreCheck) ctx.collections = unbatchedFinder(ctx.api);
+      // Built here, before the runtime's first call, so the runtime's calls get this sink and pre-check.
+      const ctx = contextFor(get, { log: benchProgressLog(), ...(options.batchedPreCheck ? {} : { collections: unbatchedFinder }) });
       // What a sweep's program does just before: look machines up (here one, to sign in and connect).
       await ctx.api.listMachines({ top: 1 });
     },
     async run(input: PolicyInput): Promise<MachineOutcome[]> {
-      const restore = muteProgressLines();
-      try {
-        return await Promise.all(
-          input.machineIds.map(async (machineId): Promise<MachineOutcome> => {
-            try {
-              const { id, outs } = await collectionProvider.create({
-                machineId,
-                comment: input.comment,
-                // What the resource computes in a program: one owner per machine, as for a stack of one resource each.
-                marker: correlationMarker(["bench", input.comment, machineId], { comment: input.comment }),
-                ...(input.packages ? { evidenceDirectory: input.evidenceDirectory } : {}),
-                __provider: "bench",
-              });
-              const kept = typeof outs?.packagePath === "string";
-              return { machineId, ok: outs?.status === "Succeeded" && (!input.packages || kept), actionId: id, packageKept: input.packages ? kept : undefined, finishedMs: input.now() };
-            } catch (err) {
-              return { machineId, ok: false, actionId: (err as { id?: string }).id, error: (err as Error).message, finishedMs: input.now() };
-            }
-          }),
-        );
-      } finally {
-        restore();
-      }
+      return Promise.all(
+        input.machineIds.map(async (machineId): Promise<MachineOutcome> => {
+          try {
+            const { id, outs } = await collectionProvider.create({
+              machineId,
+              comment: input.comment,
+              // What the resource computes in a program: one owner per machine, as for a stack of one resource each.
+              marker: correlationMarker(["bench", input.comment, machineId], { comment: input.comment }),
+              ...(input.packages ? { evidenceDirectory: input.evidenceDirectory } : {}),
+              __provider: "bench",
+            });
+            const kept = typeof outs?.packagePath === "string";
+            return { machineId, ok: outs?.status === "Succeeded" && (!input.packages || kept), actionId: id, packageKept: input.packages ? kept : undefined, finishedMs: input.now() };
+          } catch (err) {
+            return { machineId, ok: false, actionId: (err as { id?: string }).id, error: (err as Error).message, finishedMs: input.now() };
+          }
+        }),
+      );
     },
   };
 }
@@ -62,14 +57,12 @@ export function configOf(input: PolicyInput): (key: string) => string | undefine
   return (key) => config[key]?.value;
 }
 
-/** The provider's `[mde] …` progress lines (one or more per machine) would drown the bench's own output; `keep` picks the ones to show. */
-export function muteProgressLines(keep: (line: string) => boolean = () => false): () => void {
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
-    if (typeof chunk === "string" && chunk.startsWith("[mde] ") && !keep(chunk)) return true;
-    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write;
-  return () => {
-    process.stderr.write = write;
+/**
+ * The provider's progress lines (one or more per machine) would drown the bench's own output:
+ * the bench's context sink prints only those `keep` picks, as the runtime prints them.
+ */
+export function benchProgressLog(keep: (line: string) => boolean = () => false): (line: string) => void {
+  return (line) => {
+    if (keep(line)) stderrProgressLog(line);
   };
 }

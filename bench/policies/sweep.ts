@@ -6,7 +6,7 @@
  */
 import { contextFor } from "../../provider/resource/contextFactory";
 import { sweepProvider } from "../../provider/sweep/runtime";
-import { configOf, muteProgressLines } from "./ours";
+import { benchProgressLog, configOf } from "./ours";
 import type { MachineOutcome, Policy, PolicyInput } from "./types";
 
 export const sweepPolicy: Policy = {
@@ -15,11 +15,12 @@ export const sweepPolicy: Policy = {
   async prepare(input: PolicyInput): Promise<void> {
     const get = configOf(input);
     await sweepProvider.configure!({ config: { get, require: get } } as never);
+    // Built here, before the runtime's first call: its sink shows the sweep's summary lines only.
+    const ctx = contextFor(get, { log: benchProgressLog((line) => line.startsWith("sweep ")) });
     // What the program's lookup does just before: sign in and connect.
-    await contextFor(get).api.listMachines({ top: 1 });
+    await ctx.api.listMachines({ top: 1 });
   },
   async run(input: PolicyInput): Promise<MachineOutcome[]> {
-    const restore = muteProgressLines((line) => line.startsWith("[mde] sweep "));
     let machines: Record<string, { actionId: string | null; status: string; packagePath?: string; error?: string }>;
     try {
       const { outs } = await sweepProvider.create({
@@ -40,8 +41,6 @@ export const sweepPolicy: Policy = {
       const props = (err as { properties?: { machines?: typeof machines } }).properties;
       if (!props?.machines) throw err;
       machines = props.machines;
-    } finally {
-      restore();
     }
     const at = input.now();
     return input.machineIds.map((machineId) => {

@@ -23,7 +23,7 @@
 import { isMdeError } from "../api/errors";
 import { parseMachineId } from "../api/ids";
 import type { MachineAction } from "../api/schemas";
-import type { CollectionApi } from "../resource/collectionApi";
+import type { CollectionApi } from "../api/collectionApi";
 import type { Clock } from "../util/clock";
 import { collectionsFilter, collectionsOf } from "./candidates";
 

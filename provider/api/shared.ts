@@ -1,9 +1,9 @@
 /**
  * One client per MDE tenant/app/endpoint in the whole process.
  *
- * Why: a Pulumi dynamic provider may get a fresh provider object (and a fresh copy of our modules)
- * per operation, but MDE's quotas and Entra ID's tokens are per tenant and app. Keeping clients in
- * a `globalThis` registry keyed by `settingsKey` lets every resource share the rate limiter, the
+ * Why: the provider host serves every resource of a deployment from one process, and MDE's
+ * quotas and Entra ID's tokens are per tenant and app. Keeping clients in the process's registry
+ * (../util/registry.ts) keyed by `settingsKey` lets every resource share the rate limiter, the
  * token cache and the keep-alive connections.
  */
 import { drainSingletons, processSingleton } from "../util/registry";

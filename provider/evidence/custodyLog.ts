@@ -19,11 +19,11 @@ import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
 import { join, resolve } from "node:path";
-import type { CollectionOutputs } from "../resource/outputs";
 import type { Clock } from "../util/clock";
 import { redact } from "../util/redact";
 import { describeFsError, EvidenceError } from "./errors";
 import { withFileLock } from "./fileLock";
+import type { EvidenceSubject } from "./subject";
 
 export const CUSTODY_LOG_NAME = "custody.jsonl";
 
@@ -48,7 +48,7 @@ export interface CustodyLine {
   details: Record<string, DetailValue>;
 }
 
-/** Output fields copied into every line's details when known: enough to read a line on its own. */
+/** Subject fields copied into every line's details when known: enough to read a line on its own. */
 const DETAIL_FIELDS = [
   "status",
   "computerDnsName",
@@ -59,7 +59,7 @@ const DETAIL_FIELDS = [
   "errorHResult",
   "packageSizeBytes",
   "packageSha256",
-] as const satisfies readonly (keyof CollectionOutputs)[];
+] as const satisfies readonly (keyof EvidenceSubject)[];
 
 export interface CustodyLogOptions {
   clock: Clock;
@@ -111,13 +111,13 @@ export class CustodyLog {
   async append(
     directory: string,
     event: string,
-    outputs: Partial<CollectionOutputs>,
+    subject: Partial<EvidenceSubject>,
     extra: Record<string, DetailValue | undefined> = {},
     atMs: number = this.options.clock.now(),
   ): Promise<CustodyLine> {
     const details: Record<string, DetailValue> = {};
     for (const key of DETAIL_FIELDS) {
-      const v = outputs[key];
+      const v = subject[key];
       if (v !== undefined && v !== null) details[key] = v as DetailValue;
     }
     for (const [k, v] of Object.entries(extra)) if (v !== undefined) details[k] = v;
@@ -130,8 +130,8 @@ export class CustodyLog {
         prev: before === undefined ? null : sha256Hex(before),
         timestamp: new Date(atMs).toISOString(),
         event,
-        actionId: outputs.actionId ?? null,
-        machineId: outputs.machineId ?? null,
+        actionId: subject.actionId ?? null,
+        machineId: subject.machineId ?? null,
         operator: this.operatorName,
         tool: this.options.tool,
         details,

@@ -12,8 +12,8 @@
  * for the same package. `shared(key, job)` gives every caller with the same key the one job's
  * result while it is queued or running: one link, one download, one verification, one writer.
  *
- * The queue is stored through `processSingleton`, so every copy of this module loaded by the
- * Pulumi provider host (one per serialized provider closure) shares it.
+ * The queue is kept in the process's registry (../util/registry.ts): one per process, because
+ * the quota and the bandwidth it orders are.
  */
 import { processSingleton } from "../util/registry";
 

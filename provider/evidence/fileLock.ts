@@ -9,6 +9,7 @@
  * that died is taken over once it is older than any append could take.
  */
 import { open, stat, unlink } from "node:fs/promises";
+import { processSingleton } from "../util/registry";
 import { describeFsError, EvidenceError } from "./errors";
 
 /** An append holds the lock for milliseconds; one older than this was left by a dead writer. */
@@ -16,13 +17,15 @@ export const STALE_LOCK_MS = 30_000;
 /** How long a writer waits for a live lock before giving up with a clear error. */
 export const LOCK_WAIT_MS = 120_000;
 
-const inProcess = new Map<string, Promise<unknown>>();
+/** Each lock's queue of in-process callers; process-wide (../util/registry.ts), like the lock file. */
+const inProcessQueues = () => processSingleton("evidence-locks", "folder", () => new Map<string, Promise<unknown>>());
 
 /**
  * Runs `fn` while holding `<lockPath>` exclusively, in this process and across processes.
  * `failure` starts the message when the lock cannot be created (e.g. "cannot append to X").
  */
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, failure = `cannot lock ${lockPath}`): Promise<T> {
+  const inProcess = inProcessQueues();
   const before = inProcess.get(lockPath) ?? Promise.resolve();
   const run = before.then(async () => {
     await acquire(lockPath, failure);

@@ -12,8 +12,6 @@
 import type { KeyObject } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { EvidenceHandler } from "../resource/context";
-import type { CollectionOutputs, EvidenceOutputs } from "../resource/outputs";
 import { redact } from "../util/redact";
 import { writeHeadEnvelope } from "./attest";
 import { isBlobDestination } from "./blob/destination";
@@ -27,6 +25,7 @@ import { type EvidenceHandlerOptions, resolveEvidenceOptions } from "./options";
 import { preflightDirectory } from "./preflight";
 import { resolveEvidencePath } from "./projectPath";
 import { loadSigningKey } from "./signingKey";
+import type { EvidenceHandler, EvidenceOutputs, EvidenceSubject } from "./subject";
 
 /** Ids become file names: only characters that cannot climb out of the folder or confuse a shell. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -71,8 +70,8 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
     });
   }
 
-  async function fetch(outputs: CollectionOutputs, { adopted }: { adopted: boolean }): Promise<EvidenceOutputs> {
-    const outs: CollectionOutputs = { ...outputs, adopted };
+  async function fetch(subject: EvidenceSubject, { adopted }: { adopted: boolean }): Promise<EvidenceOutputs> {
+    const outs: EvidenceSubject = { ...subject, adopted };
     if (outs.evidenceDirectory && isBlobDestination(outs.evidenceDirectory)) return fetchToBlob(outs);
     const names = fileNames(outs);
     try {
@@ -102,7 +101,7 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
   }
 
   /** The same steps for a blob destination; resources sharing a collection and a destination share one fetch. */
-  async function fetchToBlob(outs: CollectionOutputs): Promise<EvidenceOutputs> {
+  async function fetchToBlob(outs: EvidenceSubject): Promise<EvidenceOutputs> {
     checkIds(outs);
     const store = blob(outs.evidenceDirectory!);
     const where = store.d.text;
@@ -128,20 +127,20 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
       else await preflightDirectory(resolveEvidencePath(directory));
     },
     fetch,
-    async record(directory: string, event: string, outputs: Partial<CollectionOutputs>, extra?: Record<string, DetailValue | undefined>): Promise<void> {
+    async record(directory: string, event: string, subject: Partial<EvidenceSubject>, extra?: Record<string, DetailValue | undefined>): Promise<void> {
       if (isBlobDestination(directory)) {
-        await custody.append(blob(directory).d.text, event, outputs, extra);
+        await custody.append(blob(directory).d.text, event, subject, extra);
         return;
       }
       const dir = resolveEvidencePath(directory);
       await mkdir(dir, { recursive: true, mode: 0o700 }).catch(() => undefined); // append reports what is wrong
-      await custody.append(dir, event, outputs, extra);
+      await custody.append(dir, event, subject, extra);
     },
   };
 }
 
 /** What one resource's claim on a kept package records: which package, and which intent asked for it. */
-function claimDetails(outs: CollectionOutputs, fileName: string, kept: EvidenceOutputs, shared: boolean): Record<string, DetailValue> {
+function claimDetails(outs: EvidenceSubject, fileName: string, kept: EvidenceOutputs, shared: boolean): Record<string, DetailValue> {
   return {
     fileName,
     sha256: kept.packageSha256,
@@ -152,7 +151,7 @@ function claimDetails(outs: CollectionOutputs, fileName: string, kept: EvidenceO
   };
 }
 
-function checkIds(outs: CollectionOutputs): void {
+function checkIds(outs: EvidenceSubject): void {
   if (outs.status !== "Succeeded") {
     throw new EvidenceError("state", `collection ${outs.actionId} is ${outs.status}; its package is fetched only after it Succeeded`);
   }
@@ -161,7 +160,7 @@ function checkIds(outs: CollectionOutputs): void {
   }
 }
 
-function fileNames(outs: CollectionOutputs): Names {
+function fileNames(outs: EvidenceSubject): Names {
   if (outs.status !== "Succeeded") {
     throw new EvidenceError("state", `collection ${outs.actionId} is ${outs.status}; its package is fetched only after it Succeeded`);
   }

@@ -12,7 +12,6 @@ import { type KeyObject, randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { copyFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { CollectionOutputs, EvidenceOutputs } from "../resource/outputs";
 import { signatureNote, writePackageEnvelope } from "./attest";
 import type { CustodyLog } from "./custodyLog";
 import { EvidenceError, messageOf } from "./errors";
@@ -21,6 +20,7 @@ import { MANIFEST_SCHEMA, type PackageManifest, readRecordedPackage, writeManife
 import type { ResolvedEvidenceOptions } from "./options";
 import { doneLine, retryLine, reusedLine, startLine } from "./progress";
 import { type RetrievedPackage, retrievePackage } from "./retrieve";
+import type { EvidenceOutputs, EvidenceSubject } from "./subject";
 import { verifyZip } from "./verifyZip";
 
 export interface Names {
@@ -49,7 +49,7 @@ export function partialName(names: Names): string {
  * Keeps the package of `outs` under `names`: reuses a recorded one, else copies it from
  * `copyFrom` (a verified file in another folder) or fetches it from MDE.
  */
-export async function keepPackage(k: KeepContext, outs: CollectionOutputs, names: Names, copyFrom?: string): Promise<EvidenceOutputs> {
+export async function keepPackage(k: KeepContext, outs: EvidenceSubject, names: Names, copyFrom?: string): Promise<EvidenceOutputs> {
   const kept = await reuseRecorded(k, outs, names);
   if (kept) return kept;
   const partial = partialName(names);
@@ -73,7 +73,7 @@ export async function keepPackage(k: KeepContext, outs: CollectionOutputs, names
   }
 }
 
-function retrieve(k: KeepContext, outs: CollectionOutputs, names: Names, partial: string): Promise<RetrievedPackage> {
+function retrieve(k: KeepContext, outs: EvidenceSubject, names: Names, partial: string): Promise<RetrievedPackage> {
   return retrievePackage(outs.actionId, partial, {
     ...k.o,
     dispatcher: k.o.dispatcher(),
@@ -98,7 +98,7 @@ async function copyVerified(k: KeepContext, from: string, partial: string): Prom
 }
 
 /** A final file with a manifest from an earlier run: reuse it if its bytes still hash to what was recorded. */
-async function reuseRecorded(k: KeepContext, outs: CollectionOutputs, names: Names): Promise<EvidenceOutputs | undefined> {
+async function reuseRecorded(k: KeepContext, outs: EvidenceSubject, names: Names): Promise<EvidenceOutputs | undefined> {
   if (!(await exists(names.zip))) return undefined;
   const recorded = await readRecordedPackage(names.manifest, outs);
   if (!recorded) return undefined; // no usable manifest: download and compare (settleExisting)
@@ -112,7 +112,7 @@ async function reuseRecorded(k: KeepContext, outs: CollectionOutputs, names: Nam
 }
 
 /** The final name was taken (no manifest, or another run): keep the file if it is the same package, else fail. */
-async function settleExisting(k: KeepContext, outs: CollectionOutputs, names: Names, got: RetrievedPackage, partial: string): Promise<EvidenceOutputs> {
+async function settleExisting(k: KeepContext, outs: EvidenceSubject, names: Names, got: RetrievedPackage, partial: string): Promise<EvidenceOutputs> {
   await removeQuietly(partial);
   const actual = await hashFile(names.zip);
   if (actual.sha256 !== got.sha256) throw conflict(names.zip, actual.sha256, got.sha256, "MDE's package has");
@@ -128,7 +128,7 @@ async function writeSigned(k: KeepContext, names: Names, manifest: PackageManife
   await writeManifest(names.manifest, manifest);
 }
 
-export function manifestFor(k: KeepContext, outs: CollectionOutputs, names: Pick<Names, "fileName">, got: RetrievedPackage, key = k.key): PackageManifest {
+export function manifestFor(k: KeepContext, outs: EvidenceSubject, names: Pick<Names, "fileName">, got: RetrievedPackage, key = k.key): PackageManifest {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     schema: MANIFEST_SCHEMA,

@@ -8,9 +8,10 @@
  */
 import type { Dispatcher } from "undici";
 import { proxyAwareDispatcher } from "../api/proxy";
-import type { CollectionApi } from "../resource/collectionApi";
+import type { CollectionApi } from "../api/collectionApi";
 import { type Clock, systemClock } from "../util/clock";
 import { PACKAGE_NAME, packageVersion } from "../util/packageInfo";
+import { drainSingletons, processSingleton } from "../util/registry";
 import { type FetchQueue, sharedFetchQueue } from "./fetchQueue";
 import type { SigningKeySource } from "./signingKey";
 
@@ -29,7 +30,7 @@ export interface EvidenceHandlerOptions {
   toolName?: string;
   /** @default this package's version (packageInfo) */
   toolVersion?: string;
-  /** undici dispatcher for the storage host. @default a module-level Agent, created on first use */
+  /** undici dispatcher for the storage host. @default the process's storage Agent, created on first use */
   dispatcher?: Dispatcher;
   /** @default the process-wide queue (fetchQueue.ts) */
   queue?: FetchQueue;
@@ -60,14 +61,16 @@ export interface EvidenceHandlerOptions {
   bodyTimeoutMs?: number;
 }
 
+const SECOND_MS = 1_000;
+
 export const DEFAULT_EVIDENCE_OPTIONS = {
-  linkLifetimeMs: 10 * 60_000,
+  linkLifetimeMs: 10 * 60 * SECOND_MS,
   maxDownloadAttempts: 5,
   maxLinkRequests: 3,
-  retryBaseDelayMs: 2_000,
-  retryMaxDelayMs: 30_000,
-  headersTimeoutMs: 60_000,
-  bodyTimeoutMs: 60_000,
+  retryBaseDelayMs: 2 * SECOND_MS,
+  retryMaxDelayMs: 30 * SECOND_MS,
+  headersTimeoutMs: 60 * SECOND_MS,
+  bodyTimeoutMs: 60 * SECOND_MS,
 } as const;
 
 export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher" | "openPartial" | "signingKey" | "blobCredential">> & {
@@ -109,20 +112,18 @@ export function resolveEvidenceOptions(o: EvidenceHandlerOptions): ResolvedEvide
   };
 }
 
-let sharedAgent: Dispatcher | undefined;
+/** Its registry namespace (../util/registry.ts): one Agent per process, shared by every handler. */
+const DISPATCHERS = "evidence-dispatcher";
 
 /** The storage host gets its own Agent (not the MDE client's): different host, long transfers. */
 function defaultDispatcher(): Dispatcher {
   // Honours HTTPS_PROXY / NO_PROXY like the MDE calls (api/proxy.ts).
-  sharedAgent ??= proxyAwareDispatcher({ connections: 4, keepAliveTimeout: 4_000, connectTimeout: 30_000 });
-  return sharedAgent;
+  return processSingleton(DISPATCHERS, "storage", () => proxyAwareDispatcher({ connections: 4, keepAliveTimeout: 4_000, connectTimeout: 30_000 }));
 }
 
 /** Closes the default Agent, if one was created (tests, or a host shutting down). */
 export async function closeDefaultEvidenceDispatcher(): Promise<void> {
-  const agent = sharedAgent;
-  sharedAgent = undefined;
-  await agent?.close();
+  await Promise.all(drainSingletons<Dispatcher>(DISPATCHERS).map((agent) => agent.close()));
 }
 
 function withoutUndefined<T extends object>(o: T): Partial<T> {

@@ -5,18 +5,9 @@
  */
 import type { Clock } from "../util/clock";
 import type { CollectionFinder } from "../adoption/finder";
-import type { CollectionApi } from "./collectionApi";
-import type { CollectionOutputs, EvidenceOutputs } from "./outputs";
+import type { CollectionApi } from "../api/collectionApi";
+import type { EvidenceHandler } from "../evidence/subject";
 import type { ActionWatcher } from "./watcher";
-
-export interface EvidenceHandler {
-  /** Fails, before any collection is requested, when the folder cannot hold evidence. */
-  preflight(directory: string): Promise<void>;
-  /** Fetches, verifies and records the package of a Succeeded collection. */
-  fetch(outputs: CollectionOutputs, options: { adopted: boolean }): Promise<EvidenceOutputs>;
-  /** Appends a chain-of-custody event (requested, adopted, failed, superseded, ...) to the folder's log; `extra` adds details. */
-  record(directory: string, event: string, outputs: Partial<CollectionOutputs>, extra?: Record<string, string | number | boolean | null>): Promise<void>;
-}
 
 export interface ProviderContext {
   api: CollectionApi;

@@ -2,11 +2,14 @@
  * Builds the provider context from stack config (`mde:*`, handed over by `configure`) and the
  * environment, once per distinct setting and process: every resource the provider host serves
  * shares one client (quotas, tokens, keep-alive connections), one watcher and one batched
- * adoption pre-check.
+ * adoption pre-check. The context is kept in the process's registry (../util/registry.ts) and
+ * never changed once built: what differs between builders (where lines go, which pre-check) is
+ * passed in when it is built.
  */
 import { createCredential } from "../api/auth";
 import { getSharedClient } from "../api/shared";
 import { resolveSettings, settingsKey } from "../api/settings";
+import type { CollectionApi } from "../api/collectionApi";
 import { systemClock } from "../util/clock";
 import { redact } from "../util/redact";
 import { isSummarisedQuotaWait } from "../util/quotaWaitLines";
@@ -19,36 +22,55 @@ import { ActionWatcher, scaledWatcherOptions } from "./watcher";
 /** Reads a stack config key with its namespace, e.g. `mde:apiUrl`. */
 export type ConfigReader = (key: string) => string | undefined;
 
-/**
- * Progress goes to stderr: the engine shows a dynamic provider's output as diagnostics of the
- * update. Lines are short and redacted like everything else that leaves the provider.
- */
-export function progressLog(line: string): void {
-  process.stderr.write(`[mde] ${redact(line)}\n`);
+export interface ContextOptions {
+  /**
+   * Receives every progress line of the context (its own, the client's, the evidence
+   * handler's), already redacted. @default {@link stderrProgressLog}, the provider runtime's
+   */
+  log?: (line: string) => void;
+  /** The adoption pre-check. @default one CollectionFinder, batching the list calls of concurrent creates */
+  collections?: (api: CollectionApi) => ProviderContext["collections"];
 }
 
-export function contextFor(stackConfig: ConfigReader): ProviderContext {
+/**
+ * The runtime's sink: stderr, because the engine shows a dynamic provider's output as
+ * diagnostics of the update (the provider process has no engine connection for `pulumi.log`,
+ * which would fall back to the console anyway). One short line each, prefixed `[mde] `.
+ */
+export function stderrProgressLog(line: string): void {
+  process.stderr.write(`[mde] ${line}\n`);
+}
+
+/**
+ * The context for the settings `stackConfig` selects. `options` apply when it is first built for
+ * these settings (later callers get the same instance): the runtime passes none; the bench
+ * builds it first, with its own sink.
+ */
+export function contextFor(stackConfig: ConfigReader, options: ContextOptions = {}): ProviderContext {
   const settings = resolveSettings({ config: (key) => stackConfig(`mde:${key}`), env: process.env });
   return processSingleton("provider-context", settingsKey(settings), () => {
+    const sink = options.log ?? stderrProgressLog;
+    // Lines are redacted like everything else that leaves the provider, whoever receives them.
+    const log = (line: string) => sink(redact(line));
     const info = (line: string) => {
-      if (!isSummarisedQuotaWait(line)) progressLog(line);
+      if (!isSummarisedQuotaWait(line)) log(line);
     };
-    const api = getSharedClient(settings, { logger: { info, warn: progressLog } });
+    const api = getSharedClient(settings, { logger: { info, warn: log } });
     const timeScale = settings.rateLimits.timeScale;
     const context: ProviderContext = {
       api,
       watcher: new ActionWatcher(api, systemClock, scaledWatcherOptions(timeScale)),
-      collections: new CollectionFinder(api, systemClock, scaledCollectionFinderOptions(timeScale)),
+      collections: options.collections?.(api) ?? new CollectionFinder(api, systemClock, scaledCollectionFinderOptions(timeScale)),
       releasedActions: new Set(),
       clock: systemClock,
       timeScale,
-      log: progressLog,
+      log,
       evidence: createEvidenceHandler({
         api,
         apiOrigin: settings.apiUrl,
         tenantId: settings.tenantId ?? null,
         clock: systemClock,
-        log: progressLog,
+        log,
         linkLifetimeMs: DEFAULT_EVIDENCE_OPTIONS.linkLifetimeMs / timeScale,
         signingKey: signingKeyFromConfig(stackConfig),
         blobCredential: () => createCredential(settings),

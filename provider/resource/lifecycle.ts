@@ -41,12 +41,7 @@ export function describe(outs: Pick<CollectionOutputs, "actionId" | "machineId" 
   return `collection ${outs.actionId} on ${outs.machineId}${name}`;
 }
 
-export async function requestCollection(
-  ctx: ProviderContext,
-  inputs: CollectionInputs,
-  providerProps: Record<string, unknown>,
-  options: LifecycleOptions = {},
-): Promise<CollectionOutputs> {
+export async function requestCollection(ctx: ProviderContext, inputs: CollectionInputs, providerProps: Record<string, unknown>, options: LifecycleOptions = {}): Promise<CollectionOutputs> {
   const marker = inputs.marker as string | undefined;
   if (!marker) throw new Error("marker is missing: InvestigationPackageCollection computes it in the program; declare the resource with it");
   const deadlineMs = options.deadlineMs ?? deadlineFor(ctx, inputs.timeoutMinutes as number);
@@ -99,12 +94,7 @@ async function guarded(outs: CollectionOutputs, providerProps: Record<string, un
  * Waits (when asked to) and fetches evidence (when asked for). Throws a ResourceInitError that
  * carries the latest outputs when the collection ended badly or the wait ran out.
  */
-export async function settleCollection(
-  ctx: ProviderContext,
-  outs: CollectionOutputs,
-  providerProps: Record<string, unknown>,
-  options: LifecycleOptions = {},
-): Promise<CollectionOutputs> {
+export async function settleCollection(ctx: ProviderContext, outs: CollectionOutputs, providerProps: Record<string, unknown>, options: LifecycleOptions = {}): Promise<CollectionOutputs> {
   let current = outs;
   const fail = (message: string) => new ResourceInitError(message, current.actionId, { ...current, ...providerProps });
   if (outs.waitForCompletion && !FINAL_STATUSES.has(outs.status as MachineAction["status"])) {

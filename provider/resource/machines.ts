@@ -3,7 +3,7 @@
  */
 import { odataString } from "../api/ids";
 import { ForensicsError } from "../util/error";
-import type { CollectionApi } from "./collectionApi";
+import type { CollectionApi } from "../api/collectionApi";
 
 export class MachineResolutionError extends ForensicsError {
   override readonly name = "MachineResolutionError";

@@ -4,37 +4,21 @@
  * through protobuf Structs intact. The download link is never part of them.
  */
 import type { MachineAction } from "../api/schemas";
+import type { EvidenceOutputs, EvidenceSubject } from "../evidence/subject";
 import type { CollectionInputs } from "./inputs";
 import { STATE_VERSION } from "./state";
 
-export interface EvidenceOutputs {
-  packagePath: string;
-  packageSha256: string;
-  packageSizeBytes: number;
-  manifestPath: string;
-}
-
-export interface CollectionOutputs extends Partial<EvidenceOutputs> {
+/**
+ * What the package is evidence of (../evidence/subject.ts: action, device, request, where to
+ * keep it), plus the resource's own settings: the resource's outputs are an evidence subject
+ * as they stand, so the evidence handler takes them without a copy.
+ */
+export interface CollectionOutputs extends EvidenceSubject {
   /** The version of this shape (./state.ts); set on everything the provider writes. */
   stateVersion?: number;
-  machineId: string;
-  computerDnsName: string | null;
-  comment: string;
-  triggers: Record<string, string>;
   waitForCompletion: boolean;
   timeoutMinutes: number;
-  evidenceDirectory: string | null;
   cancelOnDelete: boolean;
-  /** The correlation marker the request carried (../adoption/marker.ts); null before 0.2 or when adopted. */
-  marker?: string | null;
-  actionId: string;
-  status: string;
-  adopted: boolean;
-  requestor: string | null;
-  requestorComment: string | null;
-  creationDateTimeUtc: string;
-  lastUpdateDateTimeUtc: string | null;
-  errorHResult: number | null;
 }
 
 /** The inputs, as copied into the outputs for `diff`. */

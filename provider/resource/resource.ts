@@ -1,22 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { correlationMarker } from "../adoption/marker";
+import type { CollectionRequestArgs } from "./requestArgs";
 import { collectionShim } from "./shim";
 
-export interface InvestigationPackageCollectionArgs {
+/** Which device, and the request's settings (./requestArgs.ts). */
+export interface InvestigationPackageCollectionArgs extends CollectionRequestArgs {
   /** The device's 40-character MDE id. Set this or `computerDnsName`. */
   machineId?: pulumi.Input<string>;
   /** The device name; it must match exactly one device. Set this or `machineId`. */
   computerDnsName?: pulumi.Input<string>;
-  /** Why the package is collected; MDE records it with the action. Changing it starts a new collection. */
-  comment: pulumi.Input<string>;
-  /** Any change to these values starts a new collection (e.g. `{ round: "2" }`). */
-  triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Wait until the collection reaches a final status. @default true */
-  waitForCompletion?: pulumi.Input<boolean>;
-  /** How long one `pulumi up` waits before leaving the collection running and failing. @default 60 */
-  timeoutMinutes?: pulumi.Input<number>;
-  /** Where to keep the package, its manifest and the custody log. Unset: the package is not fetched. */
-  evidenceDirectory?: pulumi.Input<string>;
   /**
    * Where to keep the evidence: a local folder (as `evidenceDirectory`) or a blob container,
    * `azblob://<account>/<container>[/<prefix>][?legalHold=true&retentionDays=<n>&endpoint=<url>]`.

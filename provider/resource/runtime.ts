@@ -6,27 +6,17 @@
  * Every method that is handed stored outputs parses them first (state.ts): a corrupt field fails
  * with its name, and state written by an older version is migrated, not cast.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { type ActionStatus, FINAL_STATUSES } from "../api/schemas";
-import { contextFor, type ConfigReader } from "./contextFactory";
+import { contextFor } from "./contextFactory";
 import { diffCollection } from "./diff";
 import { checkInputs, parseKnownInputs } from "./inputs";
 import { deadlineFor, describe, requestCollection, settleCollection } from "./lifecycle";
 import { ResourceInitError } from "./initError";
 import { type CollectionOutputs, withAction } from "./outputs";
+import { providerRuntime, type Untyped } from "./providerRuntime";
 import { parseStoredState, STATE_VERSION } from "./state";
 
-/** Stack config, handed over by `configure`; process-wide because the host configures once. */
-let stackConfig: ConfigReader = () => undefined;
-
-/** What Pulumi hands a dynamic provider: untyped maps, parsed before use. */
-type Untyped = Record<string, unknown>;
-
-export const collectionProvider: pulumi.dynamic.ResourceProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest) {
-    stackConfig = (key) => req.config.get(key);
-  },
-
+export const collectionProvider = providerRuntime("collection", (stackConfig) => ({
   async check(_olds: Untyped, news: Untyped) {
     return checkInputs(news);
   },
@@ -95,7 +85,7 @@ export const collectionProvider: pulumi.dynamic.ResourceProvider = {
       ctx.log(`${describe(old)}: cancelled (cancelOnDelete)`);
     }
   },
-};
+}));
 
 function withoutEvidence(o: CollectionOutputs): CollectionOutputs {
   const { packagePath, packageSha256, packageSizeBytes, manifestPath, ...rest } = o;

@@ -14,7 +14,7 @@ import { FINAL_STATUSES, type MachineAction } from "../api/schemas";
 import type { Clock } from "../util/clock";
 import { odataString } from "../api/ids";
 import { ForensicsError } from "../util/error";
-import type { CollectionApi } from "./collectionApi";
+import type { CollectionApi } from "../api/collectionApi";
 
 export interface WatcherOptions {
   /** Actions per list call; 50 ids keep the URL around 2.5 KB, far below proxies' limits. @default 50 */

@@ -10,7 +10,7 @@
 import { resolveSettings, settingsKey } from "../api/settings";
 import { getSharedLimiter } from "../api/limiter";
 import type { ProviderContext } from "../resource/context";
-import { type ConfigReader, contextFor, progressLog } from "../resource/contextFactory";
+import { type ConfigReader, contextFor } from "../resource/contextFactory";
 import { ActionWatcher, scaledWatcherOptions } from "../resource/watcher";
 import { systemClock } from "../util/clock";
 import { processSingleton } from "../util/registry";
@@ -35,7 +35,7 @@ export function sweepContextFor(stackConfig: ConfigReader, machines: number): Sw
   // The same instance every client of these settings uses (the first caller's options won).
   const limiter = getSharedLimiter(key, { clock: systemClock, quotas: settings.rateLimits.quotas, timeScale: settings.rateLimits.timeScale });
   return {
-    shared: { ...shared, log: progressLog },
+    shared,
     machine: { ...shared, watcher, log: () => undefined },
     nextCollectSlotMs: () => ("nextSlotInMs" in limiter ? (limiter as { nextSlotInMs(f: "collect"): number }).nextSlotInMs("collect") : undefined),
   };

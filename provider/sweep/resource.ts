@@ -12,24 +12,16 @@
  * provider as ids, which `check` validates again without any API call (inputs.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { CollectionRequestArgs } from "../resource/requestArgs";
 import { type MachineLookup, lookupMachines } from "./lookup";
 import { describeSelector, type MachineSelector, type SelectedMachine } from "./select";
 import { sweepShim } from "./shim";
 import type { MachineEntry, SweepCounts } from "./entryTypes";
 
-export interface InvestigationSweepArgs {
+/** Which machines, and the request's settings (../resource/requestArgs.ts), for every one of them. */
+export interface InvestigationSweepArgs extends CollectionRequestArgs {
   /** Which machines: exactly one of `machineIds`, `computerDnsNames`, `tag` or `filter`. */
   select: MachineSelector;
-  /** Why the packages are collected; MDE records it with every action. Changing it starts a new round on every machine. */
-  comment: pulumi.Input<string>;
-  /** Any change to these values starts a new round on every machine (e.g. `{ round: "2" }`). */
-  triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Where to keep the packages, their manifests and the custody log. Unset: packages are not fetched. */
-  evidenceDirectory?: pulumi.Input<string>;
-  /** Wait until each collection reaches a final status. @default true */
-  waitForCompletion?: pulumi.Input<boolean>;
-  /** How long one `pulumi up` waits for each collection. @default 60 */
-  timeoutMinutes?: pulumi.Input<number>;
   /** Cancel running collections of machines that leave the selection, of a superseded round, or when the sweep is destroyed. @default false */
   cancelOnDelete?: pulumi.Input<boolean>;
   /** A selection of more machines than this fails instead of collecting. @default 1000 */

@@ -6,25 +6,15 @@
  * The resource id is the sweep's name; the sweep is never replaced, only updated machine by
  * machine (plan.ts), so a change of round or selection never drops what was collected.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { ResourceInitError } from "../resource/initError";
-import type { ConfigReader } from "../resource/contextFactory";
+import { providerRuntime, type Untyped as Props } from "../resource/providerRuntime";
 import { sweepContextFor } from "./context";
 import { checkSweepInputs, parseSweepInputs } from "./inputs";
 import { diffSweep } from "./plan";
 import { cancelRunning, incompleteMessage, runSweep } from "./run";
 import { heldEntries, parseSweepState, type SweepState } from "./state";
 
-/** Stack config, handed over by `configure` (the host configures each provider once). */
-let stackConfig: ConfigReader = () => undefined;
-
-type Props = Record<string, unknown>;
-
-export const sweepProvider: pulumi.dynamic.ResourceProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest) {
-    stackConfig = (key) => req.config.get(key);
-  },
-
+export const sweepProvider = providerRuntime("sweep", (stackConfig) => ({
   async check(_olds: Props, news: Props) {
     return checkSweepInputs(news);
   },
@@ -58,7 +48,7 @@ export const sweepProvider: pulumi.dynamic.ResourceProvider = {
     if (!state.cancelOnDelete) return;
     await cancelRunning(sweepContextFor(stackConfig, Object.keys(state.machines).length), state.sweepName, heldEntries(state), `Cancelled by pulumi destroy: ${state.comment}`);
   },
-};
+}));
 
 /** The outputs, or a ResourceInitError carrying them when some machines did not succeed. */
 function finish(id: string, state: SweepState, provider: unknown): SweepState {

@@ -11,7 +11,7 @@
 import { odataString } from "../api/ids";
 import type { Machine } from "../api/actionTypes";
 import { MACHINE_ID_PATTERN } from "../api/machineIdPattern";
-import type { ListQuery } from "../resource/collectionApi";
+import type { ListQuery } from "../api/collectionApi";
 import { ForensicsError } from "../util/error";
 
 /** Selects the machines of a sweep. Set exactly one field. */

@@ -1,10 +1,22 @@
 /**
- * Process-wide singletons that survive this package being loaded more than once.
+ * The one home of process-wide state: every value that must be one per process (not per module
+ * copy, resource or call) is kept here, under a namespace and a key, and nowhere else: no
+ * module-level `let`, no shared object whose fields callers reassign. A value is created on
+ * first use; the only one ever replaced is the stack config each `configure` hands over.
  *
- * A Pulumi dynamic provider host may evaluate our code several times (each serialized provider
- * closure is its own module text), yet MDE's quotas are per tenant and app, not per module copy.
- * A `Symbol.for` key on `globalThis` is the one place every copy can find, so limiters, tokens and
- * clients registered there are shared by every resource in the process.
+ * Why process-wide: the provider host serves every resource of a `pulumi up` from one process,
+ * and what they share is per tenant and app, not per resource: MDE's quotas (the limiters), Entra
+ * ID's tokens and the keep-alive connections (the clients), the watcher and the batched adoption
+ * pre-check (the provider context), the package fetch queue, the stack config `configure` handed
+ * over. Lifetime: from first use to the end of the process; nothing here is persisted.
+ *
+ * Why on `globalThis` rather than in a module variable: the shims load a single copy of the
+ * runtime per provider process, but one process can still hold two copies of these modules, e.g.
+ * a program whose dependencies install this package twice, or a test runner that loads modules
+ * again (jest.isolateModules). A `Symbol.for` key is the one place every copy finds, so a second
+ * copy draws from the same quota instead of doubling it.
+ *
+ * Tests start from an empty registry with {@link resetProcessState}.
  */
 
 /** Bump the suffix if the shape of what is stored changes incompatibly. */
@@ -39,10 +51,23 @@ export function processSingleton<T>(namespaceName: string, key: string, create: 
   return ns.get(key) as T;
 }
 
-/** Removes and returns every value of a namespace (used to close shared clients, and by tests). */
+/** Stores `value` under `namespaceName`/`key`, replacing what was there (e.g. stack config on `configure`). */
+export function replaceSingleton<T>(namespaceName: string, key: string, value: T): void {
+  namespace(namespaceName).set(key, value);
+}
+
+/** Removes and returns every value of a namespace (used to close shared clients and agents). */
 export function drainSingletons<T>(namespaceName: string): T[] {
   const ns = namespace(namespaceName);
   const values = [...ns.values()] as T[];
   ns.clear();
   return values;
+}
+
+/**
+ * Forgets every process-wide value, for tests that need a fresh process. It closes nothing:
+ * close what holds sockets first (closeSharedClients, closeDefaultEvidenceDispatcher).
+ */
+export function resetProcessState(): void {
+  registry().clear();
 }

@@ -16,7 +16,7 @@ import { resolveSettings } from "../../provider/api/settings";
 import { SerialQueue } from "../../provider/evidence/fetchQueue";
 import { createEvidenceHandler } from "../../provider/evidence/handler";
 import type { EvidenceHandlerOptions } from "../../provider/evidence/options";
-import type { EvidenceHandler } from "../../provider/resource/context";
+import type { EvidenceHandler } from "../../provider/evidence/subject";
 import { type CollectionOutputs, toOutputs } from "../../provider/resource/outputs";
 import type { Clock } from "../../provider/util/clock";
 import { tempDir } from "./helpers/fixtures";

@@ -5,7 +5,7 @@
  */
 import { correlationMarker, withMarker } from "../../provider/adoption/marker";
 import type { MachineAction } from "../../provider/api/schemas";
-import type { ListQuery } from "../../provider/resource/collectionApi";
+import type { ListQuery } from "../../provider/api/collectionApi";
 import type { ProviderContext } from "../../provider/resource/context";
 import { CollectionInputsSchema } from "../../provider/resource/inputs";
 import { deadlineFor, requestCollection, ResourceInitError, settleCollection } from "../../provider/resource/lifecycle";

@@ -1,19 +1,11 @@
 import type { MachineAction } from "../../provider/api/schemas";
-import type { ListQuery } from "../../provider/resource/collectionApi";
 import { ActionWatcher, scaledWatcherOptions, WaitTimeoutError } from "../../provider/resource/watcher";
 import { FakeClock } from "../helpers/fakeClock";
+import { fakeListEndpoint } from "../helpers/fakeListEndpoint";
 
 /** A scripted list endpoint: the status of each action as a function of virtual time. */
 function fakeList(clock: FakeClock, statusAt: (id: string, nowMs: number) => MachineAction["status"], createdMs = clock.now()) {
-  const calls: { at: number; ids: string[] }[] = [];
-  return {
-    calls,
-    async listMachineActions(q: ListQuery): Promise<MachineAction[]> {
-      const ids = [...(q.filter ?? "").matchAll(/id eq '([^']+)'/g)].map((m) => m[1]);
-      calls.push({ at: clock.now(), ids });
-      return ids.map((id) => action(id, statusAt(id, clock.now()), createdMs));
-    },
-  };
+  return fakeListEndpoint(clock, "id", "ids", (ids) => ids.map((id) => action(id, statusAt(id, clock.now()), createdMs)));
 }
 
 function action(id: string, status: MachineAction["status"], createdMs: number): MachineAction {

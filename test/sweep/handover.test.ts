@@ -5,7 +5,7 @@
  * first, and gives up at the timeout without a POST; a failed machine is collected again.
  */
 import type { MachineAction } from "../../provider/api/schemas";
-import type { ListQuery } from "../../provider/resource/collectionApi";
+import type { ListQuery } from "../../provider/api/collectionApi";
 import type { ProviderContext } from "../../provider/resource/context";
 import { CollectionFinder } from "../../provider/adoption/finder";
 import { ActionWatcher } from "../../provider/resource/watcher";

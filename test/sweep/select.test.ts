@@ -6,7 +6,7 @@ import type { AccessToken, TokenCredential } from "@azure/identity";
 import { MdeClient } from "../../provider/api/client";
 import type { Machine } from "../../provider/api/schemas";
 import { resolveSettings } from "../../provider/api/settings";
-import type { ListQuery } from "../../provider/resource/collectionApi";
+import type { ListQuery } from "../../provider/api/collectionApi";
 import { describeSelector, LOOKUP_CHUNK_SIZE, type MachineDirectory, MachineSelectionError, selectMachines } from "../../provider/sweep/select";
 import { defaultScenario, generateFleet } from "../../emulator";
 import { startHarness } from "../emulator/harness";

@@ -5,6 +5,7 @@
  * 412, re-reads the new last line and chains to it. So the chain never forks, without a lock.
  */
 import type { ContainerClient } from "@azure/storage-blob";
+import { processSingleton } from "../../util/registry";
 import type { ChainAppender } from "../custodyLog";
 import { CUSTODY_LOG_NAME } from "../custodyLog";
 import { EvidenceError } from "../errors";
@@ -16,7 +17,8 @@ const TAIL_BYTES = 64 * 1024;
 /** Conflicting appends retried before giving up (each one means another writer made progress). */
 const MAX_CONFLICTS = 50;
 
-const queues = new Map<string, Promise<unknown>>();
+/** Each custody blob's queue of in-process appends; process-wide (../../util/registry.ts), like the blob. */
+const appendQueues = () => processSingleton("evidence-locks", "blob", () => new Map<string, Promise<unknown>>());
 
 export function blobAppender(d: BlobDestination, container: ContainerClient): ChainAppender {
   const client = container.getAppendBlobClient(blobName(d, CUSTODY_LOG_NAME));
@@ -24,6 +26,7 @@ export function blobAppender(d: BlobDestination, container: ContainerClient): Ch
   return {
     append(lineFor, then) {
       // One at a time within the process (no self-inflicted 412s); across processes, the condition.
+      const queues = appendQueues();
       const run = (queues.get(key) ?? Promise.resolve()).then(() => appendOnce(d, client, lineFor, then));
       queues.set(key, run.catch(() => undefined));
       return run;

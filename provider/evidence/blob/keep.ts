@@ -11,7 +11,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BlockBlobClient, ContainerClient } from "@azure/storage-blob";
-import type { CollectionOutputs, EvidenceOutputs } from "../../resource/outputs";
 import { envelopeName, packageStatement } from "../attest";
 import { signStatement } from "../dsse";
 import { EvidenceError } from "../errors";
@@ -19,11 +18,12 @@ import type { KeepContext } from "../keep";
 import { manifestFor } from "../keep";
 import { doneLine, retryLine, reusedLine, startLine } from "../progress";
 import { type RetrievedPackage, retrievePackage } from "../retrieve";
+import type { EvidenceOutputs, EvidenceSubject } from "../subject";
 import { describeBlobError, immutabilityOf, isBlobError } from "./container";
 import { BLOB_SCHEME, type BlobDestination, blobName } from "./destination";
 import { stageBlocks, type StagedUpload } from "./upload";
 
-export async function keepInBlob(k: KeepContext, outs: CollectionOutputs, d: BlobDestination, container: ContainerClient): Promise<EvidenceOutputs> {
+export async function keepInBlob(k: KeepContext, outs: EvidenceSubject, d: BlobDestination, container: ContainerClient): Promise<EvidenceOutputs> {
   const base = `${outs.machineId}-${outs.actionId}`;
   const fileName = `${base}.zip`;
   const zip = container.getBlockBlobClient(blobName(d, fileName));
@@ -80,7 +80,7 @@ async function metadataOf(blob: BlockBlobClient, describe: (err: unknown) => Evi
 /** Someone committed the package first (another stack): keep theirs if it is the same package, else report it. */
 async function settleExisting(
   k: KeepContext,
-  outs: CollectionOutputs,
+  outs: EvidenceSubject,
   d: BlobDestination,
   zip: BlockBlobClient,
   got: RetrievedPackage,

@@ -2,7 +2,7 @@
  * Test material for the evidence module: ZIPs built with yazl, a fake GetPackageUri that counts
  * calls, a clock whose sleeps pass instantly in virtual time, and outputs of a Succeeded action.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +14,9 @@ import type { StorageServer } from "./storageServer";
 export const MACHINE_ID = "1e5bc9d7e413ddd7902c2932e418702b84d0cc07";
 export const ACTION_ID = "7f1a8a0e-2f0c-4c39-9a70-3b1b9f1d2e11";
 export const ACTION_ID_2 = "0c5d1f5e-8a2b-4a6e-9d1c-5f2e7a9b3c40";
+
+/** Hex SHA-256 of `b`, as manifests and custody lines record it. */
+export const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 /** A ZIP with a few text files and one stored binary file of `binaryBytes` (no compression). */
 export async function buildZip(binaryBytes = 64 * 1024, seed = "a"): Promise<Buffer> {
@@ -92,4 +95,18 @@ export class InstantClock implements Clock {
 export async function tempDir(label: string): Promise<{ path: string; cleanup(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), `mde-evidence-${label}-`));
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** A fresh temporary folder for each test of the enclosing `describe`, removed after the test. */
+export function tempDirEachTest(label: string): { readonly path: string } {
+  let temp: { path: string; cleanup(): Promise<void> } | undefined;
+  beforeEach(async () => {
+    temp = await tempDir(label);
+  });
+  afterEach(() => temp?.cleanup());
+  return {
+    get path() {
+      return temp!.path;
+    },
+  };
 }

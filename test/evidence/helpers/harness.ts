@@ -8,12 +8,9 @@ import { Agent } from "undici";
 import { SerialQueue } from "../../../provider/evidence/fetchQueue";
 import { createEvidenceHandler } from "../../../provider/evidence/handler";
 import type { EvidenceHandlerOptions } from "../../../provider/evidence/options";
-import type { EvidenceHandler } from "../../../provider/resource/context";
-import { FakePackageApi, InstantClock, tempDir } from "./fixtures";
+import type { EvidenceHandler } from "../../../provider/evidence/subject";
+import { ACTION_ID, buildZip, FakePackageApi, InstantClock, tempDir } from "./fixtures";
 import { StorageServer } from "./storageServer";
-
-export const API_ORIGIN = "https://api.security.microsoft.com";
-export const TENANT_ID = "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
 export interface Harness {
   storage: StorageServer;
@@ -27,6 +24,9 @@ export interface Harness {
   another(overrides?: Partial<EvidenceHandlerOptions>): EvidenceHandler;
   close(): Promise<void>;
 }
+
+export const API_ORIGIN = "https://api.security.microsoft.com";
+export const TENANT_ID = "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
 export async function harness(
   overrides: Partial<EvidenceHandlerOptions> = {},
@@ -69,6 +69,21 @@ export async function harness(
       await temp.cleanup();
     },
   };
+}
+
+/**
+ * A fresh harness for each test of the enclosing `describe`, serving a package of `binaryBytes`
+ * for ACTION_ID and closed after the test; `use` receives both before each test.
+ */
+export function servePackageEachTest(binaryBytes: number, use: (h: Harness, zip: Buffer) => unknown): void {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    const h = (current = await harness());
+    const zip = await buildZip(binaryBytes);
+    h.storage.packages.set(ACTION_ID, zip);
+    await use(h, zip);
+  });
+  afterEach(() => current?.close());
 }
 
 /** Every text a user or an attacker could read afterwards: logs, error messages, files in the folder. */

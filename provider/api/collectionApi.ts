@@ -1,8 +1,9 @@
 /**
- * The part of the MDE client the resource uses. The resource depends on this narrow contract,
- * not on the client's construction, so its scheduling logic can be exercised in virtual time.
+ * The part of the MDE client the resource, the sweep, adoption and evidence use. They depend on
+ * this narrow contract, not on the client's construction, so their scheduling logic can be
+ * exercised in virtual time. It lives in api/ because every one of them may import api/.
  */
-import type { Machine, MachineAction } from "../api/actionTypes";
+import type { Machine, MachineAction } from "./actionTypes";
 
 export interface ListQuery {
   filter?: string;

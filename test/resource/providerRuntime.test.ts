@@ -1,0 +1,36 @@
+/**
+ * The stack config `configure` hands over is what the runtime's later calls read, per runtime,
+ * kept in the process's registry; resetProcessState gives a test a fresh process.
+ */
+import { providerRuntime } from "../../provider/resource/providerRuntime";
+import { resetProcessState } from "../../provider/util/registry";
+
+const configured = (values: Record<string, string>) => ({ config: { get: (k: string) => values[k], require: (k: string) => values[k] } }) as never;
+
+function echoRuntime(name: string) {
+  return providerRuntime(name, (stackConfig) => ({
+    async create(inputs: Record<string, unknown>) {
+      return { id: "x", outs: { value: stackConfig(inputs.key as string) ?? null } };
+    },
+  }));
+}
+
+describe("providerRuntime", () => {
+  afterEach(() => resetProcessState());
+
+  it("reads nothing before configure, then the config configure handed over", async () => {
+    const runtime = echoRuntime("a");
+    expect((await runtime.create({ key: "mde:apiUrl" })).outs).toEqual({ value: null });
+    await runtime.configure!(configured({ "mde:apiUrl": "https://example.test" }));
+    expect((await runtime.create({ key: "mde:apiUrl" })).outs).toEqual({ value: "https://example.test" });
+  });
+
+  it("keeps each runtime's config apart, and forgets them all on resetProcessState", async () => {
+    const [a, b] = [echoRuntime("a"), echoRuntime("b")];
+    await a.configure!(configured({ k: "for a" }));
+    await b.configure!(configured({ k: "for b" }));
+    expect([(await a.create({ key: "k" })).outs, (await b.create({ key: "k" })).outs]).toEqual([{ value: "for a" }, { value: "for b" }]);
+    resetProcessState();
+    expect((await a.create({ key: "k" })).outs).toEqual({ value: null });
+  });
+});
