@@ -3,7 +3,6 @@
  * @azure/storage-blob with a token from real @azure/identity against the MDE emulator's token
  * endpoint (the credential chain MDE uses). The package comes from the loopback storage server.
  */
-import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,10 +12,9 @@ import { type EmulatorHandle, startEmulator } from "../../emulator";
 import { verifyLocation } from "../../provider/verify/checks";
 import { blobSource } from "../../provider/verify/blobSource";
 import { type AzuriteHandle, startAzurite, trustCaInProcess } from "../../scripts/lib/azurite";
-import { ACTION_ID, buildZip, MACHINE_ID, succeededOutputs } from "./helpers/fixtures";
-import { expectNoLinkLeak, harness, type Harness, rejection } from "./helpers/harness";
+import { ACTION_ID, MACHINE_ID, sha256, succeededOutputs } from "./helpers/fixtures";
+import { expectNoLinkLeak, type Harness, harnessServing, rejection } from "./helpers/harness";
 
-const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const BASE = `${MACHINE_ID}-${ACTION_ID}`;
 
 let tlsDir: string;
@@ -49,9 +47,7 @@ describe("evidence in a blob container (Azurite)", () => {
   let h: Harness;
   let zip: Buffer;
   beforeEach(async () => {
-    h = await harness({ blobCredential: () => credential });
-    zip = await buildZip(3 * 1024 * 1024 + 123);
-    h.storage.packages.set(ACTION_ID, zip);
+    ({ h, zip } = await harnessServing(3 * 1024 * 1024 + 123, { overrides: { blobCredential: () => credential } }));
   });
   afterEach(() => h.close());
 

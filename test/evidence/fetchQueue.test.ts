@@ -3,12 +3,9 @@
  * package is on disk, so two collections never race for the 2/min GetPackageUri budget and no
  * link waits in line while another download runs.
  */
-import { createHash } from "node:crypto";
 import { SerialQueue, sharedFetchQueue } from "../../provider/evidence/fetchQueue";
-import { ACTION_ID, ACTION_ID_2, buildZip, succeededOutputs } from "./helpers/fixtures";
+import { ACTION_ID, ACTION_ID_2, buildZip, sha256, succeededOutputs } from "./helpers/fixtures";
 import { harness } from "./helpers/harness";
-
-const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 function deferred(): { promise: Promise<void>; resolve(): void } {
   let resolve!: () => void;

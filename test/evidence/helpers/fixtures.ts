@@ -2,7 +2,7 @@
  * Test material for the evidence module: ZIPs built with yazl, a fake GetPackageUri that counts
  * calls, a clock whose sleeps pass instantly in virtual time, and outputs of a Succeeded action.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,3 +93,24 @@ export async function tempDir(label: string): Promise<{ path: string; cleanup():
   const path = await mkdtemp(join(tmpdir(), `mde-evidence-${label}-`));
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
 }
+
+/**
+ * A fresh temporary folder for each test of the calling block, removed after it. Call it where a
+ * `describe` body declares its state; `path` is the current test's folder.
+ */
+export function tempDirEach(label: string): { readonly path: string } {
+  let current: { path: string; cleanup(): Promise<void> } | undefined;
+  beforeEach(async () => {
+    current = await tempDir(label);
+  });
+  afterEach(() => current?.cleanup());
+  return {
+    get path(): string {
+      if (!current) throw new Error(`the ${label} folder exists only while a test runs`);
+      return current.path;
+    },
+  };
+}
+
+/** SHA-256 of `bytes` in hex, as manifests, outputs and custody lines record it. */
+export const sha256 = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");
