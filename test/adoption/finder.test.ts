@@ -10,33 +10,21 @@ import type { MachineAction } from "../../provider/api/schemas";
 import { resolveSettings } from "../../provider/api/settings";
 import { collectionsFilter } from "../../provider/adoption/candidates";
 import { CollectionFinder } from "../../provider/adoption/finder";
-import type { ListQuery } from "../../provider/resource/collectionApi";
 import { DEFAULT_ACTIONS, DEFAULT_MACHINES } from "../../emulator/defaultScenario";
 import { startHarness } from "../emulator/harness";
 import { FakeClock } from "../helpers/fakeClock";
+import { collection, recordingList } from "../helpers/machineActions";
 
 const machine = (n: number) => n.toString(16).padStart(40, "0");
 
-function action(machineId: string, id: string, status: MachineAction["status"], createdMs: number): MachineAction {
-  return {
-    id, type: "CollectInvestigationPackage", status, machineId, computerDnsName: null, requestor: null, requestorComment: null,
-    requestSource: null, creationDateTimeUtc: new Date(createdMs).toISOString(), lastUpdateDateTimeUtc: null, externalId: null,
-    errorHResult: null, cancellationRequestor: null, cancellationComment: null, cancellationDateTimeUtc: null,
-  };
-}
+const action = (machineId: string, id: string, status: MachineAction["status"], createdMs: number) => collection({ id, status, machineId, createdMs });
 
 /** A list endpoint holding `actions`, answering the machines named in each filter. */
 function fakeList(clock: FakeClock, actions: MachineAction[], fail?: (machines: string[]) => boolean) {
-  const calls: { at: number; machines: string[] }[] = [];
-  return {
-    calls,
-    async listMachineActions(q: ListQuery): Promise<MachineAction[]> {
-      const machines = [...(q.filter ?? "").matchAll(/machineId eq '([^']+)'/g)].map((m) => m[1]);
-      calls.push({ at: clock.now(), machines });
-      if (fail?.(machines)) throw new Error("MDE GET /api/machineactions: 503");
-      return actions.filter((a) => machines.includes(a.machineId));
-    },
-  };
+  return recordingList(clock, { field: "machineId", as: "machines" }, (machines) => {
+    if (fail?.(machines)) throw new Error("MDE GET /api/machineactions: 503");
+    return actions.filter((a) => machines.includes(a.machineId));
+  });
 }
 
 describe("CollectionFinder", () => {

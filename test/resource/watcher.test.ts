@@ -1,29 +1,14 @@
 import type { MachineAction } from "../../provider/api/schemas";
-import type { ListQuery } from "../../provider/resource/collectionApi";
 import { ActionWatcher, scaledWatcherOptions, WaitTimeoutError } from "../../provider/resource/watcher";
 import { FakeClock } from "../helpers/fakeClock";
+import { collection, recordingList } from "../helpers/machineActions";
 
 /** A scripted list endpoint: the status of each action as a function of virtual time. */
 function fakeList(clock: FakeClock, statusAt: (id: string, nowMs: number) => MachineAction["status"], createdMs = clock.now()) {
-  const calls: { at: number; ids: string[] }[] = [];
-  return {
-    calls,
-    async listMachineActions(q: ListQuery): Promise<MachineAction[]> {
-      const ids = [...(q.filter ?? "").matchAll(/id eq '([^']+)'/g)].map((m) => m[1]);
-      calls.push({ at: clock.now(), ids });
-      return ids.map((id) => action(id, statusAt(id, clock.now()), createdMs));
-    },
-  };
+  return recordingList(clock, { field: "id", as: "ids" }, (ids) => ids.map((id) => action(id, statusAt(id, clock.now()), createdMs)));
 }
 
-function action(id: string, status: MachineAction["status"], createdMs: number): MachineAction {
-  return {
-    id, type: "CollectInvestigationPackage", status, machineId: "m", computerDnsName: null, requestor: null,
-    requestorComment: null, requestSource: null, creationDateTimeUtc: new Date(createdMs).toISOString(),
-    lastUpdateDateTimeUtc: null, externalId: null, errorHResult: null, cancellationRequestor: null,
-    cancellationComment: null, cancellationDateTimeUtc: null,
-  };
-}
+const action = (id: string, status: MachineAction["status"], createdMs: number) => collection({ id, status, machineId: "m", createdMs });
 
 const id = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, "0")}`;
 
