@@ -1,7 +1,8 @@
 /**
  * requestCollection in virtual time, against a scripted device: what a create does with each
  * kind of collection it finds, counted in POSTs, and what it writes to the custody log.
- * (The same paths run through the real engine in test/engine/collection.test.ts.)
+ * (The same paths run through the real engine in test/engine/collection.test.ts and
+ * collectionResume.test.ts.)
  */
 import { correlationMarker, withMarker } from "../../provider/adoption/marker";
 import type { MachineAction } from "../../provider/api/schemas";
