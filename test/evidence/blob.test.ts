@@ -12,8 +12,8 @@ import { type EmulatorHandle, startEmulator } from "../../emulator";
 import { verifyLocation } from "../../provider/verify/checks";
 import { blobSource } from "../../provider/verify/blobSource";
 import { type AzuriteHandle, startAzurite, trustCaInProcess } from "../../scripts/lib/azurite";
-import { ACTION_ID, MACHINE_ID, sha256, succeededOutputs } from "./helpers/fixtures";
-import { expectNoLinkLeak, type Harness, harnessServing, rejection } from "./helpers/harness";
+import { ACTION_ID, buildZip, MACHINE_ID, sha256, succeededOutputs } from "./helpers/fixtures";
+import { expectNoLinkLeak, harness, type Harness, rejection } from "./helpers/harness";
 
 const BASE = `${MACHINE_ID}-${ACTION_ID}`;
 
@@ -47,7 +47,9 @@ describe("evidence in a blob container (Azurite)", () => {
   let h: Harness;
   let zip: Buffer;
   beforeEach(async () => {
-    ({ h, zip } = await harnessServing(3 * 1024 * 1024 + 123, { overrides: { blobCredential: () => credential } }));
+    h = await harness({ blobCredential: () => credential });
+    zip = await buildZip(3 * 1024 * 1024 + 123);
+    h.storage.packages.set(ACTION_ID, zip);
   });
   afterEach(() => h.close());
 

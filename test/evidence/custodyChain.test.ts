@@ -9,12 +9,12 @@ import { readFile, utimes, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { CUSTODY_LOG_NAME, CustodyLog } from "../../provider/evidence/custodyLog";
 import { checkChain } from "../../provider/verify/chain";
-import { InstantClock, MACHINE_ID, tempDirEach } from "./helpers/fixtures";
+import { InstantClock, MACHINE_ID, tempDirEachTest } from "./helpers/fixtures";
 
 const DIST_LOG = resolve(__dirname, "../../dist/provider/evidence/custodyLog.js");
 
 describe("custody chain", () => {
-  const temp = tempDirEach("chain");
+  const temp = tempDirEachTest("chain");
 
   const chainOf = async () => checkChain(await readFile(join(temp.path, CUSTODY_LOG_NAME), "utf8"), undefined, undefined);
 

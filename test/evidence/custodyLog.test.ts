@@ -5,11 +5,11 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CUSTODY_LOG_NAME, CustodyLog } from "../../provider/evidence/custodyLog";
-import { ACTION_ID, InstantClock, MACHINE_ID, succeededOutputs, tempDirEach } from "./helpers/fixtures";
+import { ACTION_ID, InstantClock, MACHINE_ID, succeededOutputs, tempDirEachTest } from "./helpers/fixtures";
 import { custodyLines, harness } from "./helpers/harness";
 
 describe("custody log", () => {
-  const temp = tempDirEach("custody");
+  const temp = tempDirEachTest("custody");
 
   it("keeps 200 concurrent appends (from two writers) as 200 whole, parseable lines", async () => {
     const clock = new InstantClock();

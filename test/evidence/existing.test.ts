@@ -2,11 +2,13 @@
  * A final-named file is never overwritten. If it holds the same package (by SHA-256) it is kept
  * and reported; if not, the fetch fails naming both hashes and the file is left exactly as it was.
  */
+import { createHash } from "node:crypto";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ACTION_ID, buildZip, MACHINE_ID, sha256, succeededOutputs } from "./helpers/fixtures";
-import { custodyLines, expectNoLinkLeak, type Harness, harnessServing, rejection } from "./helpers/harness";
+import { ACTION_ID, buildZip, MACHINE_ID, succeededOutputs } from "./helpers/fixtures";
+import { custodyLines, expectNoLinkLeak, harness, type Harness, rejection } from "./helpers/harness";
 
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const BASE = `${MACHINE_ID}-${ACTION_ID}`;
 
 describe("evidence handler: an existing final file", () => {
@@ -14,7 +16,10 @@ describe("evidence handler: an existing final file", () => {
   let zip: Buffer;
   let finalPath: string;
   beforeEach(async () => {
-    ({ h, zip } = await harnessServing(128 * 1024, { preflight: true }));
+    h = await harness();
+    zip = await buildZip(128 * 1024);
+    h.storage.packages.set(ACTION_ID, zip);
+    await h.handler.preflight(h.dir);
     finalPath = join(h.dir, `${BASE}.zip`);
   });
   afterEach(() => h.close());

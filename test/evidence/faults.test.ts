@@ -4,17 +4,23 @@
  * GetPackageUri call; both are bounded; a 404 from GetPackageUri is an error, never polled.
  * After a failure there is no final-named file, no `.partial`, and no link anywhere.
  */
+import { createHash } from "node:crypto";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ACTION_ID, MACHINE_ID, sha256, succeededOutputs } from "./helpers/fixtures";
-import { custodyLines, expectNoLinkLeak, harness, type Harness, harnessServing, rejection } from "./helpers/harness";
+import { ACTION_ID, buildZip, MACHINE_ID, succeededOutputs } from "./helpers/fixtures";
+import { custodyLines, expectNoLinkLeak, harness, type Harness, rejection } from "./helpers/harness";
 
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const FINAL = `${MACHINE_ID}-${ACTION_ID}.zip`;
 
 describe("evidence handler: faults", () => {
   let h: Harness;
   let zip: Buffer;
-  beforeEach(async () => ({ h, zip } = await harnessServing(256 * 1024)));
+  beforeEach(async () => {
+    h = await harness();
+    zip = await buildZip(256 * 1024);
+    h.storage.packages.set(ACTION_ID, zip);
+  });
   afterEach(() => h.close());
 
   const fetch = () => h.handler.fetch(succeededOutputs(h.dir), { adopted: false });

@@ -2,19 +2,26 @@
  * The happy path, end to end over loopback HTTP: one GetPackageUri call, the package on disk with
  * the right hash, size and mode, its manifest and custody lines, two progress lines, no leak.
  */
+import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { MANIFEST_SCHEMA } from "../../provider/evidence/manifest";
 import { systemClock } from "../../provider/util/clock";
-import { ACTION_ID, buildZip, MACHINE_ID, sha256, succeededOutputs } from "./helpers/fixtures";
-import { API_ORIGIN, custodyLines, expectNoLinkLeak, harness, type Harness, harnessServing, rejection, TENANT_ID } from "./helpers/harness";
+import { ACTION_ID, buildZip, MACHINE_ID, succeededOutputs } from "./helpers/fixtures";
+import { API_ORIGIN, custodyLines, expectNoLinkLeak, harness, type Harness, rejection, TENANT_ID } from "./helpers/harness";
 
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const FILE = `${MACHINE_ID}-${ACTION_ID}`;
 
 describe("evidence handler: fetch", () => {
   let h: Harness;
   let zip: Buffer;
-  beforeEach(async () => ({ h, zip } = await harnessServing(200 * 1024, { preflight: true })));
+  beforeEach(async () => {
+    h = await harness();
+    zip = await buildZip(200 * 1024);
+    h.storage.packages.set(ACTION_ID, zip);
+    await h.handler.preflight(h.dir);
+  });
   afterEach(() => h.close());
 
   it("stores the package under its final name with the right hash, size and mode 0600, after one GetPackageUri call", async () => {

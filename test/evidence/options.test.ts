@@ -2,7 +2,6 @@
  * Options are validated once, with the option's name in the message, and the API URL is reduced
  * to an origin so no path or query can reach a manifest. Progress lines keep their wording.
  */
-import { readFileSync } from "node:fs";
 import { createEvidenceHandler } from "../../provider/evidence/handler";
 import { DEFAULT_EVIDENCE_OPTIONS, resolveEvidenceOptions } from "../../provider/evidence/options";
 import { doneLine, formatRate, formatSize, retryLine } from "../../provider/evidence/progress";
@@ -10,23 +9,20 @@ import { packageVersion } from "../../provider/util/packageInfo";
 
 const api = { getPackageUri: async () => "https://example.invalid/p.zip?token=x" };
 
-/**
- * The `@default` that each numeric option documents in options.ts (what users read in their
- * editor), e.g. `linkLifetimeMs` from "@default 600 000 (10 min)": the defaults are pinned by
- * their documentation, so a changed default is a changed doc, and the numbers are written once.
- */
-function documentedDefaults(): Record<string, number> {
-  const source = readFileSync(require.resolve("../../provider/evidence/options"), "utf8");
-  const documented = source.matchAll(/@default ([\d ]+?)(?: \([^)]*\))? \*\/\n\s*(\w+)\?: number;/g);
-  return Object.fromEntries([...documented].map(([, value, key]) => [key, Number(value.replace(/ /g, ""))]));
-}
-
 describe("evidence options", () => {
   it("fills in the documented defaults, this package's name and version, and an origin-only API host", () => {
     const o = resolveEvidenceOptions({ api, apiOrigin: "https://eu.api.security.microsoft.com/api/v1.0?x=1" });
     expect(o).toMatchObject({ ...DEFAULT_EVIDENCE_OPTIONS, apiOrigin: "https://eu.api.security.microsoft.com", tenantId: null, toolName: "pulumi-mde-forensics" });
     expect(o.toolVersion).toBe(packageVersion());
-    expect(DEFAULT_EVIDENCE_OPTIONS).toEqual(documentedDefaults());
+    expect(DEFAULT_EVIDENCE_OPTIONS).toEqual({
+      linkLifetimeMs: 600_000,
+      maxDownloadAttempts: 5,
+      maxLinkRequests: 3,
+      retryBaseDelayMs: 2_000,
+      retryMaxDelayMs: 30_000,
+      headersTimeoutMs: 60_000,
+      bodyTimeoutMs: 60_000,
+    });
   });
 
   it.each([

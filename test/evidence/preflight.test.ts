@@ -6,11 +6,11 @@ import { readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { preflightDirectory } from "../../provider/evidence/preflight";
 import { isEvidenceError } from "../../provider/evidence/errors";
-import { tempDirEach } from "./helpers/fixtures";
+import { tempDirEachTest } from "./helpers/fixtures";
 import { harness } from "./helpers/harness";
 
 describe("preflightDirectory", () => {
-  const temp = tempDirEach("preflight");
+  const temp = tempDirEachTest("preflight");
 
   it("creates missing parents (mode 0700) and returns the absolute path, leaving the folder empty", async () => {
     const dir = join(temp.path, "a", "b", "c");

@@ -5,10 +5,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectFolder, resolveEvidencePath } from "../../provider/evidence/projectPath";
-import { tempDirEach } from "./helpers/fixtures";
+import { tempDirEachTest } from "./helpers/fixtures";
 
 describe("relative evidence paths", () => {
-  const temp = tempDirEach("project");
+  const temp = tempDirEachTest("project");
   beforeEach(() => {
     mkdirSync(join(temp.path, "proj", "dist", "lib"), { recursive: true });
     writeFileSync(join(temp.path, "proj", "Pulumi.yaml"), "name: p\nruntime: nodejs\nmain: dist/index.js\n");

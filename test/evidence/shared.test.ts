@@ -3,19 +3,23 @@
  * GetPackageUri call, one download, one verification, the same path and hash for each, and one
  * `claimed` custody line per resource. Partial files have one writer each.
  */
+import { createHash } from "node:crypto";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { openPartial } from "../../provider/evidence/download";
-import { ACTION_ID, MACHINE_ID, sha256, succeededOutputs } from "./helpers/fixtures";
-import { custodyLines, expectNoLinkLeak, harness, type Harness, harnessServing, rejection } from "./helpers/harness";
+import { ACTION_ID, buildZip, MACHINE_ID, succeededOutputs } from "./helpers/fixtures";
+import { custodyLines, expectNoLinkLeak, harness, type Harness, rejection } from "./helpers/harness";
 
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const FINAL = `${MACHINE_ID}-${ACTION_ID}.zip`;
 
 describe("evidence handler: a collection shared by several resources", () => {
   let h: Harness;
   let zip: Buffer;
   beforeEach(async () => {
-    ({ h, zip } = await harnessServing(1024 * 1024));
+    h = await harness();
+    zip = await buildZip(1024 * 1024);
+    h.storage.packages.set(ACTION_ID, zip);
     // The first link is issued only once both resources have reached the queue (their
     // `succeeded` lines are written just before), so the second one always finds the first's job.
     const real = h.api.getPackageUri.bind(h.api);

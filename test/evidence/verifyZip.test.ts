@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { ZipFile } from "yazl";
 import { isEvidenceError } from "../../provider/evidence/errors";
 import { verifyZip } from "../../provider/evidence/verifyZip";
-import { buildZip, tempDirEach } from "./helpers/fixtures";
+import { buildZip, tempDirEachTest } from "./helpers/fixtures";
 
 async function zipOf(entries: Array<{ name: string; data: Buffer; compress: boolean }>): Promise<Buffer> {
   const z = new ZipFile();
@@ -24,7 +24,7 @@ async function zipOf(entries: Array<{ name: string; data: Buffer; compress: bool
 }
 
 describe("verifyZip", () => {
-  const temp = tempDirEach("verify");
+  const temp = tempDirEachTest("verify");
   let n = 0;
   const file = async (bytes: Buffer | string) => {
     const p = join(temp.path, `f${n++}.zip`);

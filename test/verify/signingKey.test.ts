@@ -7,11 +7,11 @@ import { generateKeyPairSync } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { main } from "../../provider/verify/cli";
-import { ACTION_ID, buildZip, succeededOutputs, tempDirEach } from "../evidence/helpers/fixtures";
+import { ACTION_ID, buildZip, succeededOutputs, tempDirEachTest } from "../evidence/helpers/fixtures";
 import { harness } from "../evidence/helpers/harness";
 
 describe("evidence signing keys", () => {
-  const temp = tempDirEach("keys");
+  const temp = tempDirEachTest("keys");
 
   const preflightWith = async (signingKey: { file?: string; pem?: string }) => {
     const h = await harness({ signingKey: { ...signingKey, origin: "mde:evidenceSigningKey" } });

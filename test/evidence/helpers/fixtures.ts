@@ -15,6 +15,9 @@ export const MACHINE_ID = "1e5bc9d7e413ddd7902c2932e418702b84d0cc07";
 export const ACTION_ID = "7f1a8a0e-2f0c-4c39-9a70-3b1b9f1d2e11";
 export const ACTION_ID_2 = "0c5d1f5e-8a2b-4a6e-9d1c-5f2e7a9b3c40";
 
+/** Hex SHA-256 of `b`, as manifests and custody lines record it. */
+export const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
 /** A ZIP with a few text files and one stored binary file of `binaryBytes` (no compression). */
 export async function buildZip(binaryBytes = 64 * 1024, seed = "a"): Promise<Buffer> {
   const z = new ZipFile();
@@ -94,23 +97,16 @@ export async function tempDir(label: string): Promise<{ path: string; cleanup():
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
 }
 
-/**
- * A fresh temporary folder for each test of the calling block, removed after it. Call it where a
- * `describe` body declares its state; `path` is the current test's folder.
- */
-export function tempDirEach(label: string): { readonly path: string } {
-  let current: { path: string; cleanup(): Promise<void> } | undefined;
+/** A fresh temporary folder for each test of the enclosing `describe`, removed after the test. */
+export function tempDirEachTest(label: string): { readonly path: string } {
+  let temp: { path: string; cleanup(): Promise<void> } | undefined;
   beforeEach(async () => {
-    current = await tempDir(label);
+    temp = await tempDir(label);
   });
-  afterEach(() => current?.cleanup());
+  afterEach(() => temp?.cleanup());
   return {
-    get path(): string {
-      if (!current) throw new Error(`the ${label} folder exists only while a test runs`);
-      return current.path;
+    get path() {
+      return temp!.path;
     },
   };
 }
-
-/** SHA-256 of `bytes` in hex, as manifests, outputs and custody lines record it. */
-export const sha256 = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");

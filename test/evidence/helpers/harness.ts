@@ -9,7 +9,7 @@ import { SerialQueue } from "../../../provider/evidence/fetchQueue";
 import { createEvidenceHandler } from "../../../provider/evidence/handler";
 import type { EvidenceHandlerOptions } from "../../../provider/evidence/options";
 import type { EvidenceHandler } from "../../../provider/resource/context";
-import { ACTION_ID, buildZip, FakePackageApi, InstantClock, tempDir } from "./fixtures";
+import { FakePackageApi, InstantClock, tempDir } from "./fixtures";
 import { StorageServer } from "./storageServer";
 
 export const API_ORIGIN = "https://api.security.microsoft.com";
@@ -69,21 +69,6 @@ export async function harness(
       await temp.cleanup();
     },
   };
-}
-
-/**
- * A harness whose storage serves one fresh ZIP (with `binaryBytes` of stored data) as ACTION_ID's
- * package, after the folder's pre-flight when `preflight` is set: how the handler suites start.
- */
-export async function harnessServing(
-  binaryBytes: number,
-  options: { preflight?: boolean; overrides?: Partial<EvidenceHandlerOptions> } = {},
-): Promise<{ h: Harness; zip: Buffer }> {
-  const h = await harness(options.overrides);
-  const zip = await buildZip(binaryBytes);
-  h.storage.packages.set(ACTION_ID, zip);
-  if (options.preflight) await h.handler.preflight(h.dir);
-  return { h, zip };
 }
 
 /** Every text a user or an attacker could read afterwards: logs, error messages, files in the folder. */
