@@ -1,7 +1,7 @@
 /**
  * Shared fixtures for the client tests: a scriptable loopback HTTP server that records every
  * request, a static token credential, an instant virtual clock for tests that also do real I/O,
- * and wire-format builders (a MachineAction comes from the emulator's, so there is one).
+ * and wire-format builders (a MachineAction is the emulator's reply: the wire shape is written once).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
