@@ -8,12 +8,11 @@ import type { Clock } from "../../provider/util/clock";
 
 /** A collection with the fields a test names; what MDE may leave empty is null. */
 export function collection(fields: Pick<MachineAction, "id" | "status" | "machineId"> & Partial<MachineAction> & { createdMs: number }): MachineAction {
-  const { createdMs, ...named } = fields;
+  const { id, status, machineId, createdMs, ...named } = fields;
   return {
-    id: named.id, type: "CollectInvestigationPackage", status: named.status, machineId: named.machineId, computerDnsName: null,
-    requestor: null, requestorComment: null, requestSource: null, creationDateTimeUtc: new Date(createdMs).toISOString(),
-    lastUpdateDateTimeUtc: null, externalId: null, errorHResult: null, cancellationRequestor: null, cancellationComment: null,
-    cancellationDateTimeUtc: null, ...named,
+    id, type: "CollectInvestigationPackage", status, machineId, computerDnsName: null, requestor: null, requestorComment: null,
+    requestSource: null, creationDateTimeUtc: new Date(createdMs).toISOString(), lastUpdateDateTimeUtc: null, externalId: null,
+    errorHResult: null, cancellationRequestor: null, cancellationComment: null, cancellationDateTimeUtc: null, ...named,
   };
 }
 
