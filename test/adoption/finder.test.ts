@@ -13,7 +13,8 @@ import { CollectionFinder } from "../../provider/adoption/finder";
 import { DEFAULT_ACTIONS, DEFAULT_MACHINES } from "../../emulator/defaultScenario";
 import { startHarness } from "../emulator/harness";
 import { FakeClock } from "../helpers/fakeClock";
-import { collection, recordingList } from "../helpers/machineActions";
+import { fakeListEndpoint } from "../helpers/fakeListEndpoint";
+import { collection } from "../helpers/machineActions";
 
 const machine = (n: number) => n.toString(16).padStart(40, "0");
 
@@ -21,7 +22,7 @@ const action = (machineId: string, id: string, status: MachineAction["status"], 
 
 /** A list endpoint holding `actions`, answering the machines named in each filter. */
 function fakeList(clock: FakeClock, actions: MachineAction[], fail?: (machines: string[]) => boolean) {
-  return recordingList(clock, { field: "machineId", as: "machines" }, (machines) => {
+  return fakeListEndpoint(clock, "machineId", "machines", (machines) => {
     if (fail?.(machines)) throw new Error("MDE GET /api/machineactions: 503");
     return actions.filter((a) => machines.includes(a.machineId));
   });

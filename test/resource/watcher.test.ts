@@ -1,11 +1,12 @@
 import type { MachineAction } from "../../provider/api/schemas";
 import { ActionWatcher, scaledWatcherOptions, WaitTimeoutError } from "../../provider/resource/watcher";
 import { FakeClock } from "../helpers/fakeClock";
-import { collection, recordingList } from "../helpers/machineActions";
+import { fakeListEndpoint } from "../helpers/fakeListEndpoint";
+import { collection } from "../helpers/machineActions";
 
 /** A scripted list endpoint: the status of each action as a function of virtual time. */
 function fakeList(clock: FakeClock, statusAt: (id: string, nowMs: number) => MachineAction["status"], createdMs = clock.now()) {
-  return recordingList(clock, { field: "id", as: "ids" }, (ids) => ids.map((id) => action(id, statusAt(id, clock.now()), createdMs)));
+  return fakeListEndpoint(clock, "id", "ids", (ids) => ids.map((id) => action(id, statusAt(id, clock.now()), createdMs)));
 }
 
 const action = (id: string, status: MachineAction["status"], createdMs: number) => collection({ id, status, machineId: "m", createdMs });
