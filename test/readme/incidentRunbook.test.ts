@@ -6,20 +6,37 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_MACHINES } from "../../emulator";
+import { EmulatedTenant } from "../helpers/e2e";
+import { packedTarball } from "../helpers/packedPackage";
 import { REPO_ROOT } from "../helpers/stackCli";
-import { bashBlocks, packedInstallValues, readmeSession, substitute } from "./readmeSteps";
+import { bashBlocks, substitute, UserShell } from "./readmeSteps";
 
 const README = path.join(REPO_ROOT, "examples", "incident-runbook", "README.md");
 const { win11, linux, mac } = DEFAULT_MACHINES;
-const session = readmeSession();
+let tenant: EmulatedTenant;
+let user: UserShell;
+
+beforeAll(async () => {
+  tenant = await EmulatedTenant.start({ timeScale: 60 });
+  user = new UserShell(tenant);
+});
+
+afterAll(async () => {
+  user.dispose();
+  await tenant.close();
+});
 
 it("runs the README's install, first up, follow-up and new round as written", async () => {
-  const { tenant, user } = session;
   const [runIt] = bashBlocks(README, "## Run it");
   const followUps = bashBlocks(README, "## Follow-ups");
   expect(followUps).toHaveLength(3);
   const e = tenant.emulator;
-  const values = packedInstallValues(tenant);
+  const values = {
+    "<this repo>": REPO_ROOT,
+    "<pulumi-mde-forensics tarball>": packedTarball(),
+    "<tenant id>": e.tenantId,
+    "<app id>": e.clientId,
+  };
 
   // Run it: install, stack, credentials (the secret answers the prompt), preview, up.
   const first = await user.run(substitute(runIt, values), { stdin: `${e.clientSecret}\n` });

@@ -18,8 +18,7 @@ import { spawn, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EmulatedTenant } from "../helpers/e2e";
-import { packedTarball } from "../helpers/packedPackage";
+import type { EmulatedTenant } from "../helpers/e2e";
 import { REPO_ROOT } from "../helpers/stackCli";
 
 /** The ```bash blocks under a heading (up to the next heading of the same or a higher level). */
@@ -117,27 +116,4 @@ export class UserShell {
   dispose(): void {
     fs.rmSync(this.home, { recursive: true, force: true });
   }
-}
-
-/**
- * One emulated tenant (×60 time) and one user for a whole suite: started before its tests and
- * removed after them. Call it at the top of a suite; read `tenant` and `user` inside tests.
- */
-export function readmeSession(): { readonly tenant: EmulatedTenant; readonly user: UserShell } {
-  const session = {} as { tenant: EmulatedTenant; user: UserShell };
-  beforeAll(async () => {
-    session.tenant = await EmulatedTenant.start({ timeScale: 60 });
-    session.user = new UserShell(session.tenant);
-  });
-  afterAll(async () => {
-    session.user.dispose();
-    await session.tenant.close();
-  });
-  return session;
-}
-
-/** What an example README installed from the packed package asks the reader to fill in. */
-export function packedInstallValues(tenant: EmulatedTenant): Record<string, string> {
-  const e = tenant.emulator;
-  return { "<this repo>": REPO_ROOT, "<pulumi-mde-forensics tarball>": packedTarball(), "<tenant id>": e.tenantId, "<app id>": e.clientId };
 }

@@ -6,16 +6,33 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_MACHINES } from "../../emulator";
+import { EmulatedTenant } from "../helpers/e2e";
+import { packedTarball } from "../helpers/packedPackage";
 import { REPO_ROOT } from "../helpers/stackCli";
-import { bashBlocks, packedInstallValues, readmeSession, substitute } from "./readmeSteps";
+import { bashBlocks, substitute, UserShell } from "./readmeSteps";
 
-const session = readmeSession();
+let tenant: EmulatedTenant;
+let user: UserShell;
+
+beforeAll(async () => {
+  tenant = await EmulatedTenant.start({ timeScale: 60 });
+  user = new UserShell(tenant);
+});
+
+afterAll(async () => {
+  user.dispose();
+  await tenant.close();
+});
 
 it("sweeps the finance devices as the README says", async () => {
-  const { tenant, user } = session;
   const [steps] = bashBlocks(path.join(REPO_ROOT, "examples", "sweep", "README.md"), "## Run it");
   const e = tenant.emulator;
-  const script = substitute(steps, packedInstallValues(tenant));
+  const script = substitute(steps, {
+    "<this repo>": REPO_ROOT,
+    "<pulumi-mde-forensics tarball>": packedTarball(),
+    "<tenant id>": e.tenantId,
+    "<app id>": e.clientId,
+  });
   const run = await user.run(script, { stdin: `${e.clientSecret}\n` });
   if (run.code !== 0) throw new Error(`the README steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
   const finance = [DEFAULT_MACHINES.win11, DEFAULT_MACHINES.mac, DEFAULT_MACHINES.win11b];
