@@ -5,6 +5,7 @@
 import { classify, createdByRequest, newestRunning } from "../../provider/adoption/candidates";
 import { correlationMarker, withMarker } from "../../provider/adoption/marker";
 import type { MachineAction } from "../../provider/api/schemas";
+import { collection } from "../helpers/machineActions";
 
 const M = "a".repeat(40);
 const T0 = Date.UTC(2026, 0, 1);
@@ -13,13 +14,8 @@ const round1 = correlationMarker(owner, { comment: "INC-1", triggers: { round: "
 const round2 = correlationMarker(owner, { comment: "INC-1", triggers: { round: "2" } });
 const otherResource = correlationMarker(["p", "s", "InvestigationPackageCollection", "ws02"], { comment: "INC-1", triggers: { round: "2" } });
 
-function action(id: string, status: MachineAction["status"], comment: string | null, minutes: number, machineId = M): MachineAction {
-  return {
-    id, type: "CollectInvestigationPackage", status, machineId, computerDnsName: null, requestor: null, requestorComment: comment,
-    requestSource: null, creationDateTimeUtc: new Date(T0 + minutes * 60_000).toISOString(), lastUpdateDateTimeUtc: null,
-    externalId: null, errorHResult: null, cancellationRequestor: null, cancellationComment: null, cancellationDateTimeUtc: null,
-  };
-}
+const action = (id: string, status: MachineAction["status"], comment: string | null, minutes: number, machineId = M) =>
+  collection({ id, status, machineId, requestorComment: comment, createdMs: T0 + minutes * 60_000 });
 
 describe("classify", () => {
   it("finds its own collection in any status MDE lists except a failed one, and calls it own", () => {

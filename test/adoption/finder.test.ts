@@ -14,16 +14,11 @@ import { DEFAULT_ACTIONS, DEFAULT_MACHINES } from "../../emulator/scenario/defau
 import { startHarness } from "../emulator/harness";
 import { FakeClock } from "../helpers/fakeClock";
 import { fakeListEndpoint } from "../helpers/fakeListEndpoint";
+import { collection } from "../helpers/machineActions";
 
 const machine = (n: number) => n.toString(16).padStart(40, "0");
 
-function action(machineId: string, id: string, status: MachineAction["status"], createdMs: number): MachineAction {
-  return {
-    id, type: "CollectInvestigationPackage", status, machineId, computerDnsName: null, requestor: null, requestorComment: null,
-    requestSource: null, creationDateTimeUtc: new Date(createdMs).toISOString(), lastUpdateDateTimeUtc: null, externalId: null,
-    errorHResult: null, cancellationRequestor: null, cancellationComment: null, cancellationDateTimeUtc: null,
-  };
-}
+const action = (machineId: string, id: string, status: MachineAction["status"], createdMs: number) => collection({ id, status, machineId, createdMs });
 
 /** A list endpoint holding `actions`, answering the machines named in each filter. */
 function fakeList(clock: FakeClock, actions: MachineAction[], fail?: (machines: string[]) => boolean) {

@@ -5,16 +5,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectFolder, resolveEvidencePath } from "../../provider/evidence/projectPath";
-import { tempDir } from "./helpers/fixtures";
+import { tempDirEachTest } from "./helpers/fixtures";
 
 describe("relative evidence paths", () => {
-  let temp: { path: string; cleanup(): Promise<void> };
-  beforeEach(async () => {
-    temp = await tempDir("project");
+  const temp = tempDirEachTest("project");
+  beforeEach(() => {
     mkdirSync(join(temp.path, "proj", "dist", "lib"), { recursive: true });
     writeFileSync(join(temp.path, "proj", "Pulumi.yaml"), "name: p\nruntime: nodejs\nmain: dist/index.js\n");
   });
-  afterEach(() => temp.cleanup());
 
   it("resolve against the folder holding Pulumi.yaml, from main's folder or deeper", () => {
     const proj = join(temp.path, "proj");

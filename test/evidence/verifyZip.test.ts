@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { ZipFile } from "yazl";
 import { isEvidenceError } from "../../provider/evidence/errors";
 import { verifyZip } from "../../provider/evidence/verifyZip";
-import { buildZip, tempDir } from "./helpers/fixtures";
+import { buildZip, tempDirEachTest } from "./helpers/fixtures";
 
 async function zipOf(entries: Array<{ name: string; data: Buffer; compress: boolean }>): Promise<Buffer> {
   const z = new ZipFile();
@@ -24,17 +24,13 @@ async function zipOf(entries: Array<{ name: string; data: Buffer; compress: bool
 }
 
 describe("verifyZip", () => {
-  let temp: { path: string; cleanup(): Promise<void> };
+  const temp = tempDirEachTest("verify");
   let n = 0;
   const file = async (bytes: Buffer | string) => {
     const p = join(temp.path, `f${n++}.zip`);
     await writeFile(p, bytes);
     return p;
   };
-  beforeEach(async () => {
-    temp = await tempDir("verify");
-  });
-  afterEach(() => temp.cleanup());
 
   it("counts files and uncompressed bytes of a valid package", async () => {
     const text = Buffer.from("line\n".repeat(1000));

@@ -36,14 +36,37 @@ export interface ChildResult {
   stderr: string;
 }
 
-const CHILD = `
+/** Lets a child node load our TypeScript sources (`fs` stays declared for the script after it). */
+export const TS_REQUIRE_HOOK = `
 const fs = require("fs");
-const path = require("path");
 const ts = require(${JSON.stringify(join(ROOT, "node_modules/typescript"))});
 require.extensions[".ts"] = (module, filename) => {
   const out = ts.transpileModule(fs.readFileSync(filename, "utf8"), { fileName: filename, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
   module._compile(out.outputText, filename);
 };
+`;
+
+/** Runs the script file with `args` in a child node process (cwd: the repo); its last stdout line is its JSON result. */
+export function childResult<T>(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ result: T; stderr: string }> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      try {
+        resolveRun({ result: JSON.parse(out.trim().split("\n").pop() ?? "") as T, stderr: err });
+      } catch {
+        reject(new Error(`the child exited ${code} without a result:\n${out}\n${err}`));
+      }
+    });
+  });
+}
+
+const CHILD = `${TS_REQUIRE_HOOK}
+const path = require("path");
 const root = ${JSON.stringify(ROOT)};
 const api = require(path.join(root, "provider/api/index.ts"));
 const { createEvidenceHandler } = require(path.join(root, "provider/evidence/handler.ts"));
@@ -92,24 +115,11 @@ export class ClientChild {
    * Runs `task` with `env` on top of this process's environment, minus any proxy variables of its
    * own (a test names the proxy it means).
    */
-  run(task: ChildTask, env: Record<string, string>): Promise<ChildResult> {
+  async run(task: ChildTask, env: Record<string, string>): Promise<ChildResult> {
     const base: Record<string, string | undefined> = { ...process.env };
     for (const k of Object.keys(base)) if (/^(https?|all|no)_proxy$/i.test(k)) delete base[k];
-    return new Promise((resolveRun, reject) => {
-      const child = spawn(process.execPath, [this.script, JSON.stringify(task)], { env: { ...base, ...env }, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => {
-        try {
-          resolveRun({ ...(JSON.parse(out.trim().split("\n").pop() ?? "") as ChildResult), stderr: err });
-        } catch {
-          reject(new Error(`the child exited ${code} without a result:\n${out}\n${err}`));
-        }
-      });
-    });
+    const { result, stderr } = await childResult<ChildResult>(this.script, [JSON.stringify(task)], { ...base, ...env });
+    return { ...result, stderr };
   }
 
   dispose(): void {

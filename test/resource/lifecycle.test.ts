@@ -1,7 +1,8 @@
 /**
  * requestCollection in virtual time, against a scripted device: what a create does with each
  * kind of collection it finds, counted in POSTs, and what it writes to the custody log.
- * (The same paths run through the real engine in test/engine/collection.test.ts.)
+ * (The same paths run through the real engine in test/engine/collection.test.ts and
+ * collectionResume.test.ts.)
  */
 import { correlationMarker, withMarker } from "../../provider/adoption/marker";
 import type { MachineAction } from "../../provider/api/schemas";
@@ -11,19 +12,15 @@ import { CollectionInputsSchema } from "../../provider/resource/inputs";
 import { deadlineFor, requestCollection, ResourceInitError, settleCollection } from "../../provider/resource/lifecycle";
 import { ActionWatcher } from "../../provider/resource/watcher";
 import { FakeClock } from "../helpers/fakeClock";
+import { collection } from "../helpers/machineActions";
 
 const M = "c".repeat(40);
 const owner = ["p", "s", "InvestigationPackageCollection", "ws01"];
 const round1 = correlationMarker(owner, { comment: "INC-1 round 1" });
 const round2 = correlationMarker(owner, { comment: "INC-1 round 2" });
 
-function action(id: string, status: MachineAction["status"], comment: string | null, createdMs: number): MachineAction {
-  return {
-    id, type: "CollectInvestigationPackage", status, machineId: M, computerDnsName: null, requestor: null, requestorComment: comment,
-    requestSource: null, creationDateTimeUtc: new Date(createdMs).toISOString(), lastUpdateDateTimeUtc: null, externalId: null,
-    errorHResult: null, cancellationRequestor: null, cancellationComment: null, cancellationDateTimeUtc: null,
-  };
-}
+const action = (id: string, status: MachineAction["status"], comment: string | null, createdMs: number) =>
+  collection({ id, status, machineId: M, requestorComment: comment, createdMs });
 
 /** A device whose collections' statuses are functions of virtual time. */
 function device(clock: FakeClock, listed: Array<{ a: MachineAction; statusAt?: (now: number) => MachineAction["status"] }>) {

@@ -2,20 +2,14 @@ import type { MachineAction } from "../../provider/api/schemas";
 import { ActionWatcher, scaledWatcherOptions, WaitTimeoutError } from "../../provider/resource/watcher";
 import { FakeClock } from "../helpers/fakeClock";
 import { fakeListEndpoint } from "../helpers/fakeListEndpoint";
+import { collection } from "../helpers/machineActions";
 
 /** A scripted list endpoint: the status of each action as a function of virtual time. */
 function fakeList(clock: FakeClock, statusAt: (id: string, nowMs: number) => MachineAction["status"], createdMs = clock.now()) {
   return fakeListEndpoint(clock, "id", "ids", (ids) => ids.map((id) => action(id, statusAt(id, clock.now()), createdMs)));
 }
 
-function action(id: string, status: MachineAction["status"], createdMs: number): MachineAction {
-  return {
-    id, type: "CollectInvestigationPackage", status, machineId: "m", computerDnsName: null, requestor: null,
-    requestorComment: null, requestSource: null, creationDateTimeUtc: new Date(createdMs).toISOString(),
-    lastUpdateDateTimeUtc: null, externalId: null, errorHResult: null, cancellationRequestor: null,
-    cancellationComment: null, cancellationDateTimeUtc: null,
-  };
-}
+const action = (id: string, status: MachineAction["status"], createdMs: number) => collection({ id, status, machineId: "m", createdMs });
 
 const id = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, "0")}`;
 

@@ -13,6 +13,7 @@ import { type MachineJob, runMachine } from "../../provider/sweep/machine";
 import { markerFor } from "../../provider/sweep/marker";
 import type { SweepSettings } from "../../provider/sweep/state";
 import { FakeClock } from "../helpers/fakeClock";
+import { collection } from "../helpers/machineActions";
 
 const MACHINE = "a".repeat(40);
 const SETTINGS: SweepSettings = {
@@ -33,11 +34,7 @@ function scriptedMde(clock: FakeClock) {
   const add = (id: string, finalAt: number, comment: string) =>
     actions.set(id, {
       finalAt,
-      a: {
-        id, type: "CollectInvestigationPackage", status: "Pending", machineId: MACHINE, computerDnsName: null, requestor: "app",
-        requestorComment: comment, requestSource: null, creationDateTimeUtc: new Date(clock.now()).toISOString(), lastUpdateDateTimeUtc: null,
-        externalId: null, errorHResult: null, cancellationRequestor: null, cancellationComment: null, cancellationDateTimeUtc: null,
-      },
+      a: collection({ id, status: "Pending", machineId: MACHINE, requestor: "app", requestorComment: comment, createdMs: clock.now() }),
     });
   const api = {
     async listMachineActions(q: ListQuery) {

@@ -7,15 +7,11 @@ import { generateKeyPairSync } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { main } from "../../provider/verify/cli";
-import { ACTION_ID, buildZip, succeededOutputs, tempDir } from "../evidence/helpers/fixtures";
+import { ACTION_ID, buildZip, succeededOutputs, tempDirEachTest } from "../evidence/helpers/fixtures";
 import { harness } from "../evidence/helpers/harness";
 
 describe("evidence signing keys", () => {
-  let temp: { path: string; cleanup(): Promise<void> };
-  beforeEach(async () => {
-    temp = await tempDir("keys");
-  });
-  afterEach(() => temp.cleanup());
+  const temp = tempDirEachTest("keys");
 
   const preflightWith = async (signingKey: { file?: string; pem?: string }) => {
     const h = await harness({ signingKey: { ...signingKey, origin: "mde:evidenceSigningKey" } });

@@ -11,16 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureTls } from "../../emulator/server/certs";
 import { DEFAULT_MACHINES as M, defaultScenario } from "../../emulator/scenario/defaultScenario";
-import { caBundleWith } from "../../scripts/lib/caBundle";
-import { ClientChild } from "../helpers/clientChild";
 import { GITHUB_SUBJECT, LocalOidcIssuer } from "../helpers/oidcIssuer";
-import { sharedTlsDir, startHarness, type Harness } from "../emulator/harness";
+import { sharedTlsDir } from "../emulator/harness";
+import { EmulatorChild } from "./emulatorChild";
 
-let h: Harness;
+let h: EmulatorChild;
 let issuer: LocalOidcIssuer;
-let child: ClientChild;
 let dir: string;
-let bundle: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "pmf-credentials-"));
@@ -33,30 +30,19 @@ beforeAll(async () => {
   scenario.apps = scenario.apps.map((a, i) =>
     i === 0 ? { ...a, certificates: [readFileSync(join(dir, "ir.crt"), "utf8")], federatedCredentials: [{ name: "github-incident-response", issuer: issuer.url, subject: GITHUB_SUBJECT }] } : a,
   );
-  h = await startHarness({ control: true, scenario, trustedCaFiles: [tls.caFile] });
-  bundle = caBundleWith(h.emu.caFile, dir);
-  child = new ClientChild();
+  h = await EmulatorChild.start({ scenario, trustedCaFiles: [tls.caFile] });
 });
 afterAll(async () => {
-  child.dispose();
   await h.close();
   await issuer.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const env = (over: Record<string, string>) => ({
-  NODE_EXTRA_CA_CERTS: bundle,
-  MDE_API_URL: h.emu.apiUrl,
-  AZURE_AUTHORITY_HOST: h.emu.authorityHost,
-  AZURE_TENANT_ID: h.emu.tenantId,
-  AZURE_CLIENT_ID: h.emu.clientId,
-  ...over,
-});
 const tokenReplies = () => h.emu.counters().requests["POST /{tenant}/oauth2/v2.0/token"] ?? {};
 
 it("clientCertificate: collects with a token signed for by the registered certificate", async () => {
   h.emu.resetCounters();
-  const r = await child.run({ collect: [M.win11] }, env({ MDE_CREDENTIAL: "clientCertificate", AZURE_CLIENT_CERTIFICATE_PATH: join(dir, "ir.pem") }));
+  const r = await h.run({ collect: [M.win11] }, h.env({ MDE_CREDENTIAL: "clientCertificate", AZURE_CLIENT_CERTIFICATE_PATH: join(dir, "ir.pem") }));
   expect(r.fatal).toBeUndefined();
   expect(r.collected).toEqual([expect.objectContaining({ ok: true, status: "Pending", adopted: false })]);
   expect(tokenReplies()).toEqual({ "200": 1 });
@@ -67,7 +53,7 @@ it("workloadIdentity: collects with the GitHub-style federated token from the fi
   h.emu.resetCounters();
   const tokenFile = join(dir, "azure-federated-token");
   writeFileSync(tokenFile, issuer.mint(), { mode: 0o600 });
-  const r = await child.run({ collect: [M.linux] }, env({ MDE_CREDENTIAL: "workloadIdentity", AZURE_FEDERATED_TOKEN_FILE: tokenFile }));
+  const r = await h.run({ collect: [M.linux] }, h.env({ MDE_CREDENTIAL: "workloadIdentity", AZURE_FEDERATED_TOKEN_FILE: tokenFile }));
   expect(r.fatal).toBeUndefined();
   expect(r.collected).toEqual([expect.objectContaining({ ok: true, status: "Pending", adopted: false })]);
   expect(tokenReplies()).toEqual({ "200": 1 });
@@ -77,7 +63,7 @@ it("workloadIdentity: a token for another subject fails at once, naming AADSTS70
   h.emu.resetCounters();
   const tokenFile = join(dir, "branch-token");
   writeFileSync(tokenFile, issuer.mint({ claims: { sub: "repo:contoso/ir:ref:refs/heads/main" } }), { mode: 0o600 });
-  const r = await child.run({ collect: [M.mac] }, env({ MDE_CREDENTIAL: "workloadIdentity", AZURE_FEDERATED_TOKEN_FILE: tokenFile }));
+  const r = await h.run({ collect: [M.mac] }, h.env({ MDE_CREDENTIAL: "workloadIdentity", AZURE_FEDERATED_TOKEN_FILE: tokenFile }));
   const [outcome] = r.collected;
   expect(outcome).toMatchObject({ ok: false, name: "MdeSignInError" });
   expect(outcome.message).toMatch(/with the workloadIdentity credential .*: Entra ID refused the sign-in \(AADSTS70021 invalid_request No matching federated identity record found for presented assertion\. Assertion Issuer: '.*'\. Assertion Subject: 'repo:contoso\/ir:ref:refs\/heads\/main'/);

@@ -5,42 +5,19 @@
  * dwarfs the outage, so the outcome does not depend on how fast this machine is, only the
  * test's duration does.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
-import { caBundleWith } from "../../scripts/lib/caBundle";
-import { ClientChild } from "../helpers/clientChild";
-import { startHarness, type Harness } from "../emulator/harness";
+import { EmulatorChild } from "./emulatorChild";
 
-let h: Harness;
-let child: ClientChild;
-let dir: string;
+let h: EmulatorChild;
 beforeAll(async () => {
-  h = await startHarness({ control: true });
-  child = new ClientChild();
-  dir = mkdtempSync(join(tmpdir(), "pmf-outage-"));
+  h = await EmulatorChild.start();
 });
-afterAll(async () => {
-  child.dispose();
-  await h.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => h.close());
 
 it("costs no collection: every one is requested exactly once after sign-in recovers", async () => {
   const machines = [M.win11, M.win11b, M.linux, M.mac, M.failing, M.offline];
   h.emu.faults.add({ route: "token", type: "status", status: 503, retryAfterSeconds: 2, forMs: 20_000, clock: "real", from: "firstMatch" });
-  const r = await child.run(
-    { collect: machines, comment: "INC-20: Entra outage" },
-    {
-      NODE_EXTRA_CA_CERTS: caBundleWith(h.emu.caFile, dir),
-      MDE_API_URL: h.emu.apiUrl,
-      AZURE_AUTHORITY_HOST: h.emu.authorityHost,
-      AZURE_TENANT_ID: h.emu.tenantId,
-      AZURE_CLIENT_ID: h.emu.clientId,
-      AZURE_CLIENT_SECRET: h.emu.clientSecret,
-    },
-  );
+  const r = await h.run({ collect: machines, comment: "INC-20: Entra outage" }, h.env({ AZURE_CLIENT_SECRET: h.emu.clientSecret }));
   expect(r.fatal).toBeUndefined();
   expect(r.collected).toEqual(machines.map(() => expect.objectContaining({ ok: true, status: "Pending" })));
   for (const m of machines) expect(h.emu.counters().collectPosts[m]).toBe(1);

@@ -5,12 +5,13 @@
  * process start, and because jest 29 cannot load identity's ESM-only dependencies. The child loads
  * our TypeScript sources with a tiny require hook around `typescript.transpileModule`.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { childResult, TS_REQUIRE_HOOK } from "../helpers/clientChild";
 import { ACTION_ID, actionWire } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -88,16 +89,7 @@ beforeAll(async () => {
 
   fs.writeFileSync(
     path.join(dir, "child.js"),
-    `
-const fs = require("fs");
-const ts = require(${JSON.stringify(path.join(ROOT, "node_modules/typescript"))});
-require.extensions[".ts"] = (module, filename) => {
-  const out = ts.transpileModule(fs.readFileSync(filename, "utf8"), {
-    fileName: filename,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  });
-  module._compile(out.outputText, filename);
-};
+    `${TS_REQUIRE_HOOK}
 const api = require(${JSON.stringify(path.join(ROOT, "provider/api/index.ts"))});
 (async () => {
   const client = new api.MdeClient(api.resolveSettings({ env: process.env }));
@@ -119,7 +111,16 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function runChild(secret: string): Promise<{ ok: boolean; action?: { id: string }; name?: string; message?: string; inspected?: string }> {
+/** What the child prints: the action it read, or the error it got (and how `util.inspect` shows it). */
+interface ChildReply {
+  ok: boolean;
+  action?: { id: string };
+  name?: string;
+  message?: string;
+  inspected?: string;
+}
+
+async function runChild(secret: string): Promise<ChildReply> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const k of ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"]) delete env[k];
   Object.assign(env, {
@@ -131,22 +132,7 @@ function runChild(secret: string): Promise<{ ok: boolean; action?: { id: string 
     AZURE_AUTHORITY_HOST: base,
     MDE_API_URL: base,
   });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(dir, "child.js"), ACTION_ID], { env, cwd: ROOT });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const line = out.trim().split("\n").pop() ?? "";
-      try {
-        resolve(JSON.parse(line));
-      } catch {
-        reject(new Error(`child exited ${code}: ${out}\n${err}`));
-      }
-    });
-  });
+  return (await childResult<ChildReply>(path.join(dir, "child.js"), [ACTION_ID], env)).result;
 }
 
 describe("@azure/identity against a local HTTPS token endpoint", () => {

@@ -5,7 +5,7 @@ import { WaitTimeoutError } from "../../provider/resource/watcher";
 import { ForensicsError } from "../../provider/util/error";
 import { redactingLogger } from "../../provider/util/logger";
 import { redact, REDACTED } from "../../provider/util/redact";
-import { MemoryLogger } from "./helpers";
+import { MemoryLogger } from "../api/helpers";
 
 const JWT = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2FwaS5zZWN1cml0eWNlbnRlci5taWNyb3NvZnQuY29tIn0.c2lnbmF0dXJlLXBhcnQ";
 const SECRET = "Abc~def.SuperSecret_0123456789";

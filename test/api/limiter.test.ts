@@ -9,6 +9,15 @@ function track(clock: FakeClock, p: Promise<void>, log: number[]): Promise<void>
 }
 const START = Date.UTC(2026, 0, 1);
 
+/** A limiter at START whose GetPackageUri quota (2 a minute) the first two calls have used up. */
+async function packageUriSpent(): Promise<{ clock: FakeClock; limiter: SlidingWindowLimiter }> {
+  const clock = new FakeClock(START);
+  const limiter = new SlidingWindowLimiter({ clock });
+  await limiter.acquire("packageUri");
+  await limiter.acquire("packageUri");
+  return { clock, limiter };
+}
+
 describe("SlidingWindowLimiter in virtual time", () => {
   it("lets two GetPackageUri calls through and holds the third exactly 60 000 ms", async () => {
     const clock = new FakeClock(START);
@@ -55,10 +64,7 @@ describe("SlidingWindowLimiter in virtual time", () => {
   });
 
   it("keeps families independent: an exhausted GetPackageUri quota does not delay reads", async () => {
-    const clock = new FakeClock(START);
-    const limiter = new SlidingWindowLimiter({ clock });
-    await limiter.acquire("packageUri");
-    await limiter.acquire("packageUri");
+    const { clock, limiter } = await packageUriSpent();
     const third = limiter.acquire("packageUri");
     await expect(limiter.acquire("read")).resolves.toBeUndefined();
     expect(clock.now()).toBe(START);
@@ -66,10 +72,7 @@ describe("SlidingWindowLimiter in virtual time", () => {
   });
 
   it("drops an aborted waiter from the queue and rejects it with the abort reason", async () => {
-    const clock = new FakeClock(START);
-    const limiter = new SlidingWindowLimiter({ clock });
-    await limiter.acquire("packageUri");
-    await limiter.acquire("packageUri");
+    const { clock, limiter } = await packageUriSpent();
     const ac = new AbortController();
     const aborted = limiter.acquire("packageUri", ac.signal);
     const granted: number[] = [];
@@ -81,10 +84,7 @@ describe("SlidingWindowLimiter in virtual time", () => {
   });
 
   it("leaves no timer behind when every waiter gives up", async () => {
-    const clock = new FakeClock(START);
-    const limiter = new SlidingWindowLimiter({ clock });
-    await limiter.acquire("packageUri");
-    await limiter.acquire("packageUri");
+    const { clock, limiter } = await packageUriSpent();
     const ac = new AbortController();
     const waiting = limiter.acquire("packageUri", ac.signal);
     await clock.advance(0);

@@ -5,43 +5,20 @@
  * proxy resolves: a connection that bypassed the proxy would have failed, so success proves that
  * every MDE, token and download connection went through it.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DEFAULT_ACTIONS, DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";
 import { PROXIED_HOST } from "../../emulator/server/certs";
-import { caBundleWith } from "../../scripts/lib/caBundle";
-import { ClientChild } from "../helpers/clientChild";
 import { LoopbackProxy } from "../helpers/loopbackProxy";
-import { startHarness, type Harness } from "../emulator/harness";
+import { EmulatorChild } from "./emulatorChild";
 
-let h: Harness;
-let child: ClientChild;
-let dir: string;
-let bundle: string;
+let h: EmulatorChild;
 beforeAll(async () => {
-  h = await startHarness({ control: true });
-  child = new ClientChild();
-  dir = mkdtempSync(join(tmpdir(), "pmf-proxy-test-"));
-  bundle = caBundleWith(h.emu.caFile, dir);
+  h = await EmulatorChild.start();
 });
-afterAll(async () => {
-  child.dispose();
-  await h.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => h.close());
 
 const port = () => h.emu.port;
 const proxied = () => `https://${PROXIED_HOST}:${port()}`;
-const env = (over: Record<string, string>) => ({
-  NODE_EXTRA_CA_CERTS: bundle,
-  AZURE_TENANT_ID: h.emu.tenantId,
-  AZURE_CLIENT_ID: h.emu.clientId,
-  AZURE_CLIENT_SECRET: h.emu.clientSecret,
-  MDE_API_URL: proxied(),
-  AZURE_AUTHORITY_HOST: proxied(),
-  ...over,
-});
+const env = (over: Record<string, string>) => h.env({ AZURE_CLIENT_SECRET: h.emu.clientSecret, MDE_API_URL: proxied(), AZURE_AUTHORITY_HOST: proxied(), ...over });
 const requests = (route: string) => Object.values(h.emu.counters().requests[route] ?? {}).reduce((a, b) => a + b, 0);
 
 describe("behind a proxy", () => {
@@ -53,7 +30,7 @@ describe("behind a proxy", () => {
   afterEach(() => proxy.close());
 
   it("sends sign-in, MDE calls and the package download through HTTPS_PROXY", async () => {
-    const r = await child.run({ collect: [M.win11], evidence: [DEFAULT_ACTIONS.succeeded] }, env({ HTTPS_PROXY: proxy.url() }));
+    const r = await h.run({ collect: [M.win11], evidence: [DEFAULT_ACTIONS.succeeded] }, env({ HTTPS_PROXY: proxy.url() }));
     expect(r.fatal).toBeUndefined();
     expect(r.collected).toEqual([expect.objectContaining({ ok: true, status: "Pending", adopted: false })]);
     expect(r.kept).toEqual([{ ok: true, id: DEFAULT_ACTIONS.succeeded, sha256: (await h.emu.packageInfo(DEFAULT_ACTIONS.succeeded))!.sha256 }]);
@@ -66,7 +43,7 @@ describe("behind a proxy", () => {
   }, 60_000);
 
   it("lets NO_PROXY hosts go direct: sign-in on localhost skips the proxy, MDE calls do not", async () => {
-    const r = await child.run(
+    const r = await h.run(
       { collect: [M.linux], evidence: [DEFAULT_ACTIONS.succeeded] },
       env({ HTTPS_PROXY: proxy.url(), NO_PROXY: "localhost", AZURE_AUTHORITY_HOST: `https://localhost:${port()}` }),
     );
@@ -89,7 +66,7 @@ describe("a proxy that refuses", () => {
   afterAll(() => proxy.close());
 
   it("fails the MDE call at once with an error naming the proxy, without its credentials", async () => {
-    const r = await child.run(
+    const r = await h.run(
       { collect: [M.mac] },
       env({ HTTPS_PROXY: proxy.url(`ir:${WRONG}`), NO_PROXY: "localhost", AZURE_AUTHORITY_HOST: `https://localhost:${port()}` }),
     );
@@ -102,7 +79,7 @@ describe("a proxy that refuses", () => {
   }, 60_000);
 
   it("fails sign-in through it with an error naming the proxy, without its credentials", async () => {
-    const r = await child.run({ collect: [M.mac] }, env({ HTTPS_PROXY: proxy.url(`ir:${WRONG}`) }));
+    const r = await h.run({ collect: [M.mac] }, env({ HTTPS_PROXY: proxy.url(`ir:${WRONG}`) }));
     const [outcome] = r.collected;
     expect(outcome.ok).toBe(false);
     expect(outcome.message).toContain(`Sign-in goes through the proxy http://***@127.0.0.1:${proxy.port} (HTTPS_PROXY)`);

@@ -1,11 +1,12 @@
 /**
  * Shared fixtures for the client tests: a scriptable loopback HTTP server that records every
  * request, a static token credential, an instant virtual clock for tests that also do real I/O,
- * and wire-format builders.
+ * and wire-format builders (a MachineAction is the emulator's reply: the wire shape is written once).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AccessToken, TokenCredential } from "@azure/identity";
+import { actionEntity } from "../../emulator/wire/entities";
 import type { Clock } from "../../provider/util/clock";
 import type { MachineActionWire } from "../../provider/api/schemas";
 import { resolveSettings, type MdeSettings } from "../../provider/api/settings";
@@ -123,32 +124,25 @@ export const MACHINE_ID = "3d538859b507c85ca5b30614fffe50911de8a9e1";
 export const ACTION_ID = "92452beb-ef01-42df-852d-84b34ef83425";
 export const COMMENT = "Collect forensics due to alert 1234";
 
-/** A MachineAction exactly as the real API sends it (mde-api.md §3). */
+/** The action the client tests talk about, as the emulator stores it. */
+const STORED: Parameters<typeof actionEntity>[1] = {
+  id: ACTION_ID, tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", machineId: MACHINE_ID, computerDnsName: "desktop-01.contoso.com",
+  osPlatform: "Windows11", type: "CollectInvestigationPackage", requestor: "My Automation App", requestorComment: COMMENT,
+  createdMs: Date.UTC(2026, 0, 1), plan: { pickupMs: null, workMs: 0, timeoutMs: 0, outcome: "Succeeded", errorHResult: 0 },
+  packageSizeKiB: null, cancellation: null,
+};
+/** The real API writes seven fractional digits; the emulator's clock has milliseconds. */
+const WIRE_TIME = "2026-01-01T00:00:00.1234567Z";
+
+/**
+ * A MachineAction exactly as the real API sends it (mde-api.md §3): the emulator's reply for a
+ * Pending collection (emulator/wire.ts, which checks it against the wire schema), with the real
+ * API's timestamps.
+ */
 export function actionWire(overrides: Partial<MachineActionWire> & Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    "@odata.context": "https://api.securitycenter.microsoft.com/api/$metadata#MachineActions/$entity",
-    id: ACTION_ID,
-    type: "CollectInvestigationPackage",
-    title: null,
-    requestor: "My Automation App",
-    requestorComment: COMMENT,
-    status: "Pending",
-    machineId: MACHINE_ID,
-    computerDnsName: "desktop-01.contoso.com",
-    creationDateTimeUtc: "2026-01-01T00:00:00.1234567Z",
-    lastUpdateDateTimeUtc: "2026-01-01T00:00:00.1234567Z",
-    cancellationRequestor: null,
-    cancellationComment: null,
-    cancellationDateTimeUtc: null,
-    errorHResult: 0,
-    scope: null,
-    externalId: null,
-    requestSource: "PublicApi",
-    relatedFileInfo: null,
-    commands: [],
-    troubleshootInfo: null,
-    ...overrides,
-  };
+  const pending = { status: "Pending" as const, lastUpdateMs: STORED.createdMs, errorHResult: 0 };
+  const entity = actionEntity("https://api.securitycenter.microsoft.com", STORED, pending);
+  return { ...entity, creationDateTimeUtc: WIRE_TIME, lastUpdateDateTimeUtc: WIRE_TIME, ...overrides };
 }
 
 export function machineWire(id: string, computerDnsName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

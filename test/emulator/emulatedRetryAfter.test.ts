@@ -3,7 +3,7 @@
  * (`x-emulator-retry-after-ms`), since Retry-After is whole real seconds and a time-scaled
  * emulator would round a baseline's wait to many emulated seconds.
  */
-import { startHarness } from "../emulator/harness";
+import { startHarness } from "./harness";
 
 it("sends the emulated wait beside Retry-After in real seconds", async () => {
   const h = await startHarness({ clock: undefined, timeScale: 60, quotas: { packageUri: [{ max: 1, windowSeconds: 60 }] } });
