@@ -8,14 +8,12 @@
  *                evidence ← verify
  *
  * util: clock, redaction, logging, the process's registry of shared state (util/registry.ts).
- * api: the MDE client and its contract (api/collectionApi.ts). adoption: finding the collection
- * already running. evidence: fetching and keeping packages, with its own subject type
+ * api: the MDE client and its contract (api/collectionApi.ts), including the POST that adopts
+ * the collection MDE says is already running (api/collectRequest.ts). adoption: which of a
+ * device's collections belongs to a declaration (marker, pre-check, batched finder). evidence: fetching and keeping packages, with its own subject type
  * (evidence/subject.ts), so it never imports resource/. resource: the single collection (its
  * shim, runtime and provider context). sweep: many machines, built on resource/. verify: the
  * offline checker of kept evidence.
- *
- * Still against the direction: api/client.ts imports adoption/request.ts and adoption/candidates.ts
- * (a collect request adopts the running collection), which closes a cycle api ↔ adoption.
  */
 export { InvestigationPackageCollection, type InvestigationPackageCollectionArgs } from "./resource/resource";
 export { correlationMarker, MARKER_LENGTH, markerOf } from "./adoption/marker";

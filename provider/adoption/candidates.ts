@@ -5,32 +5,9 @@
  * POST whose reply was lost, may have finished since; it is still ours and must not be requested
  * again.
  */
-import { odataString } from "../api/ids";
-import { parseTimestamp } from "../api/responses";
-import { ACTIVE_STATUSES, COLLECT_ACTION_TYPE, type MachineAction, RETRYABLE_FINAL_STATUSES } from "../api/schemas";
+import { collectionsOf } from "../api/collections";
+import { ACTIVE_STATUSES, type MachineAction, RETRYABLE_FINAL_STATUSES } from "../api/schemas";
 import { markerOf, parseMarker } from "./marker";
-
-/** The `$filter` for the collections (any status) of `machineIds`. */
-export function collectionsFilter(machineIds: readonly string[]): string {
-  const machines = machineIds.map((id) => `machineId eq ${odataString(id)}`).join(" or ");
-  return `type eq ${odataString(COLLECT_ACTION_TYPE)} and (${machines})`;
-}
-
-/**
- * The collections of `machineId` among `actions`, newest first. Filtered again locally in case
- * the service ignores part of the filter.
- */
-export function collectionsOf(actions: readonly MachineAction[], machineId: string): MachineAction[] {
-  const id = machineId.toLowerCase();
-  return actions
-    .filter((a) => a.machineId.toLowerCase() === id && a.type === COLLECT_ACTION_TYPE)
-    .sort((a, b) => (parseTimestamp(b.creationDateTimeUtc) ?? 0) - (parseTimestamp(a.creationDateTimeUtc) ?? 0));
-}
-
-/** The newest Pending or InProgress collection of `machineId`. */
-export function newestRunning(actions: readonly MachineAction[], machineId: string): MachineAction | undefined {
-  return collectionsOf(actions, machineId).find((a) => ACTIVE_STATUSES.has(a.status));
-}
 
 /** What a create finds on its device before requesting anything. */
 export interface PreCheck {
@@ -64,15 +41,4 @@ export function classify(actions: readonly MachineAction[], machineId: string, m
     }
   }
   return result;
-}
-
-/**
- * The collection a POST with `comment` created, when its reply was lost: the newest carrying
- * exactly that comment, created no earlier than `notBeforeMs`, in any status.
- */
-export function createdByRequest(actions: readonly MachineAction[], machineId: string, comment: string, notBeforeMs: number): MachineAction | undefined {
-  return collectionsOf(actions, machineId).find((a) => {
-    const created = parseTimestamp(a.creationDateTimeUtc);
-    return (a.requestorComment ?? "").trim() === comment.trim() && (created === undefined || created >= notBeforeMs);
-  });
 }

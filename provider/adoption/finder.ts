@@ -25,7 +25,7 @@ import { parseMachineId } from "../api/ids";
 import type { MachineAction } from "../api/schemas";
 import type { CollectionApi } from "../api/collectionApi";
 import type { Clock } from "../util/clock";
-import { collectionsFilter, collectionsOf } from "./candidates";
+import { collectionsFilter, collectionsOf } from "../api/collections";
 
 export interface CollectionFinderOptions {
   /**

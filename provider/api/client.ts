@@ -9,8 +9,8 @@ import type { z } from "zod";
 import type { Clock } from "../util/clock";
 import type { Logger } from "../util/logger";
 import { buildClientPipeline, type MdeClientOptions } from "./clientPipeline";
-import { collectionsFilter, collectionsOf } from "../adoption/candidates";
-import { collectWithAdoption, type CollectResult } from "../adoption/request";
+import { collectionsFilter, collectionsOf } from "./collections";
+import { collectWithAdoption, type CollectResult } from "./collectRequest";
 import { isMdeErrorOfKind } from "./errors";
 import { buildUrl, isMachineId, parseActionId, parseCancelComment, parseCollectComment, parseMachineId, pathSegment, plainText, type QueryValue } from "./ids";
 import { DEFAULT_PAGE_SIZE, listAll, type ListOptions, MAX_PAGE_SIZE } from "./paging";
@@ -58,7 +58,7 @@ export class MdeClient {
 
   /**
    * Starts an investigation package collection, or adopts the one already running on the machine
-   * (`adopted: true`). Never starts a second one after an ambiguous failure (see ../adoption/request).
+   * (`adopted: true`). Never starts a second one after an ambiguous failure (see ./collectRequest.ts).
    */
   async collectInvestigationPackage(machineId: string, comment: string, options: CallOptions = {}): Promise<CollectResult> {
     const id = parseMachineId(machineId);

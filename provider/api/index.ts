@@ -15,7 +15,7 @@ export * from "./endpoints";
 export * from "./errors";
 export { EntraUnavailableError, MdeSignInError } from "./signInErrors";
 export { ALREADY_RUNNING_CODE, PERMISSION_BY_FAMILY, parseRoles } from "./httpErrors";
-export { type CollectResult, ADOPTION_AGE_MS, MAX_COLLECT_POSTS, isForeignAction } from "../adoption/request";
+export { type CollectResult, ADOPTION_AGE_MS, MAX_COLLECT_POSTS, isForeignAction } from "./collectRequest";
 export { credentialOptionsFor, createCredential, CachingTokenSource, type TokenSource, type CredentialPlan, type IdentityOptions, DEFAULT_TOKEN_CACHE_OPTIONS } from "./auth";
 export { type RateLimiter, type RateLimiterOptions, type WaitHook, SlidingWindowLimiter, getSharedLimiter } from "./limiter";
 export { type ApiFamily, type FamilyQuota, type QuotaWindow, API_FAMILIES, MDE_QUOTAS, MINUTE_MS, HOUR_MS, windowsFor, waitTimeMs, nextGrantTimes } from "./quotas";

@@ -2,7 +2,8 @@
  * How a create sorts a device's collections: its own (resume), an earlier round of the same
  * resource (never adopt), someone else's running one (adopt), and the lost-reply pick.
  */
-import { classify, createdByRequest, newestRunning } from "../../provider/adoption/candidates";
+import { createdByRequest, newestRunning } from "../../provider/api/collections";
+import { classify } from "../../provider/adoption/candidates";
 import { correlationMarker, withMarker } from "../../provider/adoption/marker";
 import type { MachineAction } from "../../provider/api/schemas";
 import { collection } from "../helpers/machineActions";

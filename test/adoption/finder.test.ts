@@ -8,7 +8,7 @@ import { MdeClient } from "../../provider/api/client";
 import { MdeError } from "../../provider/api/errors";
 import type { MachineAction } from "../../provider/api/schemas";
 import { resolveSettings } from "../../provider/api/settings";
-import { collectionsFilter } from "../../provider/adoption/candidates";
+import { collectionsFilter } from "../../provider/api/collections";
 import { CollectionFinder } from "../../provider/adoption/finder";
 import { DEFAULT_ACTIONS, DEFAULT_MACHINES } from "../../emulator/scenario/defaultScenario";
 import { startHarness } from "../emulator/harness";

@@ -7,16 +7,16 @@
  *
  * After a timeout or reset, nobody knows whether our POST created an action. Then the machine's
  * collections are listed in ANY status: the one carrying exactly our comment (with its
- * correlation marker, ./marker.ts) is ours even if it already finished; failing that, a running
+ * correlation marker, ../adoption/marker.ts) is ours even if it already finished; failing that, a running
  * one is adopted. The POST is only re-sent when neither exists, so nothing can be duplicated by it.
  */
-import { isMdeError, MdeAlreadyRunningError, MdeNetworkError, MdeUnexpectedResponseError } from "../api/errors";
-import { parseTimestamp } from "../api/responses";
-import { backoffDelayMs, type RetryOptions } from "../api/retry";
-import { COLLECT_ACTION_TYPE, type MachineAction } from "../api/schemas";
+import { isMdeError, MdeAlreadyRunningError, MdeNetworkError, MdeUnexpectedResponseError } from "./errors";
+import { parseTimestamp } from "./responses";
+import { backoffDelayMs, type RetryOptions } from "./retry";
+import { COLLECT_ACTION_TYPE, type MachineAction } from "./schemas";
 import type { Clock } from "../util/clock";
 import type { Logger } from "../util/logger";
-import { createdByRequest, newestRunning } from "./candidates";
+import { createdByRequest, newestRunning } from "./collections";
 
 export interface CollectResult {
   action: MachineAction;
