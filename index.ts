@@ -4,14 +4,14 @@
  * it at a real tenant.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { InvestigationPackageCollection } from "pulumi-mde-forensics";
+import { InvestigationPackageCollection, MACHINE_ID_PATTERN } from "pulumi-mde-forensics";
 
 const config = new pulumi.Config();
 const incident = config.require("incident");
 const devices = config.requireObject<string[]>("devices");
 const evidenceDirectory = config.get("evidenceDirectory");
 
-const isMachineId = (device: string) => /^[0-9a-fA-F]{40}$/.test(device);
+const isMachineId = (device: string) => MACHINE_ID_PATTERN.test(device);
 
 const collections = devices.map(
   (device) =>
