@@ -81,3 +81,17 @@ it("mentions only repository files that exist", () => {
   const missing = [...new Set(paths.map((m) => m[1]))].filter((p) => !fs.existsSync(path.join(REPO_ROOT, p)));
   expect(missing).toEqual([]);
 });
+
+it("names only functions and types that its files declare", () => {
+  const pairs = [
+    ...[...text.matchAll(/`([\w./-]+\.ts)`,\s*`([\w$.]+)`/g)].map((m) => ({ file: m[1], name: m[2] })),
+    ...[...text.matchAll(/`([\w./-]+\.ts)`\s+\(`([\w$.]+)`/g)].map((m) => ({ file: m[1], name: m[2] })),
+    ...[...text.matchAll(/`([\w$.]+)`\s+\(`([\w./-]+\.ts)`/g)].map((m) => ({ file: m[2], name: m[1] })),
+  ];
+  expect(pairs.length).toBeGreaterThan(10);
+  const wrong = pairs
+    .filter(({ name }) => !/\.(ts|js|sh|md|json|ya?ml)$/.test(name)) // two files side by side, not a file and a name
+    .filter(({ file, name }) => !fs.existsSync(path.join(REPO_ROOT, file)) || declarationLines(readRepoFile(file), name).length === 0)
+    .map(({ file, name }) => `${file}: ${name} (${findDeclarations(name).join(", ") || "declared nowhere"})`);
+  expect(wrong).toEqual([]);
+});
