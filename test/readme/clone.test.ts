@@ -1,7 +1,7 @@
 /**
  * The README flows that run in a clone of the repository, as written, in a copy of it outside
  * the repo (the files git tracks, nothing built or installed):
- * - README "Real tenant": `npm ci && npm run build`, login, stack, config, `pulumi up` of the root
+ * - README "Quick start": `npm ci && npm run build`, login, stack, config, `pulumi up` of the root
  *   program against the emulator; the relative evidence folder must land beside Pulumi.yaml,
  *   where a user looks for it, not in the build output;
  * - examples/exercise/README.md "Run it": toolchain, install, build, the drill checker.
@@ -10,24 +10,17 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_MACHINES } from "../../emulator";
-import { EmulatedTenant } from "../helpers/e2e";
 import { REPO_ROOT } from "../helpers/stackCli";
-import { bashBlocks, substitute, UserShell } from "./readmeSteps";
+import { EXERCISE_RUN_IT, QUICK_START } from "./documentedSteps";
+import { emulatedUser } from "./emulatedUser";
+import { stepsOf, substitute } from "./readmeSteps";
 
-let tenant: EmulatedTenant;
-let user: UserShell;
+const suite = emulatedUser();
 let clone: string;
 
-beforeAll(async () => {
-  tenant = await EmulatedTenant.start({ timeScale: 60 });
-  user = new UserShell(tenant);
-  clone = path.join(user.work, "pulumi-mde-forensics");
+beforeAll(() => {
+  clone = path.join(suite.user.work, "pulumi-mde-forensics");
   cloneInto(clone);
-});
-
-afterAll(async () => {
-  user.dispose();
-  await tenant.close();
 });
 
 /** The repository as a clone has it: every tracked file, nothing built or installed. */
@@ -43,7 +36,8 @@ function cloneInto(dir: string): void {
 }
 
 it("collects the README's devices with the root program, evidence beside Pulumi.yaml", async () => {
-  const [steps] = bashBlocks(path.join(REPO_ROOT, "README.md"), "## Real tenant");
+  const { tenant, user } = suite;
+  const [steps] = stepsOf(QUICK_START);
   const e = tenant.emulator;
   const script = substitute(steps, { "<tenant id>": e.tenantId, "<application id>": e.clientId });
 
@@ -57,7 +51,8 @@ it("collects the README's devices with the root program, evidence beside Pulumi.
 }, 900_000);
 
 it("runs the exercise README's drill in the clone: every device as expected", async () => {
-  const [steps] = bashBlocks(path.join(REPO_ROOT, "examples", "exercise", "README.md"), "## Run it");
+  const { user } = suite;
+  const [steps] = stepsOf(EXERCISE_RUN_IT);
   const run = await user.run(substitute(steps, {}), { cwd: clone });
   if (run.code !== 0) throw new Error(`the README steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
   expect(run.output).toMatch(/PASS: 6\/6 devices as expected, 4 packages matching the emulator's hashes/);

@@ -6,29 +6,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_MACHINES } from "../../emulator";
-import { EmulatedTenant } from "../helpers/e2e";
 import { packedTarball } from "../helpers/packedPackage";
 import { REPO_ROOT } from "../helpers/stackCli";
-import { bashBlocks, substitute, UserShell } from "./readmeSteps";
+import { RUNBOOK_FOLLOW_UPS, RUNBOOK_RUN_IT } from "./documentedSteps";
+import { emulatedUser } from "./emulatedUser";
+import { stepsOf, substitute } from "./readmeSteps";
 
-const README = path.join(REPO_ROOT, "examples", "incident-runbook", "README.md");
 const { win11, linux, mac } = DEFAULT_MACHINES;
-let tenant: EmulatedTenant;
-let user: UserShell;
-
-beforeAll(async () => {
-  tenant = await EmulatedTenant.start({ timeScale: 60 });
-  user = new UserShell(tenant);
-});
-
-afterAll(async () => {
-  user.dispose();
-  await tenant.close();
-});
+const suite = emulatedUser();
 
 it("runs the README's install, first up, follow-up and new round as written", async () => {
-  const [runIt] = bashBlocks(README, "## Run it");
-  const followUps = bashBlocks(README, "## Follow-ups");
+  const { tenant, user } = suite;
+  const [runIt] = stepsOf(RUNBOOK_RUN_IT);
+  const followUps = stepsOf(RUNBOOK_FOLLOW_UPS);
   expect(followUps).toHaveLength(3);
   const e = tenant.emulator;
   const values = {

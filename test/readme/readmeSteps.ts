@@ -4,11 +4,11 @@
  *
  * What is substituted, and nothing else: placeholders in angle brackets (`<tenant id>`, `<this
  * repo>`, the packed tarball) and the tenant's endpoint, which a real tenant takes from the
- * defaults and the emulator takes from the environment the README's Configuration lists
+ * defaults and the emulator takes from the environment docs/configuration.md lists
  * (MDE_API_URL, AZURE_AUTHORITY_HOST, MDE_RATE_LIMITS, NODE_EXTRA_CA_CERTS). Prompts are answered
  * as on a terminal: the passphrase through PULUMI_CONFIG_PASSPHRASE, the secret on stdin.
  *
- * `pulumi` on PATH is a shim (the decision, see README "Development"): commands that run no
+ * `pulumi` on PATH is a shim (the decision, see ARCHITECTURE.md "Building and testing"): commands that run no
  * program (login, stack, config, ...) go to the real CLI unchanged; `preview`, `up`, `refresh`
  * and `destroy` go to dist/scripts/projectStack.js, which runs the folder's project as the CLI
  * does (its Pulumi.yaml, stack file, login, `main`, ts-node) and serves the program to the real
@@ -20,17 +20,38 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { EmulatedTenant } from "../helpers/e2e";
 import { REPO_ROOT } from "../helpers/stackCli";
+import type { DocumentedSection } from "./documentedSteps";
 
-/** The ```bash blocks under a heading (up to the next heading of the same or a higher level). */
+/** Markdown headings outside code fences (a `# comment` in a bash block is not one), 0-based line numbers. */
+export function headings(lines: readonly string[]): { at: number; level: number; text: string }[] {
+  let fenced = false;
+  return lines.flatMap((line, at) => {
+    if (/^```/.test(line)) fenced = !fenced;
+    const m = !fenced && line.match(/^(#+) /);
+    return m ? [{ at, level: m[1].length, text: line.trim() }] : [];
+  });
+}
+
+/**
+ * The ```bash blocks under a heading (up to the next heading of the same or a higher level).
+ * Fails loudly when the heading is gone or holds no bash block: a test that extracted nothing
+ * would pass while running none of the steps it claims to run.
+ */
 export function bashBlocks(readmeFile: string, heading: string): string[] {
-  const text = fs.readFileSync(readmeFile, "utf8");
-  const start = text.split("\n").findIndex((l) => l.trim() === heading);
-  if (start < 0) throw new Error(`${readmeFile} has no heading "${heading}"`);
-  const level = heading.match(/^#+/)![0].length;
-  const lines = text.split("\n").slice(start + 1);
-  const end = lines.findIndex((l) => /^#+ /.test(l) && l.match(/^#+/)![0].length <= level);
-  const section = lines.slice(0, end < 0 ? undefined : end).join("\n");
-  return [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const lines = fs.readFileSync(readmeFile, "utf8").split("\n");
+  const all = headings(lines);
+  const i = all.findIndex((h) => h.text === heading);
+  if (i < 0) throw new Error(`${readmeFile} has no heading "${heading}" (its headings: ${all.map((h) => h.text).join(" | ")})`);
+  const next = all.slice(i + 1).find((h) => h.level <= all[i].level);
+  const section = lines.slice(all[i].at + 1, next?.at).join("\n");
+  const blocks = [...section.matchAll(/^```bash\n([\s\S]*?)^```/gm)].map((m) => m[1]);
+  if (blocks.length === 0) throw new Error(`${readmeFile} "${heading}" has no \`\`\`bash block: nothing to run`);
+  return blocks;
+}
+
+/** The bash blocks of a documented section (./documentedSteps.ts), read from the repository. */
+export function stepsOf(section: DocumentedSection): string[] {
+  return bashBlocks(path.join(REPO_ROOT, section.file), section.heading);
 }
 
 /** Replaces every `<placeholder>`; a placeholder left over fails the test before anything runs. */

@@ -6,26 +6,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_MACHINES } from "../../emulator";
-import { EmulatedTenant } from "../helpers/e2e";
 import { packedTarball } from "../helpers/packedPackage";
 import { REPO_ROOT } from "../helpers/stackCli";
-import { bashBlocks, substitute, UserShell } from "./readmeSteps";
+import { SWEEP_RUN_IT } from "./documentedSteps";
+import { emulatedUser } from "./emulatedUser";
+import { stepsOf, substitute } from "./readmeSteps";
 
-let tenant: EmulatedTenant;
-let user: UserShell;
-
-beforeAll(async () => {
-  tenant = await EmulatedTenant.start({ timeScale: 60 });
-  user = new UserShell(tenant);
-});
-
-afterAll(async () => {
-  user.dispose();
-  await tenant.close();
-});
+const suite = emulatedUser();
 
 it("sweeps the finance devices as the README says", async () => {
-  const [steps] = bashBlocks(path.join(REPO_ROOT, "examples", "sweep", "README.md"), "## Run it");
+  const { tenant, user } = suite;
+  const [steps] = stepsOf(SWEEP_RUN_IT);
   const e = tenant.emulator;
   const script = substitute(steps, {
     "<this repo>": REPO_ROOT,
