@@ -10,6 +10,7 @@ import type { FaultRuleInput } from "./scenario/faults";
 import { ManualClock } from "./util/manualClock";
 import type { AtomicFileHooks } from "./persistence/persistence";
 import type { ScenarioInput, QuotaOverrides } from "./scenario/scenarioSchema";
+import { InvalidArgumentError } from "../provider/util/error";
 
 export interface EmulatorOptions {
   /** TCP port; 0 picks a free one. @default 0 */
@@ -72,9 +73,9 @@ function emulatedClock(timeScale: number, startMs: number): Clock {
  */
 export function resolveConfig(o: EmulatorOptions, resumeAtMs = 0): ResolvedConfig {
   const timeScale = o.timeScale ?? 1;
-  if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new RangeError(`timeScale must be a positive number, got ${o.timeScale}`);
+  if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new InvalidArgumentError(`timeScale must be a positive number, got ${o.timeScale}`);
   const port = o.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be 0..65535, got ${o.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`port must be 0..65535, got ${o.port}`);
   const startMs = Math.max(Math.floor(Date.now() / 1000) * 1000, resumeAtMs);
   const clock = o.clock === "manual" ? new ManualClock(startMs) : (o.clock ?? emulatedClock(timeScale, startMs));
   const log = o.logger ?? ((line: string) => process.stderr.write(`${line}\n`));

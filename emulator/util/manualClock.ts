@@ -4,6 +4,7 @@
  * Unlike test/helpers/fakeClock.ts it lives in the emulator, so the CLI can use it too.
  */
 import type { Clock } from "../../provider/util/clock";
+import { InvalidArgumentError } from "../../provider/util/error";
 
 /** A clock that can be advanced; the control endpoint's `clock/advance` needs one. */
 export interface AdvanceableClock extends Clock {
@@ -45,7 +46,7 @@ export class ManualClock implements AdvanceableClock {
 
   /** Moves time forward and wakes the sleepers that are due. */
   advance(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError(`cannot advance the clock by ${ms} ms`);
+    if (!(ms >= 0)) throw new InvalidArgumentError(`cannot advance the clock by ${ms} ms`);
     this.current += ms;
     const due = this.waiters.filter((w) => w.at <= this.current);
     this.waiters = this.waiters.filter((w) => w.at > this.current);

@@ -26,6 +26,7 @@ import type { MachineAction } from "../api/schemas";
 import type { CollectionApi } from "../api/collectionApi";
 import type { Clock } from "../util/clock";
 import { collectionsFilter, collectionsOf } from "../api/collections";
+import { InvalidArgumentError } from "../util/error";
 
 export interface CollectionFinderOptions {
   /**
@@ -69,7 +70,7 @@ export class CollectionFinder {
     options: Partial<CollectionFinderOptions> = {},
   ) {
     this.options = { ...DEFAULT_COLLECTION_FINDER_OPTIONS, ...options };
-    if (!(this.options.chunkSize >= 1)) throw new RangeError(`chunkSize must be at least 1, got ${this.options.chunkSize}`);
+    if (!(this.options.chunkSize >= 1)) throw new InvalidArgumentError(`chunkSize must be at least 1, got ${this.options.chunkSize}`);
   }
 
   private readonly options: CollectionFinderOptions;

@@ -21,6 +21,7 @@
  * where the stack and resource name are known; a dynamic provider's create never sees the URN.
  */
 import { createHash } from "node:crypto";
+import { InvalidArgumentError } from "../util/error";
 
 /** Characters of the tag, brackets included. */
 export const MARKER_LENGTH = 12;
@@ -66,7 +67,7 @@ export function markerOf(comment: string | null | undefined): ParsedMarker | und
 }
 
 export function parseMarker(marker: string): ParsedMarker {
-  if (!MARKER_PATTERN.test(marker)) throw new RangeError(`not a correlation marker: ${JSON.stringify(marker)}`);
+  if (!MARKER_PATTERN.test(marker)) throw new InvalidArgumentError(`not a correlation marker: ${JSON.stringify(marker)}`);
   return { marker, owner: marker.slice(1, 6), intent: marker.slice(7, 11) };
 }
 

@@ -2,6 +2,7 @@
  * Where MDE lives in each Microsoft cloud, and which token audience it accepts there
  * (mde-api.md §1). Kept as data so a moved endpoint is a one-line change.
  */
+import { InvalidArgumentError } from "../util/error";
 
 export type MdeCloud = "commercial" | "gcc" | "gccHigh" | "dod";
 export const MDE_CLOUDS: readonly MdeCloud[] = ["commercial", "gcc", "gccHigh", "dod"];
@@ -48,7 +49,7 @@ export const CLOUD_ENDPOINTS: Readonly<Record<MdeCloud, Readonly<CloudEndpoints>
 export function apiUrlFor(cloud: MdeCloud, region?: MdeRegion): string {
   const endpoints = CLOUD_ENDPOINTS[cloud];
   if (!region) return endpoints.apiUrl;
-  if (!endpoints.hasRegions) throw new RangeError(`regions exist only in the commercial cloud, not in ${cloud}`);
+  if (!endpoints.hasRegions) throw new InvalidArgumentError(`regions exist only in the commercial cloud, not in ${cloud}`);
   return `https://${region}.api.security.microsoft.com`;
 }
 

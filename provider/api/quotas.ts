@@ -6,6 +6,7 @@
  * that) and earn 429s, whose Retry-After then grows when retried early (common-errors.md).
  * Everything here is pure so the schedule can be tested to the millisecond.
  */
+import { InvalidArgumentError } from "../util/error";
 
 /** Groups of MDE calls that share a quota. */
 export type ApiFamily = "collect" | "cancel" | "read" | "packageUri";
@@ -42,7 +43,7 @@ export interface QuotaWindow {
  * `timeScale` times faster than ours (a minute of emulator time is then `60 s / timeScale` here).
  */
 export function windowsFor(quota: FamilyQuota, timeScale = 1): QuotaWindow[] {
-  if (!(timeScale > 0)) throw new RangeError(`timeScale must be a positive number, got ${timeScale}`);
+  if (!(timeScale > 0)) throw new InvalidArgumentError(`timeScale must be a positive number, got ${timeScale}`);
   return [
     { limit: quota.perMinute, lengthMs: MINUTE_MS / timeScale },
     { limit: quota.perHour, lengthMs: HOUR_MS / timeScale },

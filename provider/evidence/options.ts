@@ -14,6 +14,7 @@ import { PACKAGE_NAME, packageVersion } from "../util/packageInfo";
 import { drainSingletons, processSingleton } from "../util/registry";
 import { type FetchQueue, sharedFetchQueue } from "./fetchQueue";
 import type { SigningKeySource } from "./signingKey";
+import { InvalidArgumentError } from "../util/error";
 
 export interface EvidenceHandlerOptions {
   /** Only GetPackageUri is used; the real client's limiter paces it (2/min, 120/h). */
@@ -89,14 +90,14 @@ export function resolveEvidenceOptions(o: EvidenceHandlerOptions): ResolvedEvide
   for (const key of Object.keys(DEFAULT_EVIDENCE_OPTIONS) as (keyof typeof DEFAULT_EVIDENCE_OPTIONS)[]) {
     const v = merged[key];
     if (typeof v !== "number" || !Number.isFinite(v) || v < (key.startsWith("max") ? 1 : 0)) {
-      throw new RangeError(`evidence option ${key} must be a ${key.startsWith("max") ? "positive integer" : "non-negative number"}, got ${String(v)}`);
+      throw new InvalidArgumentError(`evidence option ${key} must be a ${key.startsWith("max") ? "positive integer" : "non-negative number"}, got ${String(v)}`);
     }
   }
   let apiOrigin: string;
   try {
     apiOrigin = new URL(o.apiOrigin).origin;
   } catch {
-    throw new RangeError("evidence option apiOrigin must be the MDE API URL, e.g. https://api.security.microsoft.com");
+    throw new InvalidArgumentError("evidence option apiOrigin must be the MDE API URL, e.g. https://api.security.microsoft.com");
   }
   return {
     ...merged,

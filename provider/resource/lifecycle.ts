@@ -20,6 +20,7 @@ import { actionOf, type CollectionOutputs, toOutputs, withAction } from "./outpu
 import { recordSuperseded, waitForPreviousRound } from "./replacement";
 import { WaitTimeoutError } from "./watcher";
 import { ResourceInitError } from "./initError";
+import { ForensicsError } from "../util/error";
 
 export interface LifecycleOptions {
   /**
@@ -43,7 +44,7 @@ export function describe(outs: Pick<CollectionOutputs, "actionId" | "machineId" 
 
 export async function requestCollection(ctx: ProviderContext, inputs: CollectionInputs, providerProps: Record<string, unknown>, options: LifecycleOptions = {}): Promise<CollectionOutputs> {
   const marker = inputs.marker as string | undefined;
-  if (!marker) throw new Error("marker is missing: InvestigationPackageCollection computes it in the program; declare the resource with it");
+  if (!marker) throw new ForensicsError("marker is missing: InvestigationPackageCollection computes it in the program; declare the resource with it");
   const deadlineMs = options.deadlineMs ?? deadlineFor(ctx, inputs.timeoutMinutes as number);
   if (inputs.evidenceDirectory) await ctx.evidence?.preflight(inputs.evidenceDirectory as string);
   const machineId = await resolveMachineId(ctx.api, inputs as { machineId?: string; computerDnsName?: string });

@@ -16,6 +16,7 @@ import type { CollectionRequestArgs } from "../resource/requestArgs";
 import { type MachineLookup, lookupMachines } from "./lookup";
 import { describeSelector, type MachineSelector, type SelectedMachine } from "./select";
 import { sweepShim } from "./shim";
+import { ForensicsError } from "../util/error";
 import type { MachineEntry, SweepCounts } from "./entryTypes";
 
 /** Which machines, and the request's settings (../resource/requestArgs.ts), for every one of them. */
@@ -66,7 +67,7 @@ export class InvestigationSweep extends pulumi.dynamic.Resource {
         return machines;
       },
       (err: unknown) => {
-        throw new Error(`InvestigationSweep '${name}': ${err instanceof Error ? err.message : String(err)}`);
+        throw new ForensicsError(`InvestigationSweep '${name}': ${err instanceof Error ? err.message : String(err)}`);
       },
     );
     // The failure reaches the engine once, through the resource's inputs; this copy must not

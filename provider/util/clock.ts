@@ -2,6 +2,7 @@
  * Time is injected everywhere quotas, retries, polling or token lifetimes are computed, so
  * tests can run those schedules in virtual time and assert exact instants.
  */
+import { InvalidArgumentError } from "./error";
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
   now(): number;
@@ -46,7 +47,7 @@ export const systemClock: Clock = {
  * `--time-scale` and time-scaled benchmarks use it so minutes of MDE behaviour take seconds.
  */
 export function scaledClock(scale: number, base: Clock = systemClock, origin = base.now()): Clock {
-  if (!(scale > 0)) throw new RangeError(`time scale must be a positive number, got ${scale}`);
+  if (!(scale > 0)) throw new InvalidArgumentError(`time scale must be a positive number, got ${scale}`);
   return {
     now: () => origin + (base.now() - origin) * scale,
     sleep: (ms, signal) => base.sleep(ms / scale, signal),

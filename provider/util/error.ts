@@ -20,3 +20,11 @@ export class ForensicsError extends Error {
     super(redact(message, options.knownSecrets), options.cause === undefined ? undefined : { cause: options.cause });
   }
 }
+
+/**
+ * A bad argument or option from the code calling this package (a time scale of 0, an unknown
+ * region for a cloud without regions): a programming error, reported before any call.
+ */
+export class InvalidArgumentError extends ForensicsError {
+  override name = "InvalidArgumentError";
+}
