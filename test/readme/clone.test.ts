@@ -1,6 +1,8 @@
 /**
  * The README flows that run in a clone of the repository, as written, in a copy of it outside
  * the repo (the files git tracks, nothing built or installed):
+ * - README "The two commands": `npm run demo` on the fresh clone, which installs, builds and runs
+ *   the main job on the embedded emulator (its `npm test` is this run itself);
  * - README "Quick start": `npm ci && npm run build`, login, stack, config, `pulumi up` of the root
  *   program against the emulator; the relative evidence folder must land beside Pulumi.yaml,
  *   where a user looks for it, not in the build output;
@@ -11,7 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_MACHINES } from "../../emulator";
 import { REPO_ROOT } from "../helpers/stackCli";
-import { EXERCISE_RUN_IT, QUICK_START } from "./documentedSteps";
+import { EXERCISE_RUN_IT, QUICK_START, TWO_COMMANDS } from "./documentedSteps";
 import { emulatedUser } from "./emulatedUser";
 import { stepsOf, substitute } from "./readmeSteps";
 
@@ -34,6 +36,19 @@ function cloneInto(dir: string): void {
     fs.chmodSync(path.join(dir, file), fs.statSync(from).mode);
   }
 }
+
+it("runs the main job on the fresh clone: `npm run demo` collects 3 devices, one adopted, evidence kept", async () => {
+  const [block] = stepsOf(TWO_COMMANDS);
+  const demo = block.split("\n").filter((l) => /^npm run demo\b/.test(l.trim()));
+  expect(demo).toEqual(["npm run demo"]);
+  const run = await suite.user.run(demo.join("\n"), { cwd: clone });
+  if (run.code !== 0) throw new Error(`npm run demo failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
+  const collected = run.output.slice(run.output.indexOf("== collected")).split("\n").slice(1, 4);
+  expect(collected.filter((l) => /\sSucceeded\s/.test(l))).toHaveLength(3);
+  expect(collected.filter((l) => /\sadopted\s/.test(l))).toHaveLength(1);
+  expect(run.output).toMatch(/collection POSTs: 2 for 3 devices/);
+  expect(fs.readdirSync(path.join(clone, "evidence", "demo")).filter((f) => f.endsWith(".zip"))).toHaveLength(3);
+}, 900_000);
 
 it("collects the README's devices with the root program, evidence beside Pulumi.yaml", async () => {
   const { tenant, user } = suite;

@@ -16,6 +16,8 @@ export interface RunSection extends DocumentedSection {
   suite: string;
 }
 
+/** Its `npm test` line is the test run itself (.ci/run runs it); the suite runs `npm run demo`. */
+export const TWO_COMMANDS: RunSection = { file: "README.md", heading: "## The two commands", suite: "test/readme/clone.test.ts" };
 export const QUICK_START: RunSection = { file: "README.md", heading: "## Quick start", suite: "test/readme/clone.test.ts" };
 export const EXERCISE_RUN_IT: RunSection = { file: "examples/exercise/README.md", heading: "## Run it", suite: "test/readme/clone.test.ts" };
 export const RUNBOOK_RUN_IT: RunSection = { file: "examples/incident-runbook/README.md", heading: "## Run it", suite: "test/readme/incidentRunbook.test.ts" };
@@ -23,15 +25,10 @@ export const RUNBOOK_FOLLOW_UPS: RunSection = { file: "examples/incident-runbook
 export const SWEEP_RUN_IT: RunSection = { file: "examples/sweep/README.md", heading: "## Run it", suite: "test/readme/sweep.test.ts" };
 export const EVIDENCE_SIGNING: RunSection = { file: "docs/evidence.md", heading: "## Signing", suite: "test/readme/signingKey.test.ts" };
 
-export const RUN_SECTIONS: readonly RunSection[] = [QUICK_START, EXERCISE_RUN_IT, RUNBOOK_RUN_IT, RUNBOOK_FOLLOW_UPS, SWEEP_RUN_IT, EVIDENCE_SIGNING];
+export const RUN_SECTIONS: readonly RunSection[] = [TWO_COMMANDS, QUICK_START, EXERCISE_RUN_IT, RUNBOOK_RUN_IT, RUNBOOK_FOLLOW_UPS, SWEEP_RUN_IT, EVIDENCE_SIGNING];
 
 /** Documented bash blocks no suite runs, each with the reason. Keep it short. */
 export const NOT_RUN: readonly (DocumentedSection & { why: string })[] = [
-  {
-    file: "README.md",
-    heading: "## The two commands",
-    why: "the commands that run everything: `npm test` is the test run itself (.ci/run runs it); no suite runs `npm run demo`",
-  },
   {
     file: "examples/gitops/README.md",
     heading: "## Evidence in a blob container",
