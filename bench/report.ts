@@ -1,6 +1,6 @@
 /**
  * Writes a benchmark's results: `<timestamp>.json` and `latest.json` (everything measured),
- * `latest.md` (the tables the README embeds) and `latest.svg` (the chart).
+ * `latest.md` (the tables docs/operations.md embeds) and `latest.svg` (the chart).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -8,7 +8,7 @@
  * (Microsoft's storage emulator) on loopback, reached with the same credential as MDE, then
  * checked with `mde-forensics verify`.
  *
- * Against a real tenant, run the root program with `pulumi up` instead (README: "Real tenant").
+ * Against a real tenant, run the root program with `pulumi up` instead (README: "Quick start").
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

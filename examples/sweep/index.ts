@@ -7,7 +7,7 @@
  *   mde-sweep:evidenceDirectory, :waitForCompletion, :timeoutMinutes, :cancelOnDelete, :maxMachines   optional
  *   mde-sweep:exportMachines   false: export only the counts (the machine map as a stack output is stored twice)
  *
- * plus the `mde:*` settings every collection uses (README: configuration).
+ * plus the `mde:*` settings every collection uses (docs/configuration.md).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { InvestigationSweep, type MachineSelector } from "pulumi-mde-forensics";

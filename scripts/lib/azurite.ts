@@ -2,7 +2,7 @@
  * Azurite (Microsoft's Azure Storage emulator, npm `azurite`) on loopback, in a temp folder,
  * over HTTPS with OAuth (`--oauth basic` needs https; Azurite checks a bearer token's issuer,
  * audience and lifetime, not its signature). The certificate is the MDE emulator's (same CA,
- * emulator/certs.ts), so one trusted CA covers token endpoint and storage. Telemetry is off:
+ * emulator/server/certs.ts), so one trusted CA covers token endpoint and storage. Telemetry is off:
  * nothing leaves loopback.
  */
 import { type ChildProcess, spawn } from "node:child_process";

@@ -136,7 +136,7 @@ const WIRE_TIME = "2026-01-01T00:00:00.1234567Z";
 
 /**
  * A MachineAction exactly as the real API sends it (mde-api.md §3): the emulator's reply for a
- * Pending collection (emulator/wire.ts, which checks it against the wire schema), with the real
+ * Pending collection (emulator/wire/entities.ts, which checks it against the wire schema), with the real
  * API's timestamps.
  */
 export function actionWire(overrides: Partial<MachineActionWire> & Record<string, unknown> = {}): Record<string, unknown> {

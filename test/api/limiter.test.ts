@@ -100,7 +100,7 @@ describe("SlidingWindowLimiter in virtual time", () => {
     const a = getSharedLimiter("tenant-a", { clock });
     let fromOtherCopy: unknown;
     jest.isolateModules(() => {
-      // A second, independent copy of the module, as a second serialized provider would load.
+      // A second, independent copy of the module, as a program that installs the package twice loads.
       const other = require("../../provider/api/limiter") as typeof import("../../provider/api/limiter");
       expect(other.SlidingWindowLimiter).not.toBe(SlidingWindowLimiter);
       fromOtherCopy = other.getSharedLimiter("tenant-a", { clock });

@@ -1,5 +1,5 @@
 /**
- * The Markdown tables and the SVG chart the README embeds, from a small set of results.
+ * The Markdown tables and the SVG chart docs/operations.md embeds, from a small set of results.
  */
 import { renderChart } from "../../bench/chart";
 import type { RunMetrics } from "../../bench/metrics";
