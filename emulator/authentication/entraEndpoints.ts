@@ -6,7 +6,8 @@
  * and `expires_in`; Entra's error JSON for a wrong secret or tenant.
  */
 import { MDE_APP_ID, MDE_AUDIENCE_URIS } from "../../provider/api/endpoints";
-import { AssertionRefused, JWT_BEARER, verifyClientAssertion } from "./clientAssertion";
+import { AssertionRefused } from "./assertionRefused";
+import { JWT_BEARER, verifyClientAssertion } from "./clientAssertion";
 import { entraError } from "../wire/errors";
 import type { Handler, RequestContext } from "../server/router";
 
