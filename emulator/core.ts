@@ -13,8 +13,6 @@ import { PackageLinks } from "./packages/packageLinks";
 import { PackageBuilder } from "./packages/packages";
 import { AtomicJsonFile } from "./persistence/persistence";
 import { mergeQuotas, QuotaTracker, type QuotaConfig } from "./server/quotas";
-import { compileRoutes, type CompiledRoute } from "./server/router";
-import { ROUTES } from "./server/routes";
 import { loadScenarioFile, resolveScenario, type Scenario } from "./scenario/scenario";
 import { IssuerKeys } from "./authentication/issuerKeys";
 import { ActionSteering } from "./persistence/steering";
@@ -39,7 +37,6 @@ export interface EmulatorCore {
   counters: Counters;
   packages: PackageBuilder;
   links: PackageLinks;
-  routes: CompiledRoute[];
 }
 
 export function createCore(options: EmulatorOptions): EmulatorCore {
@@ -66,6 +63,5 @@ export function createCore(options: EmulatorOptions): EmulatorCore {
     counters: new Counters(),
     packages: new PackageBuilder(seed),
     links: new PackageLinks(store.linkKey),
-    routes: compileRoutes(ROUTES),
   };
 }

@@ -9,7 +9,7 @@ import { MDE_APP_ID, MDE_AUDIENCE_URIS } from "../../provider/api/endpoints";
 import { AssertionRefused } from "./assertionRefused";
 import { JWT_BEARER, verifyClientAssertion } from "./clientAssertion";
 import { entraError } from "../wire/errors";
-import type { Handler, RequestContext } from "../server/router";
+import type { Handler, RequestContext } from "../handlers/handler";
 
 /** Azure Storage: evidence goes to blob containers (Azurite in tests) with the same credential. */
 const STORAGE_RESOURCE = "https://storage.azure.com";
