@@ -1,7 +1,8 @@
 /**
  * The emulator's parts wired together, independent of HTTP: handlers receive this object and
  * nothing else, so tests (and a future transport) can swap any part. Built from options in one
- * place so the order of dependencies (scenario → seed → store → keys) is visible.
+ * place so the order of dependencies (scenario → seed → store → keys) is visible. Routes are
+ * not a part: the server compiles them (server/server.ts), so nothing here imports a handler.
  */
 import { join } from "node:path";
 import type { Clock } from "../provider/util/clock";
