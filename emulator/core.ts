@@ -1,7 +1,8 @@
 /**
  * The emulator's parts wired together, independent of HTTP: handlers receive this object and
  * nothing else, so tests (and a future transport) can swap any part. Built from options in one
- * place so the order of dependencies (scenario → seed → store → keys) is visible.
+ * place so the order of dependencies (scenario → seed → store → keys) is visible. Routes are
+ * not a part: the server compiles them (server/server.ts), so nothing here imports a handler.
  */
 import { join } from "node:path";
 import type { Clock } from "../provider/util/clock";
@@ -13,8 +14,6 @@ import { PackageLinks } from "./packages/packageLinks";
 import { PackageBuilder } from "./packages/packages";
 import { AtomicJsonFile } from "./persistence/persistence";
 import { mergeQuotas, QuotaTracker, type QuotaConfig } from "./server/quotas";
-import { compileRoutes, type CompiledRoute } from "./server/router";
-import { ROUTES } from "./server/routes";
 import { loadScenarioFile, resolveScenario, type Scenario } from "./scenario/scenario";
 import { IssuerKeys } from "./authentication/issuerKeys";
 import { ActionSteering } from "./persistence/steering";
@@ -39,7 +38,6 @@ export interface EmulatorCore {
   counters: Counters;
   packages: PackageBuilder;
   links: PackageLinks;
-  routes: CompiledRoute[];
 }
 
 export function createCore(options: EmulatorOptions): EmulatorCore {
@@ -66,6 +64,5 @@ export function createCore(options: EmulatorOptions): EmulatorCore {
     counters: new Counters(),
     packages: new PackageBuilder(seed),
     links: new PackageLinks(store.linkKey),
-    routes: compileRoutes(ROUTES),
   };
 }

@@ -7,7 +7,7 @@
 import { MDE_TOKEN_AUDIENCES } from "../../provider/api/endpoints";
 import { MdeErrors } from "../wire/errors";
 import type { EmulatorCore } from "../core";
-import type { Principal } from "../server/router";
+import type { Principal } from "../handlers/handler";
 
 export const ROLES = {
   collect: ["Machine.CollectForensics"],

@@ -10,25 +10,12 @@
  * Validity is checked on the wall clock: assertions come from the client's clock, and Entra is
  * not part of the emulated world (see entraEndpoints.ts).
  */
-import { constants, createHash, createPublicKey, verify, X509Certificate, type KeyObject } from "node:crypto";
-import { ForensicsError } from "../../provider/util/error";
+import { constants, createHash, verify, X509Certificate, type KeyObject } from "node:crypto";
+import { AssertionRefused } from "./assertionRefused";
 import type { IssuerKeys } from "./issuerKeys";
 import type { ScenarioApp } from "../scenario/scenarioSchema";
 
 export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-
-/** A refusal: the token endpoint answers it as Entra's error JSON (built from the fields, not the message). */
-export class AssertionRefused extends ForensicsError {
-  override name = "AssertionRefused";
-  constructor(
-    readonly status: 400 | 401,
-    readonly error: string,
-    readonly aadsts: number,
-    readonly text: string,
-  ) {
-    super(`AADSTS${aadsts}: ${text}`);
-  }
-}
 
 interface Jwt {
   header: { alg?: string; kid?: string; x5t?: string; "x5t#S256"?: string };
@@ -129,14 +116,5 @@ async function verifyFederatedAssertion(jwt: Jwt, ctx: AssertionContext): Promis
   }
   if (!byAudience.some((c) => c.subject === sub)) {
     throw new AssertionRefused(400, "invalid_request", 70021, `No matching federated identity record found for presented assertion. Assertion Issuer: '${iss}'. Assertion Subject: '${sub}'. Assertion Audience: '${aud.join(", ")}'.`);
-  }
-}
-
-/** A JWK from a JWKS as a key object; undefined for one node cannot use. */
-export function jwkKey(jwk: object): KeyObject | undefined {
-  try {
-    return createPublicKey({ key: jwk as import("node:crypto").JsonWebKey, format: "jwk" });
-  } catch {
-    return undefined;
   }
 }

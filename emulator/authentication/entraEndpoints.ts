@@ -6,9 +6,10 @@
  * and `expires_in`; Entra's error JSON for a wrong secret or tenant.
  */
 import { MDE_APP_ID, MDE_AUDIENCE_URIS } from "../../provider/api/endpoints";
-import { AssertionRefused, JWT_BEARER, verifyClientAssertion } from "./clientAssertion";
+import { AssertionRefused } from "./assertionRefused";
+import { JWT_BEARER, verifyClientAssertion } from "./clientAssertion";
 import { entraError } from "../wire/errors";
-import type { Handler, RequestContext } from "../server/router";
+import type { Handler, RequestContext } from "../handlers/handler";
 
 /** Azure Storage: evidence goes to blob containers (Azurite in tests) with the same credential. */
 const STORAGE_RESOURCE = "https://storage.azure.com";

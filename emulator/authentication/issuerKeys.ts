@@ -6,9 +6,9 @@
  */
 import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
-import type { KeyObject } from "node:crypto";
+import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { Agent, request } from "undici";
-import { AssertionRefused, jwkKey } from "./clientAssertion";
+import { AssertionRefused } from "./assertionRefused";
 
 const CACHE_MS = 5 * 60_000;
 
@@ -67,6 +67,15 @@ export class IssuerKeys {
 function safeRead(file: string): string | undefined {
   try {
     return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JWK from a JWKS as a key object; undefined for one node cannot use. */
+function jwkKey(jwk: object): KeyObject | undefined {
+  try {
+    return createPublicKey({ key: jwk as JsonWebKey, format: "jwk" });
   } catch {
     return undefined;
   }

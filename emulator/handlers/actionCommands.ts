@@ -7,7 +7,7 @@
 import { STORED_MACHINE_ID_PATTERN } from "../../provider/api/machineIdPattern";
 import { CancelRequestSchema, CollectRequestSchema } from "../../provider/api/schemas";
 import { MdeErrors } from "../wire/errors";
-import type { Handler } from "../server/router";
+import type { Handler } from "./handler";
 import { actionEntity } from "../wire/entities";
 import { jsonBody } from "./body";
 

@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import { MdeErrors } from "../wire/errors";
-import type { RequestContext } from "../server/router";
+import type { RequestContext } from "./handler";
 
 /** Parses the body with `schema`; `emptyAs` stands in for an empty body where one is allowed. */
 export function jsonBody<S extends z.ZodType>(ctx: RequestContext, schema: S, hint: string, emptyAs?: unknown): z.output<S> {

@@ -4,7 +4,7 @@
  */
 import { MdeErrors } from "../wire/errors";
 import type { FilterableEntity } from "../odata/odataEval";
-import type { Handler } from "../server/router";
+import type { Handler } from "./handler";
 import { wireTime } from "../util/ids";
 import { actionEntity, actionJson, list } from "../wire/entities";
 import { applyQuery } from "../odata/applyQuery";

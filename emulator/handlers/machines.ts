@@ -5,7 +5,7 @@
  */
 import { MdeErrors } from "../wire/errors";
 import type { FilterableEntity } from "../odata/odataEval";
-import type { Handler } from "../server/router";
+import type { Handler } from "./handler";
 import { list, machineEntity, machineJson } from "../wire/entities";
 import { applyQuery } from "../odata/applyQuery";
 

@@ -4,7 +4,7 @@
  */
 import { COLLECT_ACTION_TYPE } from "../../provider/api/schemas";
 import { MdeErrors } from "../wire/errors";
-import type { Handler } from "../server/router";
+import type { Handler } from "./handler";
 import { packageUriJson } from "../wire/entities";
 
 export const getPackageUri: Handler = (ctx) => {

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { storageAuthError, storageNotFound } from "../wire/errors";
 import { PACKAGE_FILE_NAME } from "./packages";
-import type { Handler } from "../server/router";
+import type { Handler } from "../handlers/handler";
 
 export const download: Handler = async (ctx) => {
   const { store, links, packages, counters } = ctx.emu;

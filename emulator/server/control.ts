@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { EmulatorCore } from "../core";
 import { handleSteering } from "./controlSteering";
 import { isAdvanceable } from "../util/manualClock";
-import type { Reply } from "./router";
+import type { Reply } from "../handlers/handler";
 
 export const CONTROL_PREFIX = "/_emulator";
 

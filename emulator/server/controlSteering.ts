@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import type { EmulatorCore } from "../core";
-import type { Reply } from "./router";
+import type { Reply } from "../handlers/handler";
 import { SteeringError } from "../persistence/steering";
 
 const CompleteSchema = z.strictObject({

@@ -15,11 +15,12 @@ import { entraError, MdeErrors, MdeHttpError, RawHttpError } from "../wire/error
 import type { FaultEffect } from "../scenario/faults";
 import { redactToken } from "../packages/packageLinks";
 import { retryAfterSeconds } from "./quotas";
-import { matchRoute, normalisePath, type Reply, type RequestContext } from "./router";
+import type { Reply, RequestContext } from "../handlers/handler";
+import { matchRoute, normalisePath, type CompiledRoute } from "./router";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export async function handleRequest(emu: EmulatorCore, req: IncomingMessage, res: ServerResponse, baseUrl: string): Promise<void> {
+export async function handleRequest(emu: EmulatorCore, routes: CompiledRoute[], req: IncomingMessage, res: ServerResponse, baseUrl: string): Promise<void> {
   const started = Date.now();
   const reqId = randomUUID();
   const method = (req.method ?? "GET").toUpperCase();
@@ -35,7 +36,7 @@ export async function handleRequest(emu: EmulatorCore, req: IncomingMessage, res
       outcome = send(res, await handleControl(emu, method, path, await readBody(req)), reqId);
       return;
     }
-    const match = matchRoute(emu.routes, method, path);
+    const match = matchRoute(routes, method, path);
     const route = match.route;
     const routeId = route?.id ?? "unmatched";
     routeName = route?.name ?? "unmatched";

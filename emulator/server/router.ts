@@ -1,46 +1,13 @@
 /**
- * The route table: which handler serves which method and path, what family of quota it draws
- * on and which application roles it needs. Paths match case-insensitively (ASP.NET routing is,
- * which is why both `GetPackageUri` and `getPackageUri` work) and `/api/v1.0/...` is the same as
- * `/api/...` (mde-api.md §1). Route ids name routes in counters and fault rules.
+ * Routing: what a route is (which handler serves which method and path, what family of quota it
+ * draws on and which application roles it needs), how the server compiles the table
+ * (routes.ts) once it starts, and how it matches a request. Paths match case-insensitively
+ * (ASP.NET routing is, which is why both `GetPackageUri` and `getPackageUri` work) and
+ * `/api/v1.0/...` is the same as `/api/...` (mde-api.md §1). Route ids name routes in counters
+ * and fault rules.
  */
-import type { IncomingHttpHeaders } from "node:http";
-import type { EmulatorCore } from "../core";
+import type { Handler } from "../handlers/handler";
 import type { QuotaFamily } from "./quotas";
-
-export interface Principal {
-  tenantId: string;
-  clientId: string;
-  /** The app's display name: MDE shows it as `requestor` for app-context calls. */
-  appName: string;
-  roles: string[];
-}
-
-export interface RequestContext {
-  reqId: string;
-  method: string;
-  /** Normalised path (no `/v1.0`, no trailing slash). */
-  path: string;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  nowMs: number;
-  /** `https://host:port` as the client reached us. */
-  baseUrl: string;
-  principal?: Principal;
-  emu: EmulatorCore;
-}
-
-export interface Reply {
-  status: number;
-  json?: unknown;
-  body?: Buffer | string;
-  contentType?: string;
-  headers?: Record<string, string>;
-}
-
-export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 
 export interface RouteDef {
   id: string;

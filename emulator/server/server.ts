@@ -8,6 +8,8 @@ import type { AddressInfo } from "node:net";
 import { PROXIED_HOST, type TlsMaterial } from "./certs";
 import type { EmulatorCore } from "../core";
 import { handleRequest } from "./pipeline";
+import { compileRoutes } from "./router";
+import { ROUTES } from "./routes";
 
 export interface RunningServer {
   port: number;
@@ -18,8 +20,10 @@ export interface RunningServer {
 
 export async function startServer(emu: EmulatorCore, tls: TlsMaterial): Promise<RunningServer> {
   let baseUrl = "";
+  // Routing is HTTP's business: the core holds the emulated world, the server the way in.
+  const routes = compileRoutes(ROUTES);
   const server: Server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
-    void handleRequest(emu, req, res, requestBase(req.headers.host, baseUrl));
+    void handleRequest(emu, routes, req, res, requestBase(req.headers.host, baseUrl));
   });
   // A client that gives up (or a reset fault) must not crash the process.
   server.on("clientError", (_err, socket) => socket.destroy());
