@@ -111,7 +111,14 @@ function resolvePlants(
     return plantFinding(s.name, m, p, n, collectedAtMs);
   });
   if (issues.length > 0) fail(issues);
-  return key.filter((k): k is PlantedFinding => k !== undefined);
+  const found = key.filter((k): k is PlantedFinding => k !== undefined);
+  // A cleared log no longer holds what came before the clear: the key says so instead of promising it.
+  for (const clear of found.filter((f) => f.kind === "security-log-cleared")) {
+    for (const f of found) {
+      if (f.machineId === clear.machineId && f !== clear && f.at < clear.at) f.files = f.files.filter((x) => !x.endsWith("Security.evtx"));
+    }
+  }
+  return found;
 }
 
 /** Checks a schema cannot express: uniqueness and references between sections. */
