@@ -1,22 +1,23 @@
 /**
- * The provider's real code. The serialized provider in each resource's state is only a shim
- * (shim.ts) that loads this module from the installed package at run time, so state stays small
+ * The collection's dynamic provider: the real code. The serialized provider in each resource's
+ * state is only a shim (shim.ts) that loads this module from the installed package at run time
+ * (the package's `provider-runtime` entry, a name old state still asks for), so state stays small
  * and stable, and fixes reach resources created by older versions.
  *
  * Every method that is handed stored outputs parses them first (state.ts): a corrupt field fails
  * with its name, and state written by an older version is migrated, not cast.
  */
 import { type ActionStatus, FINAL_STATUSES } from "../api/schemas";
-import { contextFor } from "./contextFactory";
+import { getSharedContext } from "./contextFactory";
 import { diffCollection } from "./diff";
 import { checkInputs, parseKnownInputs } from "./inputs";
 import { deadlineFor, describe, requestCollection, settleCollection } from "./lifecycle";
 import { ResourceInitError } from "./initError";
 import { type CollectionOutputs, withAction } from "./outputs";
-import { providerRuntime, type Untyped } from "./providerRuntime";
+import { type Untyped, withStackConfig } from "./stackConfig";
 import { parseStoredState, STATE_VERSION } from "./state";
 
-export const collectionProvider = providerRuntime("collection", (stackConfig) => ({
+export const collectionProvider = withStackConfig("collection", (stackConfig) => ({
   async check(_olds: Untyped, news: Untyped) {
     return checkInputs(news);
   },
@@ -26,7 +27,7 @@ export const collectionProvider = providerRuntime("collection", (stackConfig) =>
   },
 
   async create(inputs: Untyped) {
-    const ctx = contextFor(stackConfig);
+    const ctx = getSharedContext(stackConfig);
     const parsed = parseKnownInputs(inputs);
     const providerProps = { __provider: inputs.__provider };
     // Waiting for an earlier round and for the new collection share the time timeoutMinutes allows.
@@ -38,7 +39,7 @@ export const collectionProvider = providerRuntime("collection", (stackConfig) =>
 
   async read(id: string, props: Untyped) {
     const { outputs, provider } = parseStoredState(id, props);
-    const ctx = contextFor(stackConfig);
+    const ctx = getSharedContext(stackConfig);
     try {
       const action = await ctx.api.getMachineAction(id);
       return { id, props: { ...withAction(outputs, action), __provider: provider } };
@@ -52,7 +53,7 @@ export const collectionProvider = providerRuntime("collection", (stackConfig) =>
 
   async update(id: string, olds: Untyped, news: Untyped) {
     const previous = parseStoredState(id, olds).outputs;
-    const ctx = contextFor(stackConfig);
+    const ctx = getSharedContext(stackConfig);
     const parsed = parseKnownInputs(news);
     let outs: CollectionOutputs = {
       ...previous,
@@ -72,7 +73,7 @@ export const collectionProvider = providerRuntime("collection", (stackConfig) =>
   async delete(id: string, props: Untyped) {
     const old = parseStoredState(id, props).outputs;
     if (FINAL_STATUSES.has(old.status as ActionStatus)) return;
-    const ctx = contextFor(stackConfig);
+    const ctx = getSharedContext(stackConfig);
     // A create later in this run (the new round of a replacement) must never adopt it.
     ctx.releasedActions.add(id);
     if (!old.cancelOnDelete) return;
