@@ -17,7 +17,7 @@
 import { ACTIVE_STATUSES, type MachineAction } from "../api/schemas";
 import { ForensicsError } from "../util/error";
 import type { ProviderContext } from "./context";
-import type { CollectionOutputs } from "./outputs";
+import type { CollectionOutputs } from "./state";
 import { WaitTimeoutError } from "./watcher";
 
 export class PreviousRoundStillRunningError extends ForensicsError {
