@@ -7,12 +7,13 @@
  * passed in when it is built.
  */
 import { createCredential } from "../api/auth";
+import { quotaWaitLine } from "../api/clientPipeline";
 import { getSharedClient } from "../api/shared";
 import { resolveSettings, settingsKey } from "../api/settings";
 import type { CollectionApi } from "../api/collectionApi";
 import { systemClock } from "../util/clock";
 import { redact } from "../util/redact";
-import { isSummarisedQuotaWait } from "../util/quotaWaitLines";
+import { quotaWaitsSummarised } from "../util/quotaWaitLines";
 import { processSingleton } from "../util/registry";
 import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS, signingKeyFromConfig } from "../evidence";
 import { CollectionFinder, scaledCollectionFinderOptions } from "../adoption/finder";
@@ -50,10 +51,13 @@ export function getSharedContext(stackConfig: ConfigReader, options: ContextOpti
     const sink = options.log ?? stderrProgressLog;
     // Lines are redacted like everything else that leaves the provider, whoever receives them.
     const log = (line: string) => sink(redact(line));
-    const info = (line: string) => {
-      if (!isSummarisedQuotaWait(line)) log(line);
-    };
-    const api = getSharedClient(settings, { logger: { info, warn: log } });
+    const api = getSharedClient(settings, {
+      logger: { info: log, warn: log },
+      // A running sweep reports the collect quota in its summary line instead of a line per wait.
+      onQuotaWait: (event) => {
+        if (!quotaWaitsSummarised()) log(quotaWaitLine(event));
+      },
+    });
     const timeScale = settings.rateLimits.timeScale;
     const context: ProviderContext = {
       api,
