@@ -23,7 +23,7 @@ import { ZipFile } from "yazl";
 import { startEmulator } from "../emulator";
 import { createEvidenceHandler, SerialQueue } from "../provider/evidence";
 import { loadPublicKey } from "../provider/evidence/signingKey";
-import type { CollectionOutputs } from "../provider/resource/outputs";
+import { type CollectionOutputs, STATE_VERSION } from "../provider/resource/state";
 import { verifyLocation } from "../provider/verify/checks";
 import { folderSource } from "../provider/verify/source";
 import { startAzurite, trustCaInProcess } from "../scripts/lib/azurite";
@@ -62,10 +62,12 @@ function serve(files: Map<string, string>): Promise<{ server: Server; url: (id: 
 }
 
 const outputs = (where: string, i: number): CollectionOutputs => ({
+  stateVersion: STATE_VERSION,
   machineId: createHash("sha1").update(`m${i}`).digest("hex"),
   computerDnsName: `bench-${i}.contoso.local`,
   comment: "bench",
   triggers: {},
+  marker: null,
   waitForCompletion: true,
   timeoutMinutes: 60,
   evidenceDirectory: where,

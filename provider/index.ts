@@ -12,7 +12,7 @@
  * the collection MDE says is already running (api/collectRequest.ts). adoption: which of a
  * device's collections belongs to a declaration (marker, pre-check, batched finder). evidence: fetching and keeping packages, with its own subject type
  * (evidence/subject.ts), so it never imports resource/. resource: the single collection (its
- * shim, runtime and provider context). sweep: many machines, built on resource/. verify: the
+ * shim, dynamic provider and provider context). sweep: many machines, built on resource/. verify: the
  * offline checker of kept evidence.
  */
 export { InvestigationPackageCollection, type InvestigationPackageCollectionArgs } from "./resource/resource";

@@ -9,8 +9,8 @@
  */
 import { correlationMarker } from "../../provider/adoption/marker";
 import { unbatchedFinder } from "../../provider/adoption/finder";
-import { contextFor, stderrProgressLog } from "../../provider/resource/contextFactory";
-import { collectionProvider } from "../../provider/resource/runtime";
+import { getSharedContext, stderrProgressLog } from "../../provider/resource/contextFactory";
+import { collectionProvider } from "../../provider/resource/collectionProvider";
 import { emulatorStackConfig } from "../../scripts/lib/emulatorConfig";
 import type { MachineOutcome, Policy, PolicyInput } from "./types";
 
@@ -24,7 +24,7 @@ export function oursPolicy(options: { batchedPreCheck: boolean } = { batchedPreC
       const get = configOf(input);
       await collectionProvider.configure!({ config: { get, require: get } } as never);
       // Built here, before the runtime's first call, so the runtime's calls get this sink and pre-check.
-      const ctx = contextFor(get, { log: benchProgressLog(), ...(options.batchedPreCheck ? {} : { collections: unbatchedFinder }) });
+      const ctx = getSharedContext(get, { log: benchProgressLog(), ...(options.batchedPreCheck ? {} : { collections: unbatchedFinder }) });
       // What a sweep's program does just before: look machines up (here one, to sign in and connect).
       await ctx.api.listMachines({ top: 1 });
     },

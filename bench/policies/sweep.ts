@@ -4,8 +4,8 @@
  * config), same process-wide client, limiter, batched pre-check and evidence queue as `ours`.
  * Its summary lines ("sweep bench: 640/1000 Succeeded, ...") are left visible.
  */
-import { contextFor } from "../../provider/resource/contextFactory";
-import { sweepProvider } from "../../provider/sweep/runtime";
+import { getSharedContext } from "../../provider/resource/contextFactory";
+import { sweepProvider } from "../../provider/sweep/sweepProvider";
 import { benchProgressLog, configOf } from "./ours";
 import type { MachineOutcome, Policy, PolicyInput } from "./types";
 
@@ -16,7 +16,7 @@ export const sweepPolicy: Policy = {
     const get = configOf(input);
     await sweepProvider.configure!({ config: { get, require: get } } as never);
     // Built here, before the runtime's first call: its sink shows the sweep's summary lines only.
-    const ctx = contextFor(get, { log: benchProgressLog((line) => line.startsWith("sweep ")) });
+    const ctx = getSharedContext(get, { log: benchProgressLog((line) => line.startsWith("sweep ")) });
     // What the program's lookup does just before: sign in and connect.
     await ctx.api.listMachines({ top: 1 });
   },

@@ -10,7 +10,7 @@
  */
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import type { Clock } from "../util/clock";
-import { MdeUnauthorizedError, MdeValidationError } from "./errors";
+import { isMdeErrorOfKind, MdeUnauthorizedError, MdeValidationError } from "./errors";
 import { isLoopbackHost, PUBLIC_LOGIN_HOST } from "./endpoints";
 import type { Policy } from "./pipeline";
 import type { MdeSettings } from "./settings";
@@ -176,7 +176,7 @@ export function authPolicy(tokens: TokenSource): Policy {
       try {
         return await next({ ...request, headers: { ...request.headers, Authorization: `Bearer ${token}` } });
       } catch (error) {
-        if ((error as { status?: number }).status === 401) tokens.invalidate(token);
+        if (isMdeErrorOfKind(error, "unauthorized")) tokens.invalidate(token);
         throw error;
       }
     },

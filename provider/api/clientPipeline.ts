@@ -10,6 +10,7 @@ import { type Logger, redactingLogger, silentLogger } from "../util/logger";
 import { authPolicy, CachingTokenSource, createCredential } from "./auth";
 import { getSharedLimiter, type RateLimiter, throttlePolicy, type WaitHook } from "./limiter";
 import { composePipeline, type Send } from "./pipeline";
+import type { ApiFamily } from "./quotas";
 import { DEFAULT_RETRY_OPTIONS, type RetryInfo, retryPolicy, type RetryOptions } from "./retry";
 import { type MdeSettings, settingsKey } from "./settings";
 import { proxyCredentials } from "./proxy";
@@ -32,8 +33,25 @@ export interface MdeClientOptions {
   timeouts?: Pick<TransportOptions, "connectTimeoutMs" | "headersTimeoutMs" | "bodyTimeoutMs" | "keepAliveTimeoutMs">;
   /** Told before each retry wait (also logged as a warning). */
   onRetry?: (info: RetryInfo) => void;
-  /** Told when a call must wait for a quota slot (also logged). */
+  /** Told when a call must wait for a quota slot (also reported, see `onQuotaWait`). */
   onWait?: WaitHook;
+  /**
+   * Reports a call waiting for a quota slot, as an event: a caller that shows waits its own way
+   * (a sweep's summary line) decides on the event, never on the wording of a line.
+   * @default writes {@link quotaWaitLine} to the logger's info
+   */
+  onQuotaWait?: (event: QuotaWaitEvent) => void;
+}
+
+/** A call held back until its API family's quota has a free slot. */
+export interface QuotaWaitEvent {
+  family: ApiFamily;
+  waitMs: number;
+}
+
+/** The progress line for a quota wait. */
+export function quotaWaitLine(event: QuotaWaitEvent): string {
+  return `MDE ${event.family} quota: waiting ${(event.waitMs / 1000).toFixed(1)} s for a free slot.`;
 }
 
 export interface ClientPipeline {
@@ -64,8 +82,9 @@ export function buildClientPipeline(settings: MdeSettings, options: MdeClientOpt
     logger.warn(`MDE ${info.route}: attempt ${info.attempt} failed (${why}); retrying in ${(info.delayMs / 1000).toFixed(1)} s.`);
     options.onRetry?.(info);
   };
+  const reportWait = options.onQuotaWait ?? ((event: QuotaWaitEvent) => logger.info(quotaWaitLine(event)));
   const onWait: WaitHook = (family, waitMs) => {
-    logger.info(`MDE ${family} quota: waiting ${(waitMs / 1000).toFixed(1)} s for a free slot.`);
+    reportWait({ family, waitMs });
     options.onWait?.(family, waitMs);
   };
   const send = composePipeline(

@@ -36,7 +36,7 @@ export interface CollectDeps {
   machineId: string;
   comment: string;
   post(signal?: AbortSignal): Promise<MachineAction>;
-  /** The machine's collections, any status (./candidates `collectionsFilter`). */
+  /** The machine's collections, any status (./collections.ts `collectionsFilter`). */
   listCollections(signal?: AbortSignal): Promise<MachineAction[]>;
   clock: Clock;
   logger: Logger;

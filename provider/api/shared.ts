@@ -10,18 +10,16 @@ import { drainSingletons, processSingleton } from "../util/registry";
 import { MdeClient, type MdeClientOptions } from "./client";
 import { type MdeSettings, settingsKey } from "./settings";
 
-const NAMESPACE = "clients";
-
 /**
  * The process-wide client for `settings`. `options` apply only when the client is first created
  * (later callers get the same instance), so pass the same logger and hooks everywhere.
  */
 export function getSharedClient(settings: MdeSettings, options: MdeClientOptions = {}): MdeClient {
-  return processSingleton(NAMESPACE, settingsKey(settings), () => new MdeClient(settings, options));
+  return processSingleton("clients", settingsKey(settings), () => new MdeClient(settings, options));
 }
 
 /** Closes and forgets every shared client, e.g. when the provider process shuts down. */
 export async function closeSharedClients(): Promise<void> {
-  const clients = drainSingletons<MdeClient>(NAMESPACE);
+  const clients = drainSingletons<MdeClient>("clients");
   await Promise.all(clients.map((c) => c.close()));
 }

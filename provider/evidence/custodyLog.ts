@@ -13,7 +13,8 @@
  * `prev` is the SHA-256 of the line before it (its exact text, without the newline), computed and
  * appended under an exclusive lock (fileLock.ts) so concurrent writers extend one chain instead of
  * forking it. With a signing key, the chain's head (the SHA-256 of the last line, which commits to
- * every line before it) is signed after each append into `custody.head.json` (custodyHead.ts).
+ * every line before it) is signed after each append into `custody.head.json` (attest.ts,
+ * `writeHeadEnvelope`, called by the handler).
  */
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";

@@ -113,18 +113,18 @@ export function resolveEvidenceOptions(o: EvidenceHandlerOptions): ResolvedEvide
   };
 }
 
-/** Its registry namespace (../util/registry.ts): one Agent per process, shared by every handler. */
-const DISPATCHERS = "evidence-dispatcher";
-
-/** The storage host gets its own Agent (not the MDE client's): different host, long transfers. */
+/**
+ * The storage host gets its own Agent (not the MDE client's): different host, long transfers.
+ * One per process, in the registry (../util/registry.ts), shared by every handler.
+ */
 function defaultDispatcher(): Dispatcher {
   // Honours HTTPS_PROXY / NO_PROXY like the MDE calls (api/proxy.ts).
-  return processSingleton(DISPATCHERS, "storage", () => proxyAwareDispatcher({ connections: 4, keepAliveTimeout: 4_000, connectTimeout: 30_000 }));
+  return processSingleton("evidence-dispatcher", "storage", () => proxyAwareDispatcher({ connections: 4, keepAliveTimeout: 4_000, connectTimeout: 30_000 }));
 }
 
 /** Closes the default Agent, if one was created (tests, or a host shutting down). */
 export async function closeDefaultEvidenceDispatcher(): Promise<void> {
-  await Promise.all(drainSingletons<Dispatcher>(DISPATCHERS).map((agent) => agent.close()));
+  await Promise.all(drainSingletons<Dispatcher>("evidence-dispatcher").map((agent) => agent.close()));
 }
 
 function withoutUndefined<T extends object>(o: T): Partial<T> {

@@ -11,6 +11,7 @@
  */
 import type { FileHandle } from "node:fs/promises";
 import type { Dispatcher } from "undici";
+import { isMdeErrorOfKind } from "../api/errors";
 import type { Clock } from "../util/clock";
 import { type ChunkSink, checkLink, downloadOnce, type DownloadedBytes, openPartial } from "./download";
 import { describeFsError, EvidenceError, isEvidenceError, messageOf } from "./errors";
@@ -134,8 +135,7 @@ async function requestLink(actionId: string, o: RetrieveOptions): Promise<string
   try {
     value = await o.getPackageUri(actionId);
   } catch (err) {
-    const status = (err as { status?: unknown }).status;
-    if (status === 404) {
+    if (isMdeErrorOfKind(err, "notFound")) {
       throw new EvidenceError(
         "packageUri",
         `MDE answered 404 to GetPackageUri for action ${actionId}: the action is not complete, so it has no package yet`,

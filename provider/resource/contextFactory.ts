@@ -7,25 +7,24 @@
  * passed in when it is built.
  */
 import { createCredential } from "../api/auth";
+import { quotaWaitLine } from "../api/clientPipeline";
 import { getSharedClient } from "../api/shared";
 import { resolveSettings, settingsKey } from "../api/settings";
 import type { CollectionApi } from "../api/collectionApi";
 import { systemClock } from "../util/clock";
 import { redact } from "../util/redact";
-import { isSummarisedQuotaWait } from "../util/quotaWaitLines";
+import { quotaWaitsSummarised } from "../util/quotaWaitLines";
 import { processSingleton } from "../util/registry";
 import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS, signingKeyFromConfig } from "../evidence";
 import { CollectionFinder, scaledCollectionFinderOptions } from "../adoption/finder";
 import type { ProviderContext } from "./context";
+import type { ConfigReader } from "./stackConfig";
 import { ActionWatcher, scaledWatcherOptions } from "./watcher";
-
-/** Reads a stack config key with its namespace, e.g. `mde:apiUrl`. */
-export type ConfigReader = (key: string) => string | undefined;
 
 export interface ContextOptions {
   /**
    * Receives every progress line of the context (its own, the client's, the evidence
-   * handler's), already redacted. @default {@link stderrProgressLog}, the provider runtime's
+   * handler's), already redacted. @default {@link stderrProgressLog}, the provider host's
    */
   log?: (line: string) => void;
   /** The adoption pre-check. @default one CollectionFinder, batching the list calls of concurrent creates */
@@ -33,7 +32,7 @@ export interface ContextOptions {
 }
 
 /**
- * The runtime's sink: stderr, because the engine shows a dynamic provider's output as
+ * The provider host's sink: stderr, because the engine shows a dynamic provider's output as
  * diagnostics of the update (the provider process has no engine connection for `pulumi.log`,
  * which would fall back to the console anyway). One short line each, prefixed `[mde] `.
  */
@@ -43,19 +42,22 @@ export function stderrProgressLog(line: string): void {
 
 /**
  * The context for the settings `stackConfig` selects. `options` apply when it is first built for
- * these settings (later callers get the same instance): the runtime passes none; the bench
+ * these settings (later callers get the same instance): the providers pass none; the bench
  * builds it first, with its own sink.
  */
-export function contextFor(stackConfig: ConfigReader, options: ContextOptions = {}): ProviderContext {
+export function getSharedContext(stackConfig: ConfigReader, options: ContextOptions = {}): ProviderContext {
   const settings = resolveSettings({ config: (key) => stackConfig(`mde:${key}`), env: process.env });
   return processSingleton("provider-context", settingsKey(settings), () => {
     const sink = options.log ?? stderrProgressLog;
     // Lines are redacted like everything else that leaves the provider, whoever receives them.
     const log = (line: string) => sink(redact(line));
-    const info = (line: string) => {
-      if (!isSummarisedQuotaWait(line)) log(line);
-    };
-    const api = getSharedClient(settings, { logger: { info, warn: log } });
+    const api = getSharedClient(settings, {
+      logger: { info: log, warn: log },
+      // A running sweep reports the collect quota in its summary line instead of a line per wait.
+      onQuotaWait: (event) => {
+        if (!quotaWaitsSummarised()) log(quotaWaitLine(event));
+      },
+    });
     const timeScale = settings.rateLimits.timeScale;
     const context: ProviderContext = {
       api,

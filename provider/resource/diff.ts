@@ -4,9 +4,9 @@
  * engine would compare inputs itself, `__provider` included, and any edit to the provider code
  * would show as an update of every collection.
  */
-import { FINAL_STATUSES, type ActionStatus, RETRYABLE_FINAL_STATUSES } from "../api/schemas";
+import { type ActionStatus, FINAL_STATUSES, RETRYABLE_FINAL_STATUSES } from "../api/schemas";
 import { UNKNOWN } from "./inputs";
-import type { CollectionOutputs } from "./outputs";
+import type { CollectionOutputs } from "./state";
 
 /** A new value for any of these means a new collection. */
 export const REPLACE_ON_CHANGE = ["device", "comment", "triggers"] as const;
@@ -30,19 +30,22 @@ export function diffCollection(olds: Partial<CollectionOutputs>, news: Props): D
     if (key === "device") replaces.push(...deviceChanges(olds, news));
     else if (!same(olds[key], news[key] ?? DEFAULTS[key])) replaces.push(key);
   }
-  if (RETRYABLE_FINAL_STATUSES.has(olds.status as ActionStatus) && replaces.length === 0) {
+  if (olds.status !== undefined && RETRYABLE_FINAL_STATUSES.has(olds.status) && replaces.length === 0) {
     // The engine keeps the failed collection (it failed to initialise); replacing it starts anew.
     replaces.push("status");
   }
   const updates = UPDATE_IN_PLACE.filter((key) => !same(olds[key] ?? DEFAULTS[key] ?? null, news[key] ?? DEFAULTS[key] ?? null));
-  const stillWaiting = !FINAL_STATUSES.has(olds.status as ActionStatus) && news.waitForCompletion !== false;
+  const stillWaiting = !isFinal(olds.status) && news.waitForCompletion !== false;
   const evidenceMissing = olds.status === "Succeeded" && news.evidenceDirectory !== undefined && !olds.packagePath;
   const changes = replaces.length > 0 || updates.length > 0 || stillWaiting || evidenceMissing;
   // A device runs one collection at a time: while the old one is still running, it is deleted
   // (and cancelled, with cancelOnDelete) before the new one is requested.
-  const deleteBeforeReplace = replaces.length > 0 && !FINAL_STATUSES.has(olds.status as ActionStatus);
+  const deleteBeforeReplace = replaces.length > 0 && !isFinal(olds.status);
   return { changes, replaces, deleteBeforeReplace };
 }
+
+/** A status not stored (a partial state) counts as not final, as it always has. */
+const isFinal = (status: ActionStatus | undefined) => status !== undefined && FINAL_STATUSES.has(status);
 
 /**
  * The device changed if the new id differs from the resolved one, or if a device name differs
@@ -69,7 +72,7 @@ function same(a: unknown, b: unknown): boolean {
 
 function sortKeys(v: unknown): unknown {
   if (v && typeof v === "object" && !Array.isArray(v)) {
-    return Object.fromEntries(Object.entries(v as Props).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortKeys(x)]));
+    return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortKeys(x)]));
   }
   return v;
 }

@@ -12,15 +12,16 @@
  */
 import { classify } from "../adoption/candidates";
 import { withMarker } from "../adoption/marker";
-import { ACTIVE_STATUSES, FINAL_STATUSES, type MachineAction } from "../api/schemas";
+import { ACTIVE_STATUSES, FINAL_STATUSES } from "../api/schemas";
 import type { ProviderContext } from "./context";
 import type { CollectionInputs } from "./inputs";
 import { resolveMachineId } from "./machines";
-import { actionOf, type CollectionOutputs, toOutputs, withAction } from "./outputs";
+import { actionOf, toOutputs, withAction } from "./outputs";
+import type { CollectionOutputs } from "./state";
 import { recordSuperseded, waitForPreviousRound } from "./replacement";
 import { WaitTimeoutError } from "./watcher";
 import { ResourceInitError } from "./initError";
-import { ForensicsError } from "../util/error";
+import { errorMessage, ForensicsError } from "../util/error";
 
 export interface LifecycleOptions {
   /**
@@ -43,11 +44,11 @@ export function describe(outs: Pick<CollectionOutputs, "actionId" | "machineId" 
 }
 
 export async function requestCollection(ctx: ProviderContext, inputs: CollectionInputs, providerProps: Record<string, unknown>, options: LifecycleOptions = {}): Promise<CollectionOutputs> {
-  const marker = inputs.marker as string | undefined;
+  const { marker } = inputs;
   if (!marker) throw new ForensicsError("marker is missing: InvestigationPackageCollection computes it in the program; declare the resource with it");
-  const deadlineMs = options.deadlineMs ?? deadlineFor(ctx, inputs.timeoutMinutes as number);
-  if (inputs.evidenceDirectory) await ctx.evidence?.preflight(inputs.evidenceDirectory as string);
-  const machineId = await resolveMachineId(ctx.api, inputs as { machineId?: string; computerDnsName?: string });
+  const deadlineMs = options.deadlineMs ?? deadlineFor(ctx, inputs.timeoutMinutes);
+  if (inputs.evidenceDirectory) await ctx.evidence?.preflight(inputs.evidenceDirectory);
+  const machineId = await resolveMachineId(ctx.api, inputs);
   // One list call, shared with the creates running at the same time (../adoption/finder.ts).
   const found = classify(await ctx.collections.find(machineId), machineId, marker, ctx.releasedActions);
   if (found.own) {
@@ -57,13 +58,13 @@ export async function requestCollection(ctx: ProviderContext, inputs: Collection
     return outs;
   }
   const previousRuns = found.previous !== undefined && ACTIVE_STATUSES.has(found.previous.status);
-  if (previousRuns) await waitForPreviousRound(ctx, found.previous!, { deadlineMs, timeoutMinutes: inputs.timeoutMinutes as number });
+  if (previousRuns) await waitForPreviousRound(ctx, found.previous!, { deadlineMs, timeoutMinutes: inputs.timeoutMinutes });
   // Someone else's collection running on the device: MDE would refuse ours, and theirs is what
   // gets collected. Never the earlier round's: that one was waited for above.
   const foreign = previousRuns ? undefined : found.foreign;
   const { action, adopted } = foreign
     ? { action: foreign, adopted: true }
-    : await ctx.api.collectInvestigationPackage(machineId, withMarker(inputs.comment as string, marker));
+    : await ctx.api.collectInvestigationPackage(machineId, withMarker(inputs.comment, marker));
   const outs = toOutputs(adopted ? { ...inputs, marker: undefined } : inputs, action, adopted);
   ctx.log(`${describe(outs)}: ${action.status} (${adopted ? "adopted a collection already running" : "requested"})`);
   await recordGuarded(ctx, outs, adopted ? "adopted" : "requested", providerProps);
@@ -86,7 +87,7 @@ async function guarded(outs: CollectionOutputs, providerProps: Record<string, un
   try {
     await write();
   } catch (err) {
-    const message = `${describe(outs)}: ${event}, but the custody log could not be written: ${(err as Error).message}`;
+    const message = `${describe(outs)}: ${event}, but the custody log could not be written: ${errorMessage(err)}`;
     throw new ResourceInitError(message, outs.actionId, { ...outs, ...providerProps });
   }
 }
@@ -98,7 +99,7 @@ async function guarded(outs: CollectionOutputs, providerProps: Record<string, un
 export async function settleCollection(ctx: ProviderContext, outs: CollectionOutputs, providerProps: Record<string, unknown>, options: LifecycleOptions = {}): Promise<CollectionOutputs> {
   let current = outs;
   const fail = (message: string) => new ResourceInitError(message, current.actionId, { ...current, ...providerProps });
-  if (outs.waitForCompletion && !FINAL_STATUSES.has(outs.status as MachineAction["status"])) {
+  if (outs.waitForCompletion && !FINAL_STATUSES.has(outs.status)) {
     const deadlineMs = options.deadlineMs ?? deadlineFor(ctx, outs.timeoutMinutes);
     try {
       const final = await ctx.watcher.waitForFinal(actionOf(outs), {
@@ -117,15 +118,15 @@ export async function settleCollection(ctx: ProviderContext, outs: CollectionOut
             "the collection keeps running in MDE and the next `pulumi up` resumes waiting for it (raise timeoutMinutes to wait longer)",
         );
       }
-      throw fail(`${describe(current)}: waiting for it failed: ${(err as Error).message}. The next \`pulumi up\` resumes waiting`);
+      throw fail(`${describe(current)}: waiting for it failed: ${errorMessage(err)}. The next \`pulumi up\` resumes waiting`);
     }
   }
-  if (current.status !== "Succeeded" && FINAL_STATUSES.has(current.status as MachineAction["status"])) {
+  if (current.status !== "Succeeded" && FINAL_STATUSES.has(current.status)) {
     // Guarded like "requested": a disk error here must not hide how the collection ended.
     let unrecorded = "";
     if (current.evidenceDirectory && ctx.evidence) {
       await ctx.evidence.record(current.evidenceDirectory, "failed", current).catch((err: unknown) => {
-        unrecorded = ` (the custody log could not be written: ${(err as Error).message})`;
+        unrecorded = ` (the custody log could not be written: ${errorMessage(err)})`;
       });
     }
     throw fail(
@@ -139,7 +140,7 @@ export async function settleCollection(ctx: ProviderContext, outs: CollectionOut
     try {
       current = { ...current, ...(await ctx.evidence.fetch(current, { adopted: current.adopted })) };
     } catch (err) {
-      throw fail(`${describe(current)} succeeded but its package could not be kept: ${(err as Error).message}. The next \`pulumi up\` tries again`);
+      throw fail(`${describe(current)} succeeded but its package could not be kept: ${errorMessage(err)}. The next \`pulumi up\` tries again`);
     }
   }
   return current;

@@ -1,55 +1,30 @@
 /**
- * The resource's state. Every input is copied into the outputs because `diff` only sees the old
- * outputs; values are flat and JSON-safe (no undefined, Dates or class instances) so they pass
- * through protobuf Structs intact. The download link is never part of them.
+ * The resource's outputs, built from inputs and the action (their type is the stored state's,
+ * ./state.ts). Every input is copied into the outputs because `diff` only sees the old outputs;
+ * values are flat and JSON-safe (no undefined, Dates or class instances) so they pass through
+ * protobuf Structs intact. The download link is never part of them.
  */
 import type { MachineAction } from "../api/schemas";
-import type { EvidenceOutputs, EvidenceSubject } from "../evidence/subject";
+import type { EvidenceSubject } from "../evidence/subject";
 import type { CollectionInputs } from "./inputs";
-import { STATE_VERSION } from "./state";
+import { type CollectionOutputs, STATE_VERSION } from "./state";
 
-/**
- * What the package is evidence of (../evidence/subject.ts: action, device, request, where to
- * keep it), plus the resource's own settings: the resource's outputs are an evidence subject
- * as they stand, so the evidence handler takes them without a copy.
- */
-export interface CollectionOutputs extends EvidenceSubject {
-  /** The version of this shape (./state.ts); set on everything the provider writes. */
-  stateVersion?: number;
-  waitForCompletion: boolean;
-  timeoutMinutes: number;
-  cancelOnDelete: boolean;
-}
+// The evidence handler takes the outputs as they stand: they must stay an evidence subject.
+const outputsAreEvidenceSubjects = (o: CollectionOutputs): EvidenceSubject => o;
+void outputsAreEvidenceSubjects;
 
-/** The inputs, as copied into the outputs for `diff`. */
-export const INPUT_FIELDS = [
-  "machineId",
-  "computerDnsName",
-  "comment",
-  "triggers",
-  "waitForCompletion",
-  "timeoutMinutes",
-  "evidenceDirectory",
-  "cancelOnDelete",
-] as const;
-
-export function toOutputs(
-  inputs: CollectionInputs,
-  action: MachineAction,
-  adopted: boolean,
-  evidence?: Partial<EvidenceOutputs>,
-): CollectionOutputs {
+export function toOutputs(inputs: CollectionInputs, action: MachineAction, adopted: boolean): CollectionOutputs {
   return {
     stateVersion: STATE_VERSION,
     machineId: action.machineId,
-    computerDnsName: action.computerDnsName ?? (inputs.computerDnsName as string | undefined) ?? null,
-    comment: inputs.comment as string,
-    triggers: (inputs.triggers as Record<string, string> | undefined) ?? {},
-    waitForCompletion: inputs.waitForCompletion as boolean,
-    timeoutMinutes: inputs.timeoutMinutes as number,
-    evidenceDirectory: (inputs.evidenceDirectory as string | undefined) ?? null,
-    cancelOnDelete: inputs.cancelOnDelete as boolean,
-    marker: (inputs.marker as string | undefined) ?? null,
+    computerDnsName: action.computerDnsName ?? inputs.computerDnsName ?? null,
+    comment: inputs.comment,
+    triggers: inputs.triggers ?? {},
+    waitForCompletion: inputs.waitForCompletion,
+    timeoutMinutes: inputs.timeoutMinutes,
+    evidenceDirectory: inputs.evidenceDirectory ?? null,
+    cancelOnDelete: inputs.cancelOnDelete,
+    marker: inputs.marker ?? null,
     actionId: action.id,
     status: action.status,
     adopted,
@@ -58,7 +33,6 @@ export function toOutputs(
     creationDateTimeUtc: action.creationDateTimeUtc,
     lastUpdateDateTimeUtc: action.lastUpdateDateTimeUtc,
     errorHResult: action.errorHResult,
-    ...withoutUndefined(evidence ?? {}),
   };
 }
 
@@ -80,7 +54,7 @@ export function actionOf(outs: CollectionOutputs): MachineAction {
   return {
     id: outs.actionId,
     type: "CollectInvestigationPackage",
-    status: outs.status as MachineAction["status"],
+    status: outs.status,
     machineId: outs.machineId,
     computerDnsName: outs.computerDnsName ?? null,
     requestor: outs.requestor ?? null,
@@ -94,8 +68,4 @@ export function actionOf(outs: CollectionOutputs): MachineAction {
     cancellationComment: null,
     cancellationDateTimeUtc: null,
   };
-}
-
-function withoutUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

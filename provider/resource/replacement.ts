@@ -7,7 +7,7 @@
  * action id. MDE runs one collection per device at a time: a POST while the old one runs is
  * refused, and adopting what runs would label the old package with the new intent. So:
  * - `delete` cancels the old collection when the old resource had cancelOnDelete, and in every
- *   case notes its action id as released in this process (runtime.ts);
+ *   case notes its action id as released in this process (collectionProvider.ts);
  * - `create` tells the old collection apart by its correlation marker (same owner, other intent;
  *   ../adoption/candidates `classify`), or by that release note for one without a marker (a
  *   collection adopted, or requested by 0.1.0). It never adopts it: while it runs, create waits
@@ -17,7 +17,7 @@
 import { ACTIVE_STATUSES, type MachineAction } from "../api/schemas";
 import { ForensicsError } from "../util/error";
 import type { ProviderContext } from "./context";
-import type { CollectionOutputs } from "./outputs";
+import type { CollectionOutputs } from "./state";
 import { WaitTimeoutError } from "./watcher";
 
 export class PreviousRoundStillRunningError extends ForensicsError {

@@ -16,7 +16,6 @@ import { MARKER_PATTERN } from "../adoption/marker";
 import { STORED_MACHINE_ID_PATTERN } from "../api/machineIdPattern";
 import { ACTION_STATUSES } from "../api/schemas";
 import { ForensicsError } from "../util/error";
-import type { CollectionOutputs } from "./outputs";
 
 export const STATE_VERSION = 1;
 
@@ -48,6 +47,13 @@ export const StoredStateSchema = z.object({
   manifestPath: z.string().optional(),
 });
 
+/**
+ * The resource's outputs: exactly what is stored, so what the provider writes and what it reads
+ * back are one type. Every input is among them because `diff` only sees the old outputs
+ * (./outputs.ts builds them); they are an evidence subject as they stand (../evidence/subject.ts).
+ */
+export type CollectionOutputs = z.output<typeof StoredStateSchema>;
+
 export class StoredStateError extends ForensicsError {
   override readonly name = "StoredStateError";
 }
@@ -72,8 +78,7 @@ export function parseStoredState(id: string, props: Record<string, unknown>): Pa
         "or drop the resource from state with `pulumi state delete` and let the next `pulumi up` find its collection again",
     );
   }
-  const outputs: CollectionOutputs = stripUndefined(parsed.data);
-  return { outputs, provider: __provider };
+  return { outputs: parsed.data, provider: __provider };
 }
 
 /** Brings an older state to the current version. */
@@ -86,8 +91,4 @@ export function migrate(id: string, raw: Record<string, unknown>): Record<string
     );
   }
   return raw;
-}
-
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -10,7 +10,8 @@
 import { resolveSettings, settingsKey } from "../api/settings";
 import { getSharedLimiter } from "../api/limiter";
 import type { ProviderContext } from "../resource/context";
-import { type ConfigReader, contextFor } from "../resource/contextFactory";
+import { getSharedContext } from "../resource/contextFactory";
+import type { ConfigReader } from "../resource/stackConfig";
 import { ActionWatcher, scaledWatcherOptions } from "../resource/watcher";
 import { systemClock } from "../util/clock";
 import { processSingleton } from "../util/registry";
@@ -25,8 +26,8 @@ export interface SweepContext {
 }
 
 /** `machines`: how many the sweep collects from, which sets how often it polls. */
-export function sweepContextFor(stackConfig: ConfigReader, machines: number): SweepContext {
-  const shared = contextFor(stackConfig);
+export function getSweepContext(stackConfig: ConfigReader, machines: number): SweepContext {
+  const shared = getSharedContext(stackConfig);
   const settings = resolveSettings({ config: (key) => stackConfig(`mde:${key}`), env: process.env });
   const key = settingsKey(settings);
   const cadence = sweepWatcherOptions(machines, settings.rateLimits.quotas);

@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { MachineIdSchema } from "../api/schemas";
-import { type CheckFailure, CollectionInputsSchema, MAX_DECLARED_COMMENT_LENGTH, UNKNOWN } from "../resource/inputs";
+import { type CheckFailure, MAX_DECLARED_COMMENT_LENGTH, PreviewInputsSchema, UNKNOWN } from "../resource/inputs";
 import { DEFAULT_MAX_MACHINES } from "./select";
 import { type SweepSettings, SweepSettingsSchema } from "./state";
 /** The comment leaves room for the marker within MDE's 1000: the single collection's rule, checked by its schema. */
@@ -38,7 +38,7 @@ export function checkSweepInputs(news: Props): { inputs: Props; failures: CheckF
   const failures: CheckFailure[] = [];
   const own = SweepOwnSchema.safeParse({ sweepName, selection, machineIds, maxMachines });
   // The single collection's schema, with a placeholder device: its device rules are the sweep's machine list here.
-  const common = CollectionInputsSchema.safeParse({ ...shared, machineId: "0".repeat(40) });
+  const common = PreviewInputsSchema.safeParse({ ...shared, machineId: "0".repeat(40) });
   for (const issue of [...(own.success ? [] : own.error.issues), ...(common.success ? [] : common.error.issues)]) {
     failures.push({ property: issue.path.map(String).join(".") || "inputs", reason: issue.message });
   }

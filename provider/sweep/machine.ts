@@ -9,7 +9,9 @@ import type { MachineAction } from "../api/schemas";
 import { requestCollection, ResourceInitError, settleCollection } from "../resource/lifecycle";
 import type { ProviderContext } from "../resource/context";
 import type { CollectionInputs } from "../resource/inputs";
-import { actionOf, type CollectionOutputs, withAction } from "../resource/outputs";
+import { actionOf, withAction } from "../resource/outputs";
+import { type CollectionOutputs, STATE_VERSION } from "../resource/state";
+import { ForensicsError } from "../util/error";
 import { WaitTimeoutError } from "../resource/watcher";
 import type { MachineStep } from "./plan";
 import { type HeldEntry, isFinal, REQUEST_FAILED, type SweepSettings } from "./state";
@@ -118,7 +120,10 @@ function inputsOf(job: MachineJob, timeoutMinutes: number): CollectionInputs {
 /** The single collection's outputs for a stored entry, as far as the entry knows them. */
 function outputsOf(ctx: ProviderContext, job: MachineJob, e: HeldEntry): CollectionOutputs {
   const s = job.settings;
+  // The plan hands over only entries with an action (./plan.ts): a refused request has none to resume.
+  if (e.status === REQUEST_FAILED) throw new ForensicsError(`machine ${job.machineId} has no collection to resume: its request failed`);
   return {
+    stateVersion: STATE_VERSION,
     machineId: job.machineId,
     computerDnsName: null,
     comment: s.comment,
@@ -145,7 +150,7 @@ function outputsOf(ctx: ProviderContext, job: MachineJob, e: HeldEntry): Collect
 export function entryOf(o: CollectionOutputs, marker: string): HeldEntry {
   return {
     actionId: o.actionId,
-    status: o.status as HeldEntry["status"],
+    status: o.status,
     ...(o.adopted ? { adopted: true as const } : {}),
     marker,
     ...(o.packageSha256 ? { packageSha256: o.packageSha256 } : {}),

@@ -1,6 +1,6 @@
 /**
  * `InvestigationSweep`: investigation packages from many machines as ONE resource that owns the
- * collections of all of them (runtime.ts), for fleets; `InvestigationPackageCollection` stays
+ * collections of all of them (sweepProvider.ts), for fleets; `InvestigationPackageCollection` stays
  * the unit for a few named devices.
  *
  * Why one resource: as a component with a child per machine, each waiting child held one of

@@ -21,6 +21,11 @@ export class ForensicsError extends Error {
   }
 }
 
+/** What went wrong, as a line: the message of an Error, or the thrown value itself. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /**
  * A bad argument or option from the code calling this package (a time scale of 0, an unknown
  * region for a cloud without regions): a programming error, reported before any call.

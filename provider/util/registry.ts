@@ -11,7 +11,7 @@
  * over. Lifetime: from first use to the end of the process; nothing here is persisted.
  *
  * Why on `globalThis` rather than in a module variable: the shims load a single copy of the
- * runtime per provider process, but one process can still hold two copies of these modules, e.g.
+ * provider per provider process, but one process can still hold two copies of these modules, e.g.
  * a program whose dependencies install this package twice, or a test runner that loads modules
  * again (jest.isolateModules). A `Symbol.for` key is the one place every copy finds, so a second
  * copy draws from the same quota instead of doubling it.
@@ -21,6 +21,35 @@
 
 /** Bump the suffix if the shape of what is stored changes incompatibly. */
 const REGISTRY_KEY = Symbol.for("pulumi-mde-forensics/registry/v1");
+
+/**
+ * Every namespace, in one list: what the process holds is read here, not gathered from the
+ * modules that use it. The names are shared with other loaded copies of the package (the key
+ * above), so renaming one splits what two copies share.
+ */
+export const REGISTRY_NAMESPACES = [
+  /** MDE clients per settings (../api/shared.ts): token cache, keep-alive connections. */
+  "clients",
+  /** Quota limiters per settings (../api/limiter.ts). */
+  "limiters",
+  /** Provider contexts per settings (../resource/contextFactory.ts). */
+  "provider-context",
+  /** Sweep watchers per settings and cadence (../sweep/context.ts). */
+  "sweep-watcher",
+  /** The stack config `configure` handed over, per provider (../resource/stackConfig.ts). */
+  "stack-config",
+  /** How many sweeps are summarising quota waits (./quotaWaitLines.ts). */
+  "quota-wait-lines",
+  /** The package's own version (./packageInfo.ts). */
+  "package-version",
+  /** In-process queues of the evidence folder and blob locks (../evidence/fileLock.ts, ../evidence/blob/custody.ts). */
+  "evidence-locks",
+  /** The package fetch queue (../evidence/fetchQueue.ts). */
+  "evidence",
+  /** The storage HTTP dispatcher (../evidence/options.ts). */
+  "evidence-dispatcher",
+] as const;
+export type RegistryNamespace = (typeof REGISTRY_NAMESPACES)[number];
 
 type Registry = Map<string, Map<string, unknown>>;
 
@@ -34,7 +63,7 @@ function registry(): Registry {
   return r;
 }
 
-function namespace(name: string): Map<string, unknown> {
+function namespace(name: RegistryNamespace): Map<string, unknown> {
   const r = registry();
   let ns = r.get(name);
   if (!ns) {
@@ -45,19 +74,19 @@ function namespace(name: string): Map<string, unknown> {
 }
 
 /** Returns the value stored under `namespaceName`/`key`, creating it with `create` the first time. */
-export function processSingleton<T>(namespaceName: string, key: string, create: () => T): T {
+export function processSingleton<T>(namespaceName: RegistryNamespace, key: string, create: () => T): T {
   const ns = namespace(namespaceName);
   if (!ns.has(key)) ns.set(key, create());
   return ns.get(key) as T;
 }
 
 /** Stores `value` under `namespaceName`/`key`, replacing what was there (e.g. stack config on `configure`). */
-export function replaceSingleton<T>(namespaceName: string, key: string, value: T): void {
+export function replaceSingleton<T>(namespaceName: RegistryNamespace, key: string, value: T): void {
   namespace(namespaceName).set(key, value);
 }
 
 /** Removes and returns every value of a namespace (used to close shared clients and agents). */
-export function drainSingletons<T>(namespaceName: string): T[] {
+export function drainSingletons<T>(namespaceName: RegistryNamespace): T[] {
   const ns = namespace(namespaceName);
   const values = [...ns.values()] as T[];
   ns.clear();

@@ -3,6 +3,7 @@
  * the wire format, typed errors, and that no credential shows up in messages or logs.
  */
 import { MdeClient, type MdeClientOptions } from "../../provider/api/client";
+import type { QuotaWaitEvent } from "../../provider/api/clientPipeline";
 import { MdeForbiddenError, MdeNotFoundError, MdeUnauthorizedError, MdeUnexpectedResponseError, MdeValidationError } from "../../provider/api/errors";
 import { closeSharedClients, getSharedClient } from "../../provider/api/shared";
 import {
@@ -79,6 +80,17 @@ describe("throttling", () => {
     for (let i = 0; i < 3; i++) await client.getPackageUri(ACTION_ID);
     expect(waits).toEqual([["packageUri", 60_000]]);
     expect(clock.sleeps).toEqual([60_000]);
+    expect(logger.lines.filter((l) => l.includes("quota"))).toEqual(["info: MDE packageUri quota: waiting 60.0 s for a free slot."]);
+  });
+
+  it("reports a quota wait as an event to a caller that shows waits its own way, and writes no line for it", async () => {
+    await setup((_req, res) => json(res, 200, { value: "https://x.example/p.zip?sig=1" }));
+    const events: QuotaWaitEvent[] = [];
+    await client.close();
+    client = new MdeClient(settingsFor(server.url), { clock, credential, logger, onQuotaWait: (e) => events.push(e) });
+    for (let i = 0; i < 3; i++) await client.getPackageUri(ACTION_ID);
+    expect(events).toEqual([{ family: "packageUri", waitMs: 60_000 }]);
+    expect(logger.lines.filter((l) => l.includes("quota"))).toEqual([]);
   });
 });
 

@@ -90,7 +90,7 @@ beforeAll(async () => {
   fs.writeFileSync(
     path.join(dir, "child.js"),
     `${TS_REQUIRE_HOOK}
-const api = require(${JSON.stringify(path.join(ROOT, "provider/api/index.ts"))});
+const api = { ...require(${JSON.stringify(path.join(ROOT, "provider/api/client.ts"))}), ...require(${JSON.stringify(path.join(ROOT, "provider/api/settings.ts"))}) };
 (async () => {
   const client = new api.MdeClient(api.resolveSettings({ env: process.env }));
   try {

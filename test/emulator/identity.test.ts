@@ -47,7 +47,7 @@ const env = process.env;
   } catch (e) {
     result.wrong = e.name + ": " + e.message;
   }
-  const api = require(${JSON.stringify(join(ROOT, "provider/api/index.ts"))});
+  const api = { ...require(${JSON.stringify(join(ROOT, "provider/api/client.ts"))}), ...require(${JSON.stringify(join(ROOT, "provider/api/settings.ts"))}) };
   const client = new api.MdeClient(api.resolveSettings({ env }));
   try {
     const { action, adopted } = await client.collectInvestigationPackage(process.argv[2], "identity end to end");

@@ -17,7 +17,8 @@ import { SerialQueue } from "../../provider/evidence/fetchQueue";
 import { createEvidenceHandler } from "../../provider/evidence/handler";
 import type { EvidenceHandlerOptions } from "../../provider/evidence/options";
 import type { EvidenceHandler } from "../../provider/evidence/subject";
-import { type CollectionOutputs, toOutputs } from "../../provider/resource/outputs";
+import { toOutputs } from "../../provider/resource/outputs";
+import type { CollectionOutputs } from "../../provider/resource/state";
 import type { Clock } from "../../provider/util/clock";
 import { tempDir } from "./helpers/fixtures";
 

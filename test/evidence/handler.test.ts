@@ -120,7 +120,7 @@ describe("evidence handler: fetch", () => {
   });
 
   it("never calls GetPackageUri for a collection that has not Succeeded", async () => {
-    for (const status of ["Pending", "InProgress", "Failed", "TimeOut", "Cancelled"]) {
+    for (const status of ["Pending", "InProgress", "Failed", "TimeOut", "Cancelled"] as const) {
       const err = await h.handler.fetch(succeededOutputs(h.dir, { status }), { adopted: false }).catch((e: Error) => e);
       expect((err as Error).message).toMatch(new RegExp(`is ${status}; its package is fetched only after it Succeeded`));
     }

@@ -68,7 +68,7 @@ export function childResult<T>(script: string, args: string[], env: NodeJS.Proce
 const CHILD = `${TS_REQUIRE_HOOK}
 const path = require("path");
 const root = ${JSON.stringify(ROOT)};
-const api = require(path.join(root, "provider/api/index.ts"));
+const api = { ...require(path.join(root, "provider/api/client.ts")), ...require(path.join(root, "provider/api/settings.ts")) };
 const { createEvidenceHandler } = require(path.join(root, "provider/evidence/handler.ts"));
 const { closeDefaultEvidenceDispatcher } = require(path.join(root, "provider/evidence/options.ts"));
 const { toOutputs } = require(path.join(root, "provider/resource/outputs.ts"));

@@ -1,8 +1,9 @@
 /**
- * ARCHITECTURE.md stays true: every row of its "Where is X" table names a file, a line range and
- * a function or const, and the file must declare that name inside that range. Files move and
- * grow while the table is read by people who trust it, so a stale row fails here, saying where
- * the name is declared now. Every repository path the document mentions must exist too.
+ * ARCHITECTURE.md stays true: every row of its "Where is X" table names files and, in each, a
+ * function, const, class or type (`Class.member` for a method), and each file must declare its
+ * name. No line numbers: a row stays right while the file around the name is edited, and fails
+ * here, naming the row and where the name is declared now, only when the name moves. Every
+ * repository path the document mentions must exist too.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,16 +12,24 @@ import { readRepoFile, REPO_ROOT } from "./repoFiles";
 
 const DOC = "ARCHITECTURE.md";
 const TABLE_HEADING = "## Where is X";
-/** What issue #15 asks the table to answer, matched in the first column (case-insensitive). */
-const REQUIRED_TOPICS = ["adoption", "retry-after", "sha-256", "stack config", "custody", "quotas", "correlation marker"];
-/** A row points at a function, not at a whole file: wider ranges stop telling the reader anything. */
-const MAX_RANGE_LINES = 80;
+/** What issues #15 and #19 ask the table to answer, matched in the first column (case-insensitive). */
+const REQUIRED_TOPICS = [
+  "adoption",
+  "retry-after",
+  "sha-256",
+  "stack config",
+  "custody",
+  "quotas",
+  "correlation marker",
+  "link refresh",
+  "signing",
+  "sweep plan",
+  "state migration",
+];
 
 interface Reference {
   topic: string;
   file: string;
-  start: number;
-  end: number;
   name: string;
 }
 
@@ -39,37 +48,34 @@ function tableRows(): string[][] {
 
 function references(): Reference[] {
   return tableRows().flatMap(([topic, where]) => {
-    const refs = [...(where ?? "").matchAll(/`([\w./-]+):(\d+)-(\d+)`,\s*`([\w$.]+)`/g)];
-    if (refs.length === 0) throw new Error(`${DOC}: the row "${topic}" names no \`file:start-end\`, \`function\``);
-    return refs.map((m) => ({ topic, file: m[1], start: Number(m[2]), end: Number(m[3]), name: m[4] }));
+    if (/`[\w./-]+:\d+/.test(where ?? "")) throw new Error(`${DOC}: the row "${topic}" pins a line number; name the file and the symbol only`);
+    const refs = [...(where ?? "").matchAll(/`([\w./-]+\.ts)`,\s*`([\w$.]+)`/g)];
+    if (refs.length === 0) throw new Error(`${DOC}: the row "${topic}" names no \`file.ts\`, \`symbol\``);
+    const files = [...(where ?? "").matchAll(/`[\w./-]+\.ts`/g)].length;
+    if (files !== refs.length) throw new Error(`${DOC}: the row "${topic}" names a file without a symbol in it`);
+    return refs.map((m) => ({ topic, file: m[1], name: m[2] }));
   });
 }
 
-/** Why `ref` is stale, or undefined when the file declares the name inside the range. */
+/** Why `ref` is stale, or undefined when its file declares the name. */
 function staleness(ref: Reference): string | undefined {
-  const where = `${ref.file}:${ref.start}-${ref.end}, ${ref.name}`;
-  if (ref.end < ref.start || ref.end - ref.start + 1 > MAX_RANGE_LINES) {
-    return `${where}: give the function's own lines (at most ${MAX_RANGE_LINES}), start before end`;
-  }
+  const where = `${ref.file}, ${ref.name}`;
   const elsewhere = () => {
     const found = findDeclarations(ref.name);
     return found.length > 0 ? `it is declared in ${found.join(", ")}` : "it is declared nowhere in the sources now";
   };
   if (!fs.existsSync(path.join(REPO_ROOT, ref.file))) return `${where}: the file does not exist; ${elsewhere()}`;
-  const lines = declarationLines(readRepoFile(ref.file), ref.name);
-  // The range starts where the declaration does: a reader jumping to `file:start` lands on it.
-  if (lines.includes(ref.start)) return undefined;
-  if (lines.length > 0) return `${where}: ${ref.name} is declared at line ${lines.join(", ")} of ${ref.file} now`;
+  if (declarationLines(readRepoFile(ref.file), ref.name).length > 0) return undefined;
   return `${where}: ${ref.file} does not declare ${ref.name}; ${elsewhere()}`;
 }
 
-it("answers every question issue #15 asks of the table", () => {
+it("answers every question issues #15 and #19 ask of the table", () => {
   const topics = tableRows().map(([topic]) => topic.toLowerCase());
   const missing = REQUIRED_TOPICS.filter((t) => !topics.some((topic) => topic.includes(t)));
   expect(missing).toEqual([]);
 });
 
-it("points every row at the line that declares its function", () => {
+it("points every row at a file that declares its symbol", () => {
   const stale = references().flatMap((ref) => {
     const why = staleness(ref);
     return why ? [`  ${ref.topic}: ${why}`] : [];

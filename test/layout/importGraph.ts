@@ -20,8 +20,8 @@ export interface ImportEdge {
 const SELF_NAMES: Record<string, string> = {
   "pulumi-mde-forensics": "provider/index.ts",
   "pulumi-mde-forensics/emulator": "emulator/index.ts",
-  "pulumi-mde-forensics/provider-runtime": "provider/resource/runtime.ts",
-  "pulumi-mde-forensics/sweep-runtime": "provider/sweep/runtime.ts",
+  "pulumi-mde-forensics/provider-runtime": "provider/resource/collectionProvider.ts",
+  "pulumi-mde-forensics/sweep-runtime": "provider/sweep/sweepProvider.ts",
 };
 
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"']+)["']/g;

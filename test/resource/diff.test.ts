@@ -12,7 +12,7 @@ const olds = {
   evidenceDirectory: null,
   cancelOnDelete: false,
   actionId: "5382f7ea-7557-4ab7-9782-d50480024a4e",
-  status: "Succeeded",
+  status: "Succeeded" as const,
   __provider: "old code",
 };
 const news = { machineId: MACHINE, comment: "INC-1", triggers: { round: "1" }, waitForCompletion: true, timeoutMinutes: 60, cancelOnDelete: false, __provider: "new code" };
@@ -49,7 +49,7 @@ describe("diff", () => {
     expect(diffCollection(olds, { ...news, [key]: value })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
-  it.each(["Failed", "TimeOut", "Cancelled"])("starts a new collection after one that ended %s", (status) => {
+  it.each(["Failed", "TimeOut", "Cancelled"] as const)("starts a new collection after one that ended %s", (status) => {
     expect(diffCollection({ ...olds, status }, news).replaces).toEqual(["status"]);
   });
 

@@ -8,7 +8,7 @@ import { correlationMarker, withMarker } from "../../provider/adoption/marker";
 import type { MachineAction } from "../../provider/api/schemas";
 import type { ListQuery } from "../../provider/api/collectionApi";
 import type { ProviderContext } from "../../provider/resource/context";
-import { CollectionInputsSchema } from "../../provider/resource/inputs";
+import { KnownInputsSchema } from "../../provider/resource/inputs";
 import { deadlineFor, requestCollection, ResourceInitError, settleCollection } from "../../provider/resource/lifecycle";
 import { ActionWatcher } from "../../provider/resource/watcher";
 import { FakeClock } from "../helpers/fakeClock";
@@ -55,7 +55,7 @@ function device(clock: FakeClock, listed: Array<{ a: MachineAction; statusAt?: (
 }
 
 const inputs = (over: Record<string, unknown> = {}) =>
-  CollectionInputsSchema.parse({ machineId: M, comment: "INC-1 round 2", marker: round2, evidenceDirectory: "/cases/inc-1", ...over });
+  KnownInputsSchema.parse({ machineId: M, comment: "INC-1 round 2", marker: round2, evidenceDirectory: "/cases/inc-1", ...over });
 
 describe("requestCollection", () => {
   it("resumes its own collection found by marker, even one that already Succeeded: zero POSTs, not adopted", async () => {
@@ -130,7 +130,7 @@ describe("settleCollection", () => {
     const clock = new FakeClock();
     const d = device(clock, [{ a: action("mine", "Failed", withMarker("INC-1 round 2", round2), clock.now()) }]);
     const outs = await requestCollection(d.ctx, inputs(), {});
-    const failed = { ...outs, status: "Failed", errorHResult: -2147467259 };
+    const failed = { ...outs, status: "Failed" as const, errorHResult: -2147467259 };
     d.ctx.evidence!.record = async () => { throw new Error("EIO: i/o error"); };
     const err = await settleCollection(d.ctx, failed, { __provider: "p" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ResourceInitError);

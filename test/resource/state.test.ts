@@ -3,7 +3,7 @@
  * before any call, and a state from a newer version is refused.
  */
 import { diffCollection } from "../../provider/resource/diff";
-import { collectionProvider } from "../../provider/resource/runtime";
+import { collectionProvider } from "../../provider/resource/collectionProvider";
 import { parseStoredState, STATE_VERSION } from "../../provider/resource/state";
 
 const ACTION = "7b1f0c52-3d6e-4a8b-9f21-5c0d8e4a1b23";

@@ -7,7 +7,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ZipFile } from "yazl";
-import type { CollectionOutputs } from "../../../provider/resource/outputs";
+import { MdeNotFoundError } from "../../../provider/api/errors";
+import { type CollectionOutputs, STATE_VERSION } from "../../../provider/resource/state";
 import type { Clock } from "../../../provider/util/clock";
 import type { StorageServer } from "./storageServer";
 
@@ -34,10 +35,12 @@ export async function buildZip(binaryBytes = 64 * 1024, seed = "a"): Promise<Buf
 /** Outputs of a collection that has Succeeded, as the resource hands them to `fetch`. */
 export function succeededOutputs(directory: string, overrides: Partial<CollectionOutputs> = {}): CollectionOutputs {
   return {
+    stateVersion: STATE_VERSION,
     machineId: MACHINE_ID,
     computerDnsName: "ws-0042.contoso.local",
     comment: "IR-1234 suspicious lateral movement",
     triggers: {},
+    marker: null,
     waitForCompletion: true,
     timeoutMinutes: 30,
     evidenceDirectory: directory,
@@ -69,7 +72,7 @@ export class FakePackageApi {
   async getPackageUri(actionId: string): Promise<string> {
     this.calls.push({ actionId, atMs: this.clock.now() });
     if (this.notReady.has(actionId)) {
-      throw Object.assign(new Error(`MDE GET /api/machineactions/${actionId}/GetPackageUri: 404 ResourceNotFound`), { status: 404 });
+      throw new MdeNotFoundError(`MDE GET /api/machineactions/${actionId}/GetPackageUri: 404 ResourceNotFound`, { status: 404, code: "ResourceNotFound" });
     }
     return this.wrap(this.storage.issue(actionId));
   }

@@ -1,20 +1,20 @@
 /**
- * The sweep provider's real code, loaded by the serialized shim (shim.ts) from the installed
- * package (`pulumi-mde-forensics/sweep-runtime`), like the single collection's runtime: the
+ * The sweep's dynamic provider, loaded by the serialized shim (shim.ts) from the installed
+ * package (`pulumi-mde-forensics/sweep-runtime`), like the single collection's provider: the
  * shim is stored once per sweep, whatever the number of machines.
  *
  * The resource id is the sweep's name; the sweep is never replaced, only updated machine by
  * machine (plan.ts), so a change of round or selection never drops what was collected.
  */
 import { ResourceInitError } from "../resource/initError";
-import { providerRuntime, type Untyped as Props } from "../resource/providerRuntime";
-import { sweepContextFor } from "./context";
+import { type Untyped as Props, withStackConfig } from "../resource/stackConfig";
+import { getSweepContext } from "./context";
 import { checkSweepInputs, parseSweepInputs } from "./inputs";
 import { diffSweep } from "./plan";
 import { cancelRunning, incompleteMessage, runSweep } from "./run";
 import { heldEntries, parseSweepState, type SweepState } from "./state";
 
-export const sweepProvider = providerRuntime("sweep", (stackConfig) => ({
+export const sweepProvider = withStackConfig("sweep", (stackConfig) => ({
   async check(_olds: Props, news: Props) {
     return checkSweepInputs(news);
   },
@@ -27,13 +27,13 @@ export const sweepProvider = providerRuntime("sweep", (stackConfig) => ({
 
   async create(inputs: Props) {
     const parsed = parseSweepInputs(inputs);
-    const state = await runSweep(sweepContextFor(stackConfig, parsed.machineIds.length), undefined, parsed);
+    const state = await runSweep(getSweepContext(stackConfig, parsed.machineIds.length), undefined, parsed);
     return { id: parsed.sweepName, outs: finish(parsed.sweepName, state, inputs.__provider) };
   },
 
   async update(id: string, olds: Props, news: Props) {
     const inputs = parseSweepInputs(news);
-    const state = await runSweep(sweepContextFor(stackConfig, inputs.machineIds.length), parseSweepState(olds), inputs);
+    const state = await runSweep(getSweepContext(stackConfig, inputs.machineIds.length), parseSweepState(olds), inputs);
     return { outs: finish(id, state, news.__provider) };
   },
 
@@ -46,7 +46,7 @@ export const sweepProvider = providerRuntime("sweep", (stackConfig) => ({
   async delete(_id: string, props: Props) {
     const state = parseSweepState(props);
     if (!state.cancelOnDelete) return;
-    await cancelRunning(sweepContextFor(stackConfig, Object.keys(state.machines).length), state.sweepName, heldEntries(state), `Cancelled by pulumi destroy: ${state.comment}`);
+    await cancelRunning(getSweepContext(stackConfig, Object.keys(state.machines).length), state.sweepName, heldEntries(state), `Cancelled by pulumi destroy: ${state.comment}`);
   },
 }));
 

@@ -1,22 +1,24 @@
 /**
- * The provider's real code. The serialized provider in each resource's state is only a shim
- * (shim.ts) that loads this module from the installed package at run time, so state stays small
+ * The collection's dynamic provider: the real code. The serialized provider in each resource's
+ * state is only a shim (shim.ts) that loads this module from the installed package at run time
+ * (the package's `provider-runtime` entry, a name old state still asks for), so state stays small
  * and stable, and fixes reach resources created by older versions.
  *
  * Every method that is handed stored outputs parses them first (state.ts): a corrupt field fails
  * with its name, and state written by an older version is migrated, not cast.
  */
-import { type ActionStatus, FINAL_STATUSES } from "../api/schemas";
-import { contextFor } from "./contextFactory";
+import { FINAL_STATUSES } from "../api/schemas";
+import { isMdeErrorOfKind } from "../api/errors";
+import { getSharedContext } from "./contextFactory";
 import { diffCollection } from "./diff";
 import { checkInputs, parseKnownInputs } from "./inputs";
 import { deadlineFor, describe, requestCollection, settleCollection } from "./lifecycle";
 import { ResourceInitError } from "./initError";
-import { type CollectionOutputs, withAction } from "./outputs";
-import { providerRuntime, type Untyped } from "./providerRuntime";
-import { parseStoredState, STATE_VERSION } from "./state";
+import { withAction } from "./outputs";
+import { type Untyped, withStackConfig } from "./stackConfig";
+import { type CollectionOutputs, parseStoredState, STATE_VERSION } from "./state";
 
-export const collectionProvider = providerRuntime("collection", (stackConfig) => ({
+export const collectionProvider = withStackConfig("collection", (stackConfig) => ({
   async check(_olds: Untyped, news: Untyped) {
     return checkInputs(news);
   },
@@ -26,11 +28,11 @@ export const collectionProvider = providerRuntime("collection", (stackConfig) =>
   },
 
   async create(inputs: Untyped) {
-    const ctx = contextFor(stackConfig);
+    const ctx = getSharedContext(stackConfig);
     const parsed = parseKnownInputs(inputs);
     const providerProps = { __provider: inputs.__provider };
     // Waiting for an earlier round and for the new collection share the time timeoutMinutes allows.
-    const deadlineMs = deadlineFor(ctx, parsed.timeoutMinutes as number);
+    const deadlineMs = deadlineFor(ctx, parsed.timeoutMinutes);
     const outs = await requestCollection(ctx, parsed, providerProps, { deadlineMs });
     const settled = await settleCollection(ctx, outs, providerProps, { deadlineMs });
     return { id: settled.actionId, outs: settled };
@@ -38,31 +40,31 @@ export const collectionProvider = providerRuntime("collection", (stackConfig) =>
 
   async read(id: string, props: Untyped) {
     const { outputs, provider } = parseStoredState(id, props);
-    const ctx = contextFor(stackConfig);
+    const ctx = getSharedContext(stackConfig);
     try {
       const action = await ctx.api.getMachineAction(id);
       return { id, props: { ...withAction(outputs, action), __provider: provider } };
     } catch (err) {
       // MDE forgets old actions; a refresh keeps what we knew rather than dropping the resource,
       // which would make the next `pulumi up` collect again.
-      if ((err as { status?: number }).status === 404) return { id, props: { ...outputs, __provider: provider } };
+      if (isMdeErrorOfKind(err, "notFound")) return { id, props: { ...outputs, __provider: provider } };
       throw err;
     }
   },
 
   async update(id: string, olds: Untyped, news: Untyped) {
     const previous = parseStoredState(id, olds).outputs;
-    const ctx = contextFor(stackConfig);
+    const ctx = getSharedContext(stackConfig);
     const parsed = parseKnownInputs(news);
     let outs: CollectionOutputs = {
       ...previous,
       stateVersion: STATE_VERSION,
-      waitForCompletion: parsed.waitForCompletion as boolean,
-      timeoutMinutes: parsed.timeoutMinutes as number,
-      evidenceDirectory: (parsed.evidenceDirectory as string | undefined) ?? null,
-      cancelOnDelete: parsed.cancelOnDelete as boolean,
+      waitForCompletion: parsed.waitForCompletion,
+      timeoutMinutes: parsed.timeoutMinutes,
+      evidenceDirectory: parsed.evidenceDirectory ?? null,
+      cancelOnDelete: parsed.cancelOnDelete,
     };
-    if (!FINAL_STATUSES.has(outs.status as ActionStatus)) {
+    if (!FINAL_STATUSES.has(outs.status)) {
       outs = withAction(outs, await ctx.api.getMachineAction(id));
     }
     if (outs.evidenceDirectory !== previous.evidenceDirectory) outs = withoutEvidence(outs);
@@ -71,13 +73,13 @@ export const collectionProvider = providerRuntime("collection", (stackConfig) =>
 
   async delete(id: string, props: Untyped) {
     const old = parseStoredState(id, props).outputs;
-    if (FINAL_STATUSES.has(old.status as ActionStatus)) return;
-    const ctx = contextFor(stackConfig);
+    if (FINAL_STATUSES.has(old.status)) return;
+    const ctx = getSharedContext(stackConfig);
     // A create later in this run (the new round of a replacement) must never adopt it.
     ctx.releasedActions.add(id);
     if (!old.cancelOnDelete) return;
     const current = await ctx.api.getMachineAction(id).catch((err) => {
-      if ((err as { status?: number }).status === 404) return undefined;
+      if (isMdeErrorOfKind(err, "notFound")) return undefined;
       throw err;
     });
     if (current && !FINAL_STATUSES.has(current.status)) {

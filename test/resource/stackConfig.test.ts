@@ -1,21 +1,21 @@
 /**
- * The stack config `configure` hands over is what the runtime's later calls read, per runtime,
+ * The stack config `configure` hands over is what the provider's later calls read, per provider,
  * kept in the process's registry; resetProcessState gives a test a fresh process.
  */
-import { providerRuntime } from "../../provider/resource/providerRuntime";
+import { withStackConfig } from "../../provider/resource/stackConfig";
 import { resetProcessState } from "../../provider/util/registry";
 
 const configured = (values: Record<string, string>) => ({ config: { get: (k: string) => values[k], require: (k: string) => values[k] } }) as never;
 
 function echoRuntime(name: string) {
-  return providerRuntime(name, (stackConfig) => ({
+  return withStackConfig(name, (stackConfig) => ({
     async create(inputs: Record<string, unknown>) {
       return { id: "x", outs: { value: stackConfig(inputs.key as string) ?? null } };
     },
   }));
 }
 
-describe("providerRuntime", () => {
+describe("withStackConfig", () => {
   afterEach(() => resetProcessState());
 
   it("reads nothing before configure, then the config configure handed over", async () => {
@@ -25,7 +25,7 @@ describe("providerRuntime", () => {
     expect((await runtime.create({ key: "mde:apiUrl" })).outs).toEqual({ value: "https://example.test" });
   });
 
-  it("keeps each runtime's config apart, and forgets them all on resetProcessState", async () => {
+  it("keeps each provider's config apart, and forgets them all on resetProcessState", async () => {
     const [a, b] = [echoRuntime("a"), echoRuntime("b")];
     await a.configure!(configured({ k: "for a" }));
     await b.configure!(configured({ k: "for b" }));
