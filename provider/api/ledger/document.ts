@@ -121,22 +121,34 @@ export function reserve(input: LedgerDocument, holder: string, want: number, hel
   let room = wanted;
   let retryInMs: number | undefined;
   if (active.length > 1) {
+    // Shares are counted at the instant the next slot would be granted, when the slots that
+    // leave the window by then no longer weigh on anyone's share.
+    const at = now + waitTimeMs(doc.grants.map(([t]) => t), windows, now);
     for (const w of windows) {
       const used = new Map<string, number>();
-      for (const [t, h] of doc.grants) if (t > now - w.lengthMs) used.set(h, (used.get(h) ?? 0) + 1);
+      for (const [t, h] of doc.grants) if (t > at - w.lengthMs) used.set(h, (used.get(h) ?? 0) + 1);
       const needs = new Map(active.map(([id, h]) => [id, (used.get(id) ?? 0) + h.demand] as const));
+      // The share is of what the runners not waiting any more left of the window.
+      let capacity = w.limit;
+      for (const [id, n] of used) if (!needs.has(id)) capacity -= n;
+      const shares = waterfill(Math.max(0, capacity), needs);
       const mine = used.get(holder) ?? 0;
-      const share = waterfill(w.limit, needs).get(holder) ?? 0;
-      if (share - mine < room) room = Math.max(0, share - mine);
-      if (share - mine <= 0) {
-        // Over the share: worth asking again once the oldest of our slots leaves this window.
-        const oldest = doc.grants.find(([t, h]) => h === holder && t > now - w.lengthMs);
-        const at = oldest ? oldest[0] + w.lengthMs - now : w.lengthMs;
-        retryInMs = Math.max(retryInMs ?? 0, at);
+      // Work-conserving: what the window has free beyond every other waiting runner's due is ours too.
+      let free = w.limit;
+      for (const n of used.values()) free -= n;
+      let othersDue = 0;
+      for (const [id] of active) if (id !== holder) othersDue += Math.max(0, (shares.get(id) ?? 0) - (used.get(id) ?? 0));
+      const allowed = Math.max((shares.get(holder) ?? 0) - mine, free - othersDue);
+      if (allowed < room) room = Math.max(0, allowed);
+      if (allowed <= 0) {
+        // Over the share: worth asking again once the next slot leaves this window (ours, or one
+        // that frees capacity or shifts the shares).
+        const oldest = doc.grants.find(([t]) => t > at - w.lengthMs);
+        retryInMs = Math.max(retryInMs ?? 0, oldest ? oldest[0] + w.lengthMs - now : w.lengthMs);
       }
     }
   }
-  if (room <= 0) return { doc, slots: [], released, retryInMs: Math.max(1, Math.min(retryInMs ?? policy.leaseMs, policy.leaseMs / 3)) };
+  if (room <= 0) return { doc, slots: [], released, retryInMs: Math.max(1, Math.min(retryInMs ?? policy.leaseMs, policy.leaseMs / 2)) };
   const times = doc.grants.map(([t]) => t);
   const slots: number[] = [];
   let from = now;

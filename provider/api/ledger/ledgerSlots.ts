@@ -15,7 +15,7 @@
  *   lease holds (its last write less than `leaseMs` ago): a killed runner's unreached slots are
  *   released by the next writer once its lease ran out, and a runner cut off from the ledger
  *   never sends on slots others may have taken back. Waiting runners rewrite their lease every
- *   `leaseMs / 3`.
+ *   `leaseMs / 2`.
  *
  * When storage fails: an error by default (no MDE call is sent without a slot), or, with
  * `fallback: "local"`, this runner goes on with its own windows (seeded with the slots it used)
@@ -41,7 +41,7 @@ export interface LedgerSlotOptions {
   timeScale?: number;
   /** @default 2000 (real ms: latency and clock skew do not scale) */
   marginMs?: number;
-  /** @default 15 000 */
+  /** @default 30 000 */
   leaseMs?: number;
   /** @default "error" */
   fallback?: "error" | "local";
@@ -73,6 +73,8 @@ interface FamilyState {
   /** When our last write landed (our lease runs from there). */
   seen: number;
   refill?: Promise<SlotAnswer>;
+  /** After a refill that got nothing (over our share): when asking again is worthwhile. */
+  retryAt: number;
   error?: unknown;
 }
 
@@ -106,8 +108,8 @@ export class LedgerSlotSource implements SlotSource {
     if (now >= st.seen + st.policy.leaseMs) this.void(st, st.stock.length); // our lease lapsed: others may have taken them back
     while (st.stock.length > 0 && st.stock[0] + st.policy.marginMs / 2 < now) this.void(st, 1);
     const wanted = queued - st.stock.length;
-    const low = st.stock.length <= st.policy.batch / 2 && wanted > 0;
-    const renew = now >= st.seen + st.policy.leaseMs / 3 && (wanted > 0 || st.stock.length > 0);
+    const low = wanted > 0 && now >= st.retryAt && st.stock.length <= st.policy.batch / 2;
+    const renew = now >= st.seen + st.policy.leaseMs / 2 && (wanted > 0 || st.stock.length > 0);
     if (!st.refill && (low || renew)) this.startRefill(family, st, queued);
     if (st.stock.length > 0 && st.stock[0] <= now) {
       st.stock.shift();
@@ -115,8 +117,8 @@ export class LedgerSlotSource implements SlotSource {
       this.record(family, now);
       return { grantedAt: now };
     }
-    if (st.stock.length > 0) return { retryInMs: Math.min(st.stock[0] - now, Math.max(1, st.seen + st.policy.leaseMs / 3 - now)) };
-    return st.refill ?? { retryInMs: 0 };
+    if (st.stock.length > 0) return { retryInMs: Math.min(st.stock[0] - now, Math.max(1, st.seen + st.policy.leaseMs / 2 - now)) };
+    return st.refill ?? { retryInMs: Math.max(1, st.retryAt - now) };
   }
 
   replied(family: ApiFamily, grantedAt: number): void {
@@ -170,7 +172,8 @@ export class LedgerSlotSource implements SlotSource {
         st.stock.sort((a, b) => a - b);
         this.metrics.reserved += r.slots.length;
         this.metrics.released += r.released;
-        return r.slots.length > 0 ? { retryInMs: 0 } : { retryInMs: r.retryInMs ?? st.policy.leaseMs / 3 };
+        st.retryAt = r.slots.length === 0 && want > 0 ? this.options.clock.now() + (r.retryInMs ?? 0) : 0;
+        return r.slots.length > 0 ? { retryInMs: 0 } : { retryInMs: r.retryInMs ?? st.policy.leaseMs / 2 };
       })
       .catch((err: unknown) => this.failed(family, st, err))
       .finally(() => {
@@ -260,8 +263,8 @@ export class LedgerSlotSource implements SlotSource {
     if (!st) {
       const quota = { ...(this.options.quotas?.[family] ?? MDE_QUOTAS[family]), timeScale: this.options.timeScale ?? 1 };
       const windows = windowsFor(quota, quota.timeScale);
-      const policy: LedgerPolicy = { windows, marginMs: this.options.marginMs ?? 2_000, leaseMs: this.options.leaseMs ?? 15_000, batch: Math.max(1, Math.floor(quota.perMinute / 10)) };
-      st = { family, name: this.options.documentName(family), policy, quota, stock: [], seen: -Infinity };
+      const policy: LedgerPolicy = { windows, marginMs: this.options.marginMs ?? 2_000, leaseMs: this.options.leaseMs ?? 30_000, batch: Math.max(1, Math.floor(quota.perMinute / 10)) };
+      st = { family, name: this.options.documentName(family), policy, quota, stock: [], seen: -Infinity, retryAt: 0 };
       this.families.set(family, st);
     }
     return st;

@@ -43,11 +43,12 @@ describe("reserve", () => {
     // The incident announces itself 5 s later: the minute is full, its slot is the first that frees.
     const incident = reserve(doc, "incident", 1, 0, T0 + 5_000, policy);
     expect(incident.slots).toEqual([T0 + 62_000]);
-    // The sweep, over its share (99 of 100 with the incident waiting), reserves nothing more for now
-    // and is told when asking again is worthwhile: when its oldest slot leaves the window.
-    const sweep = reserve({ ...doc, holders: { ...doc.holders, incident: { seen: T0 + 5_000, demand: 1 } } }, "sweep", 9_900, 0, T0 + 6_000, policy);
-    expect(sweep.slots).toEqual([]);
-    expect(sweep.retryInMs).toBe(5_000); // capped at a third of the lease, so its demand stays announced
+    // With only 10 slots free at 62 s, the sweep's next batch leaves the incident's one in place.
+    const withIncident = { ...doc, holders: { ...doc.holders, incident: { seen: T0 + 5_000, demand: 1 } } };
+    const crowded = { ...withIncident, grants: [...withIncident.grants, ...Array.from({ length: 90 }, (_, i) => [T0 + 60_500, `other${i}`] as [number, string])] };
+    const sweep = reserve(crowded, "sweep", 9_900, 0, T0 + 6_000, policy);
+    expect(sweep.slots.filter((t) => t === T0 + 62_000)).toHaveLength(9);
+    expect(reserve(sweep.doc, "incident", 1, 0, T0 + 7_000, policy).slots).toEqual([T0 + 62_000]);
   });
 
   it("shares a full window evenly between four runners of 250", () => {
