@@ -22,45 +22,12 @@
  * plus MDE's 429s, and says so once in the log. A misconfiguration (container missing, identity
  * refused, runners disagreeing on the quota) is never papered over.
  */
-import type { Clock } from "../../util/clock";
-import type { Logger } from "../../util/logger";
 import { type ApiFamily, type FamilyQuota, MDE_QUOTAS, nextGrantTimes, windowsFor } from "../quotas";
 import { LocalSlotSource, type SlotAnswer, type SlotSource } from "../slots";
 import { emptyLedger, type LedgerDocument, LedgerDocumentSchema, type LedgerPolicy, occupancy, reserve } from "./document";
-import { type LedgerStore, QuotaLedgerError } from "./store";
+import { type LedgerMetrics, type LedgerSlotOptions, QuotaLedgerError } from "./store";
 
-export interface LedgerSlotOptions {
-  store: LedgerStore;
-  /** Blob name of a family's document: tenant, app and family in it. */
-  documentName: (family: ApiFamily) => string;
-  /** This runner's id in the ledger. */
-  holder: string;
-  clock: Clock;
-  logger: Logger;
-  quotas?: Partial<Record<ApiFamily, FamilyQuota>>;
-  timeScale?: number;
-  /** @default 2000 (real ms: latency and clock skew do not scale) */
-  marginMs?: number;
-  /** @default 30 000 */
-  leaseMs?: number;
-  /** @default "error" */
-  fallback?: "error" | "local";
-  /** Jitter source in [0, 1). @default Math.random */
-  random?: () => number;
-}
-
-export interface LedgerMetrics {
-  reads: number;
-  writes: number;
-  /** Compare-and-swap writes another runner won. */
-  conflicts: number;
-  /** Slots reserved, used, and voided (reached too late, or the lease lapsed). */
-  reserved: number;
-  granted: number;
-  voided: number;
-  /** Future slots of lapsed runners this runner released. */
-  released: number;
-}
+export type { LedgerMetrics, LedgerSlotOptions } from "./store";
 
 interface FamilyState {
   family: ApiFamily;
