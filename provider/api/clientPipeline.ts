@@ -14,6 +14,7 @@ import type { ApiFamily } from "./quotas";
 import { DEFAULT_RETRY_OPTIONS, type RetryInfo, retryPolicy, type RetryOptions } from "./retry";
 import { type MdeSettings, settingsKey } from "./settings";
 import { proxyCredentials } from "./proxy";
+import { ledgerSlotsFor } from "./ledger/fromSettings";
 import { Transport, type TransportOptions } from "./transport";
 
 export interface MdeClientOptions {
@@ -68,14 +69,21 @@ export function buildClientPipeline(settings: MdeSettings, options: MdeClientOpt
   const knownSecrets = [settings.secrets.clientSecret, settings.secrets.clientCertificatePassword, ...proxyCredentials()];
   const logger = redactingLogger(options.logger ?? silentLogger, knownSecrets);
   const retryOptions: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
-  const tokens = new CachingTokenSource(options.credential ?? createCredential(settings), settings.tokenScope, clock, {
+  const credential = options.credential ?? createCredential(settings);
+  const tokens = new CachingTokenSource(credential, settings.tokenScope, clock, {
     description: `${options.credential ? "injected" : settings.credential} credential${settings.clientId ? ` for client ${settings.clientId}` : ""}`,
     knownSecrets,
     authorityHost: settings.authorityHost,
   });
   const limiter =
     options.limiter ??
-    getSharedLimiter(settingsKey(settings), { clock, quotas: settings.rateLimits.quotas, timeScale: settings.rateLimits.timeScale });
+    getSharedLimiter(settingsKey(settings), {
+      clock,
+      quotas: settings.rateLimits.quotas,
+      timeScale: settings.rateLimits.timeScale,
+      // Chosen once: the shared ledger when mde:quotaLedger is set, else this process's windows.
+      slots: ledgerSlotsFor(settings, credential, clock, logger),
+    });
   const transport = new Transport({ clock, dispatcher: options.dispatcher, knownSecrets, ...options.timeouts });
   const onRetry = (info: RetryInfo) => {
     const why = info.error instanceof Error ? info.error.message : String(info.error);

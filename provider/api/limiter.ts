@@ -13,20 +13,16 @@
  * (bench/results: 640 refused POSTs for 1000 collections before this). Moving each grant to the
  * instant its reply arrived, a moment MDE had certainly counted the call by, makes the client's
  * windows end after MDE's whatever the latency, at the cost of that latency once per window.
+ *
+ * Which windows: a {@link SlotSource} (./slots.ts) says when the head of the queue may go. By
+ * default this process's own; with `mde:quotaLedger`, slots reserved in the ledger every runner
+ * of the tenant and app shares (./ledger/). The queue, the waits and the abort handling stay here.
  */
 import type { Clock } from "../util/clock";
 import { processSingleton } from "../util/registry";
 import type { Policy } from "./pipeline";
-import {
-  type ApiFamily,
-  type FamilyQuota,
-  MDE_QUOTAS,
-  nextGrantTimes,
-  pruneGrants,
-  type QuotaWindow,
-  waitTimeMs,
-  windowsFor,
-} from "./quotas";
+import type { ApiFamily, FamilyQuota } from "./quotas";
+import { LocalSlotSource, type SlotAnswer, type SlotSource } from "./slots";
 
 /** Told how long a call will wait for a quota slot (only when it must wait). */
 export type WaitHook = (family: ApiFamily, waitMs: number) => void;
@@ -40,37 +36,43 @@ export interface RateLimiter {
    * failure) has arrived, and the call then counts in the windows from that instant.
    */
   acquireLease?(family: ApiFamily, signal?: AbortSignal, onWait?: WaitHook): Promise<() => void>;
+  /** Proves the slot source can be used before anything is requested (the shared ledger: reachable, allowed). */
+  preflight?(): Promise<void>;
 }
 
 export interface RateLimiterOptions {
   clock: Clock;
-  /** Per-family overrides of {@link MDE_QUOTAS} (e.g. a tenant with a negotiated quota). */
+  /** Per-family overrides of MDE_QUOTAS (e.g. a tenant with a negotiated quota). */
   quotas?: Partial<Record<ApiFamily, FamilyQuota>>;
   /** Divides every window length; see `windowsFor`. @default 1 */
   timeScale?: number;
   /** Called for every wait, whoever waits. */
   onWait?: WaitHook;
+  /** Where slots come from. @default this process's own windows ({@link LocalSlotSource}) */
+  slots?: SlotSource;
 }
 
 interface Waiter {
   /** Called with the grant's instant. */
   resolve: (grantedAt: number) => void;
+  reject: (reason: unknown) => void;
 }
 
 interface FamilyState {
-  windows: QuotaWindow[];
-  grants: number[];
   queue: Waiter[];
   pumping: boolean;
   /** Cancels the scheduler's sleep when the queue empties, so no timer outlives its waiters. */
   sleepAbort?: AbortController;
 }
 
-/** Two sliding windows per family, FIFO within a family, families independent of each other. */
+/** FIFO within a family, families independent of each other; the slots come from a {@link SlotSource}. */
 export class SlidingWindowLimiter implements RateLimiter {
   private readonly states = new Map<ApiFamily, FamilyState>();
+  readonly slots: SlotSource;
 
-  constructor(private readonly options: RateLimiterOptions) {}
+  constructor(private readonly options: RateLimiterOptions) {
+    this.slots = options.slots ?? new LocalSlotSource(options);
+  }
 
   acquire(family: ApiFamily, signal?: AbortSignal, onWait?: WaitHook): Promise<void> {
     return this.take(family, signal, onWait).then(() => undefined);
@@ -82,30 +84,32 @@ export class SlidingWindowLimiter implements RateLimiter {
     return () => {
       if (done) return;
       done = true;
-      this.countFromNow(family, grantedAt);
+      this.slots.replied(family, grantedAt);
     };
+  }
+
+  async preflight(): Promise<void> {
+    await this.slots.preflight?.();
   }
 
   /** Milliseconds until the next call of `family` in line may be sent (0: a slot is free), for progress lines. */
   nextSlotInMs(family: ApiFamily): number {
-    const state = this.state(family);
-    const now = this.options.clock.now();
-    return waitTimeMs(pruneGrants(state.grants, state.windows, now), state.windows, now);
+    return this.slots.waitForMs(family, 1);
   }
 
   /** Resolves with the instant the call was granted. */
   private take(family: ApiFamily, signal?: AbortSignal, onWait?: WaitHook): Promise<number> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const state = this.state(family);
-    const now = this.options.clock.now();
-    state.grants = pruneGrants(state.grants, state.windows, now);
-    if (state.queue.length === 0 && waitTimeMs(state.grants, state.windows, now) <= 0) {
-      state.grants.push(now);
-      return Promise.resolve(now);
+    if (state.queue.length === 0) {
+      const answer = this.slots.take(family, 1);
+      if (!(answer instanceof Promise) && "grantedAt" in answer) return Promise.resolve(answer.grantedAt);
+      // The pump below asks again and sees the same outcome (a shared source shares one refill).
+      if (answer instanceof Promise) answer.catch(() => undefined);
     }
-    const grantAt = nextGrantTimes(state.grants, state.windows, now, state.queue.length + 1).at(-1) ?? now;
-    this.options.onWait?.(family, grantAt - now);
-    onWait?.(family, grantAt - now);
+    const waitMs = this.slots.waitForMs(family, state.queue.length + 1);
+    this.options.onWait?.(family, waitMs);
+    onWait?.(family, waitMs);
     return new Promise<number>((resolve, reject) => {
       const onAbort = () => {
         state.queue = state.queue.filter((w) => w !== waiter);
@@ -117,51 +121,55 @@ export class SlidingWindowLimiter implements RateLimiter {
           signal?.removeEventListener("abort", onAbort);
           resolve(grantedAt);
         },
+        reject: (reason) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(reason);
+        },
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       state.queue.push(waiter);
-      void this.pump(state);
+      void this.pump(family, state);
     });
-  }
-
-  /** Moves one grant made at `grantedAt` to now, keeping the grants in order. */
-  private countFromNow(family: ApiFamily, grantedAt: number): void {
-    const state = this.state(family);
-    const now = this.options.clock.now();
-    if (now <= grantedAt) return;
-    const i = state.grants.lastIndexOf(grantedAt);
-    if (i >= 0) state.grants.splice(i, 1);
-    let at = state.grants.length;
-    while (at > 0 && state.grants[at - 1] > now) at--;
-    state.grants.splice(at, 0, now);
   }
 
   private state(family: ApiFamily): FamilyState {
     let s = this.states.get(family);
     if (!s) {
-      const quota = this.options.quotas?.[family] ?? MDE_QUOTAS[family];
-      s = { windows: windowsFor(quota, this.options.timeScale ?? 1), grants: [], queue: [], pumping: false };
+      s = { queue: [], pumping: false };
       this.states.set(family, s);
     }
     return s;
   }
 
-  /** Grants queued waiters in order, sleeping on the clock until each slot frees up. */
-  private async pump(state: FamilyState): Promise<void> {
+  /**
+   * Grants queued waiters in order, sleeping on the clock until the source has a slot. A source
+   * error (the shared ledger refused) rejects every waiter of the family: nothing is sent.
+   */
+  private async pump(family: ApiFamily, state: FamilyState): Promise<void> {
     if (state.pumping) return;
     state.pumping = true;
     try {
       while (state.queue.length > 0) {
-        const now = this.options.clock.now();
-        state.grants = pruneGrants(state.grants, state.windows, now);
-        const wait = waitTimeMs(state.grants, state.windows, now);
-        if (wait <= 0) {
-          state.grants.push(now);
-          state.queue.shift()?.resolve(now);
+        let answer: SlotAnswer;
+        try {
+          const asked = this.slots.take(family, state.queue.length);
+          // A promise: the source asked elsewhere (the ledger); ask again with the queue as it is now.
+          if (asked instanceof Promise) {
+            answer = await asked;
+            if (!("grantedAt" in answer) && answer.retryInMs <= 0) continue;
+          } else answer = asked;
+        } catch (err) {
+          const waiters = state.queue;
+          state.queue = [];
+          for (const w of waiters) w.reject(err);
+          break;
+        }
+        if ("grantedAt" in answer) {
+          state.queue.shift()?.resolve(answer.grantedAt);
           continue;
         }
         state.sleepAbort = new AbortController();
-        await this.options.clock.sleep(wait, state.sleepAbort.signal).catch(() => undefined);
+        await this.options.clock.sleep(answer.retryInMs, state.sleepAbort.signal).catch(() => undefined);
       }
     } finally {
       state.pumping = false;

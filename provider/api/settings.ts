@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import { CLOUD_ENDPOINTS, type MdeCloud, type MdeRegion } from "./endpoints";
 import { MdeValidationError } from "./errors";
 import type { ApiFamily, FamilyQuota } from "./quotas";
+import type { LedgerLocation } from "./ledger/location";
 import { type CredentialKind, SETTING_KEYS, type SettingName, stackConfigKey, validateSettings } from "./settingsSchema";
 
 export type { CredentialKind } from "./settingsSchema";
@@ -38,6 +39,9 @@ export interface MdeSettings {
   clientCertificatePath?: string;
   federatedTokenFile?: string;
   rateLimits: { timeScale: number; quotas: Record<ApiFamily, FamilyQuota> };
+  /** The shared quota ledger (`mde:quotaLedger`); undefined: this process's own windows. */
+  quotaLedger?: LedgerLocation;
+  quotaLedgerFallback: "error" | "local";
   secrets: SettingsSecrets;
 }
 
@@ -88,6 +92,8 @@ export function resolveSettings(sources: SettingsSources = {}): MdeSettings {
     clientCertificatePath: v.clientCertificatePath,
     federatedTokenFile: v.federatedTokenFile,
     rateLimits: v.rateLimits,
+    quotaLedger: v.quotaLedger,
+    quotaLedgerFallback: v.quotaLedgerFallback,
     secrets,
   };
 }
@@ -119,6 +125,8 @@ export function settingsKey(settings: MdeSettings): string {
     clientCertificatePath: settings.clientCertificatePath ?? null,
     federatedTokenFile: settings.federatedTokenFile ?? null,
     rateLimits: settings.rateLimits,
+    // Only when set, so the keys (and the shared clients) of everyone else stay what they were.
+    ...(settings.quotaLedger ? { quotaLedger: settings.quotaLedger.text, quotaLedgerFallback: settings.quotaLedgerFallback } : {}),
   };
   return `mde-${createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 24)}`;
 }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { apiUrlFor, isLoopbackHost, MDE_CLOUDS, MDE_REGIONS, type MdeCloud, type MdeRegion, parseCloud } from "./endpoints";
 import { API_FAMILIES, type ApiFamily, type FamilyQuota, MDE_QUOTAS } from "./quotas";
+import { type LedgerLocation, parseLedgerLocation } from "./ledger/location";
 
 export const CREDENTIAL_KINDS = ["auto", "clientSecret", "clientCertificate", "workloadIdentity", "managedIdentity", "azureCli", "default"] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
@@ -16,7 +17,7 @@ export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
  * provider too. The variable is the setting's name in upper snake case (`apiUrl` → MDE_API_URL,
  * `clientId` → AZURE_CLIENT_ID); its stack-config key is the name itself (`mde:apiUrl`).
  */
-const MDE_SETTINGS = ["apiUrl", "cloud", "region", "tokenScope", "rateLimits", "credential"] as const;
+const MDE_SETTINGS = ["apiUrl", "cloud", "region", "tokenScope", "rateLimits", "credential", "quotaLedger", "quotaLedgerFallback"] as const;
 const AZURE_SETTINGS = ["tenantId", "clientId", "clientSecret", "clientCertificatePath", "clientCertificatePassword", "federatedTokenFile", "authorityHost"] as const;
 export type SettingName = (typeof MDE_SETTINGS)[number] | (typeof AZURE_SETTINGS)[number];
 
@@ -75,6 +76,11 @@ const FIELD = {
       }
     })
     .pipe(RateLimitsSchema),
+  quotaLedger: z.string().transform((s, ctx) => {
+    const parsed = parseLedgerLocation(s);
+    return parsed.ok ? parsed.value : (ctx.addIssue(parsed.problem), z.NEVER);
+  }),
+  quotaLedgerFallback: z.enum(["error", "local"], { error: "must be error (stop when the ledger is unavailable, the default) or local (go on with this runner's own windows and MDE's 429s)" }),
 };
 
 export interface ValidSettings {
@@ -91,6 +97,8 @@ export interface ValidSettings {
   clientCertificatePath?: string;
   federatedTokenFile?: string;
   rateLimits: { timeScale: number; quotas: Record<ApiFamily, FamilyQuota> };
+  quotaLedger?: LedgerLocation;
+  quotaLedgerFallback: "error" | "local";
 }
 
 type Raw = Partial<Record<SettingName, { value: string; from: string }>>;
@@ -126,6 +134,8 @@ export function validateSettings(raw: Raw): { ok: true; value: ValidSettings } |
   const federatedTokenFile = check("federatedTokenFile", FIELD.path);
   const requested = check("credential", FIELD.credential) ?? "auto";
   const limits = check("rateLimits", FIELD.rateLimits);
+  const quotaLedger = check("quotaLedger", FIELD.quotaLedger);
+  const quotaLedgerFallback = check("quotaLedgerFallback", FIELD.quotaLedgerFallback) ?? "error";
 
   const credential: ValidSettings["credential"] =
     requested !== "auto" ? requested : clientSecret ? "clientSecret" : clientCertificatePath ? "clientCertificate" : federatedTokenFile ? "workloadIdentity" : "default";
@@ -156,6 +166,8 @@ export function validateSettings(raw: Raw): { ok: true; value: ValidSettings } |
       clientCertificatePath,
       federatedTokenFile,
       rateLimits: { timeScale: limits?.timeScale ?? 1, quotas },
+      quotaLedger,
+      quotaLedgerFallback,
     },
   };
 }
