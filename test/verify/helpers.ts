@@ -4,6 +4,7 @@
  */
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { cp, writeFile } from "node:fs/promises";
+import { keyIdOf } from "../../provider/evidence/dsse";
 import { join } from "node:path";
 import { buildZip, succeededOutputs, tempDir } from "../evidence/helpers/fixtures";
 import { harness } from "../evidence/helpers/harness";
@@ -14,6 +15,13 @@ export interface SignedFolder {
   bases: string[];
   publicKeyFile: string;
   otherPublicKeyFile: string;
+  /** The key an attacker holds: signs consistently, but is not the one investigators trust. */
+  otherPrivateKey: KeyObject;
+  /** Key ids (SHA-256 of the SPKI DER) of the signing key and of the other key. */
+  keyId: string;
+  otherKeyId: string;
+  /** Copies of the folder taken after each package was kept (for rollback attacks). */
+  snapshots: string[];
   /** A copy of the folder to tamper with. */
   copy(label: string): Promise<string>;
   cleanup(): Promise<void>;
@@ -33,6 +41,7 @@ export async function signedFolder(count = 2, options: { signed?: boolean; zipBy
   const h = await harness(options.signed === false ? {} : { signingKey: { file: keyFile, origin: "test key" } });
   const dir = join(temp.path, "evidence");
   const bases: string[] = [];
+  const snapshots: string[] = [];
   try {
     await h.handler.preflight(dir);
     for (let i = 0; i < count; i++) {
@@ -41,6 +50,8 @@ export async function signedFolder(count = 2, options: { signed?: boolean; zipBy
       await h.handler.record(dir, "requested", succeededOutputs(dir, { machineId, actionId, status: "Pending" }));
       await h.handler.fetch(succeededOutputs(dir, { machineId, actionId }), { adopted: false });
       bases.push(`${machineId}-${actionId}`);
+      snapshots.push(join(temp.path, `snapshot-${i + 1}`));
+      await cp(dir, snapshots[i], { recursive: true });
     }
   } finally {
     await h.close();
@@ -54,6 +65,10 @@ export async function signedFolder(count = 2, options: { signed?: boolean; zipBy
     bases,
     publicKeyFile,
     otherPublicKeyFile,
+    otherPrivateKey: other.privateKey,
+    keyId: keyIdOf(keys.publicKey),
+    otherKeyId: keyIdOf(other.publicKey),
+    snapshots,
     async copy(label) {
       const to = join(temp.path, `tampered-${label}`);
       await cp(dir, to, { recursive: true });
