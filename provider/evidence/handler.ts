@@ -24,6 +24,7 @@ import { keepPackage, type Names } from "./keep";
 import { type EvidenceHandlerOptions, resolveEvidenceOptions } from "./options";
 import { preflightDirectory } from "./preflight";
 import { resolveEvidencePath } from "./projectPath";
+import { manifestFileSha256 } from "./manifest";
 import { loadSigningKey } from "./signingKey";
 import type { EvidenceHandler, EvidenceOutputs, EvidenceSubject } from "./subject";
 
@@ -90,7 +91,8 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
         kept = (await queued(`${outs.actionId}\n${names.dir}`, keep(source))).value;
       }
       keptHere.set(outs.actionId, kept.packagePath);
-      await custody.append(names.dir, "claimed", outs, claimDetails(outs, names.fileName, kept, first?.joined ?? true));
+      const manifestSha256 = await manifestFileSha256(kept.manifestPath);
+      await custody.append(names.dir, "claimed", outs, claimDetails(outs, names.fileName, kept, first?.joined ?? true, manifestSha256));
       return kept;
     } catch (err) {
       const known = liveLinks();
@@ -110,7 +112,8 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
       await custody.append(where, "succeeded", outs);
       const kept = await queued(`${outs.actionId}\n${where}`, (secrets) => keepInBlob({ o, key: signingKey(), custody, log, secrets }, outs, store.d, store.container));
       const fileName = `${outs.machineId}-${outs.actionId}.zip`;
-      await custody.append(where, "claimed", outs, claimDetails(outs, fileName, kept.value, kept.joined));
+      const manifestSha256 = await store.sha256Of(`${outs.machineId}-${outs.actionId}.json`);
+      await custody.append(where, "claimed", outs, claimDetails(outs, fileName, kept.value, kept.joined, manifestSha256));
       return kept.value;
     } catch (err) {
       const known = liveLinks();
@@ -140,10 +143,11 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
 }
 
 /** What one resource's claim on a kept package records: which package, and which intent asked for it. */
-function claimDetails(outs: EvidenceSubject, fileName: string, kept: EvidenceOutputs, shared: boolean): Record<string, DetailValue> {
+function claimDetails(outs: EvidenceSubject, fileName: string, kept: EvidenceOutputs, shared: boolean, manifestSha256: string): Record<string, DetailValue> {
   return {
     fileName,
     sha256: kept.packageSha256,
+    manifestSha256,
     sizeBytes: kept.packageSizeBytes,
     comment: outs.comment ?? null,
     triggers: JSON.stringify(outs.triggers ?? {}),

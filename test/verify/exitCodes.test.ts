@@ -20,7 +20,7 @@ describe("verify's exit codes", () => {
   it("0: intact, every signature by the trusted key, whose id is printed", async () => {
     const r = await verify(f.dir, [f.publicKeyFile]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`signed by ${f.keyId} (trusted)`);
+    expect(r.stdout).toContain(`signer ${f.keyId}: trusted key, verified 3 envelope(s)`);
   });
 
   it("0 with several --public-key, any of which signed", async () => {
@@ -31,7 +31,7 @@ describe("verify's exit codes", () => {
   it("3: signed evidence checked without a key; the signer's key id is printed as unchecked", async () => {
     const r = await verify(f.dir);
     expect(r.code).toBe(3);
-    expect(r.stdout).toContain(`signed by ${f.keyId} (not checked: no --public-key given)`);
+    expect(r.stdout).toContain(`signer ${f.keyId}: claimed by 3 envelope(s), not checked (no --public-key given)`);
     expect(r.stderr).toMatch(/authenticity not established/);
   });
 
@@ -44,7 +44,7 @@ describe("verify's exit codes", () => {
   it("1: a key given that signed nothing here", async () => {
     const r = await verify(f.dir, [f.otherPublicKeyFile]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(f.keyId);
+    expect(r.stdout).toContain(`signer ${f.keyId}: claimed by 3 envelope(s), no valid signature by a trusted key`);
   });
 
   it("2: usage errors only", async () => {

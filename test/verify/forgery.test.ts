@@ -25,7 +25,7 @@ describe("verify against forged evidence", () => {
     for (const keys of bothWays()) {
       const r = await verify(dir, keys);
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(/custody\.jsonl has \d+ line\(s\), but the signed head .* \d+/);
+      expect(r.stdout).toMatch(/custody\.jsonl does not match the signed head: it has \d+ complete line\(s\), but the signed head covers \d+/);
     }
   });
 
