@@ -15,6 +15,7 @@ import { redact } from "../util/redact";
 import { isSummarisedQuotaWait } from "../util/quotaWaitLines";
 import { processSingleton } from "../util/registry";
 import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS, signingKeyFromConfig } from "../evidence";
+import { timestampFromConfig } from "../evidence/timestamp/settings";
 import { CollectionFinder, scaledCollectionFinderOptions } from "../adoption/finder";
 import type { ProviderContext } from "./context";
 import { ActionWatcher, scaledWatcherOptions } from "./watcher";
@@ -73,6 +74,7 @@ export function contextFor(stackConfig: ConfigReader, options: ContextOptions = 
         log,
         linkLifetimeMs: DEFAULT_EVIDENCE_OPTIONS.linkLifetimeMs / timeScale,
         signingKey: signingKeyFromConfig(stackConfig),
+        timestamp: timestampFromConfig(stackConfig),
         blobCredential: () => createCredential(settings),
       }),
     };

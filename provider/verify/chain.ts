@@ -65,6 +65,8 @@ export class ChainReader {
   readonly parsed: ParsedLine[] | undefined;
   completeLines = 0;
   legacyLines = 0;
+  /** SHA-256 of the log through line N, for each N asked for (time-stamp tokens name these). */
+  readonly digests = new Map<number, string>();
   /** Lines the head covers once it matched; undefined until then. */
   covered: number | undefined;
   private prev: string | undefined;
@@ -73,6 +75,7 @@ export class ChainReader {
   constructor(
     private readonly head: HeadClaim | undefined,
     keepLines = false,
+    private readonly digestsAt: ReadonlySet<number> = new Set(),
   ) {
     this.parsed = keepLines ? [] : undefined;
   }
@@ -86,6 +89,7 @@ export class ChainReader {
     const previous = this.prev;
     this.prev = l.sha256;
     this.matchHead(l);
+    if (this.digestsAt.has(l.number)) this.digests.set(l.number, l.fileSha256());
     const fail = (what: string): void => void this.problems.push(`custody.jsonl line ${l.number}${what.startsWith(":") ? "" : " "}${what}`);
     if (l.text === undefined) return fail("is longer than 1 MiB: not a custody record");
     let json: unknown;

@@ -12,17 +12,21 @@ import { KeyObject } from "node:crypto";
 import { HEAD_FILE } from "../evidence/attest";
 import { CUSTODY_LOG_NAME } from "../evidence/custodyLog";
 import { messageOf } from "../evidence/errors";
+import { TOKEN_NAME } from "../evidence/timestamp/stampHead";
 import { packageVersion } from "../util/packageInfo";
 import { ChainReader, type HeadClaim, headClaimOf, readChain } from "./chain";
 import { readEnvelopeFile, type SignerRow, Signers } from "./envelopes";
 import { checkPackage, packageBase, type PackageRow } from "./packages";
 import type { EntryKind, EvidenceSource } from "./source";
+import { checkTimestamps, type TimestampRow } from "./timestamps";
 
 export type { PackageRow } from "./packages";
 
 export interface VerifyOptions {
   /** Keys the investigator trusts; several allowed. None: signatures are read, not checked. */
   publicKeys?: readonly KeyObject[];
+  /** PEM roots a time-stamping authority's certificate must chain to. None: tokens are read, their TSA not trusted. */
+  tsaRoots?: readonly string[];
 }
 
 export interface VerifyReport {
@@ -37,6 +41,7 @@ export interface VerifyReport {
   /** Neither: a writer's lock or temporary files, said so. */
   notes: string[];
   signers: SignerRow[];
+  timestamps: TimestampRow[];
   chain: { ok: boolean; head: "signed" | "unsigned" | "unchecked" | "BAD"; legacyLines: number; lines: number; coveredLines: number | null };
 }
 
@@ -56,7 +61,12 @@ export async function verifyLocation(source: EvidenceSource, options: VerifyOpti
   const kinds = new Map<string, EntryKind>((await source.list()).map((e) => [e.name, e.kind]));
 
   const { claim, head } = await checkHead(source, kinds, signers, problems, unproven);
-  const reader = new ChainReader(claim);
+  const tokens = new Map<string, number>();
+  for (const [name, kind] of kinds) {
+    const m = TOKEN_NAME.exec(name);
+    if (m && kind === "file") tokens.set(name, Number(m[1]));
+  }
+  const reader = new ChainReader(claim, false, new Set(tokens.values()));
   try {
     const log = await source.stream(CUSTODY_LOG_NAME);
     if (log) await readChain(log, reader);
@@ -69,7 +79,7 @@ export async function verifyLocation(source: EvidenceSource, options: VerifyOpti
   const chainOk = problems.length === 0;
 
   const bases = new Set(reader.recorded.keys());
-  const accounted = new Set([CUSTODY_LOG_NAME, HEAD_FILE]);
+  const accounted = new Set([CUSTODY_LOG_NAME, HEAD_FILE, ...tokens.keys()]);
   for (const [name, kind] of kinds) {
     const m = /^(.+?)\.(zip|json|intoto\.json)$/.exec(name);
     if (m && packageBase(m[1])) {
@@ -85,6 +95,8 @@ export async function verifyLocation(source: EvidenceSource, options: VerifyOpti
   }
   for (const [name, kind] of kinds) if (!accounted.has(name)) problems.push(`${name}: unaccounted for (${kind === "file" ? "not a file this tool writes" : `a ${kind}`})`);
 
+  const tsaRoots = options instanceof KeyObject ? [] : (options.tsaRoots ?? []);
+  const timestamps = await checkTimestamps(source, tokens, reader.digests, reader.completeLines, tsaRoots, { problems, unproven, notes });
   const rows: PackageRow[] = [];
   const ctx = { source, kinds, signers, chainOk, problems, unproven };
   for (const base of [...bases].sort()) {
@@ -105,6 +117,7 @@ export async function verifyLocation(source: EvidenceSource, options: VerifyOpti
     unproven,
     notes,
     signers: signers.list(),
+    timestamps,
     chain: { ok: chainOk, head, legacyLines: reader.legacyLines, lines: reader.completeLines, coveredLines: reader.covered ?? null },
   };
 }

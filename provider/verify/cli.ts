@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `mde-forensics verify <folder | azblob://account/container/prefix> [--public-key key.pub.pem]... [--json] [--report]`
+ * `mde-forensics verify <folder | azblob://account/container/prefix> [--public-key key.pub.pem]... [--tsa-root tsa-ca.pem]... [--json] [--report]`
  *
  * For an investigator, after the fact and without Pulumi: recomputes every package's SHA-256,
  * checks manifests, ZIPs, the custody chain against its signed head, every envelope's claims and
@@ -13,6 +13,7 @@
 import { readFileSync } from "node:fs";
 import type { KeyObject } from "node:crypto";
 import { loadPublicKey } from "../evidence/signingKey";
+import { pemCertificates } from "../evidence/timestamp/token";
 import { ForensicsError } from "../util/error";
 import { exitCodeOf, verifyLocation, type VerifyReport } from "./checks";
 import { openSource } from "./open";
@@ -21,23 +22,28 @@ import { renderStatement } from "./statement";
 
 export { renderReport } from "./render";
 
-const USAGE = "usage: mde-forensics verify <folder | azblob://<account>/<container>[/<prefix>]> [--public-key <pem file>]... [--json] [--report]";
+const USAGE = "usage: mde-forensics verify <folder | azblob://<account>/<container>[/<prefix>]> [--public-key <pem file>]... [--tsa-root <pem file>]... [--json] [--report]";
 
 interface Args {
   location: string;
   keyFiles: string[];
+  tsaRootFiles: string[];
   json: boolean;
   report: boolean;
 }
 
 function parseArgs(rest: string[]): Args | string {
-  const a: Partial<Args> & { keyFiles: string[] } = { keyFiles: [], json: false, report: false };
+  const a: Partial<Args> & { keyFiles: string[]; tsaRootFiles: string[] } = { keyFiles: [], tsaRootFiles: [], json: false, report: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === "--public-key") {
       const file = rest[++i];
       if (!file || file.startsWith("--")) return "--public-key needs a PEM file";
       a.keyFiles.push(file);
+    } else if (arg === "--tsa-root") {
+      const file = rest[++i];
+      if (!file || file.startsWith("--")) return "--tsa-root needs a PEM certificate file";
+      a.tsaRootFiles.push(file);
     } else if (arg === "--json") a.json = true;
     else if (arg === "--report") a.report = true;
     else if (!arg.startsWith("--") && a.location === undefined) a.location = arg;
@@ -54,10 +60,16 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     return 2;
   }
   let publicKeys: KeyObject[];
+  let tsaRoots: string[];
   let source: Awaited<ReturnType<typeof openSource>>;
   let report: VerifyReport;
   try {
     publicKeys = args.keyFiles.map((f) => loadPublicKey(readKeyFile(f), `--public-key ${f}`));
+    tsaRoots = args.tsaRootFiles.map((f) => {
+      const pem = readKeyFile(f);
+      pemCertificates(pem);
+      return pem;
+    });
     source = await openSource(args.location);
     // What cannot even be listed is a wrong location (usage); everything after is a finding.
     await source.list();
@@ -66,7 +78,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     return 2;
   }
   try {
-    report = await verifyLocation(source, { publicKeys });
+    report = await verifyLocation(source, { publicKeys, tsaRoots });
   } finally {
     await source.close?.();
   }
@@ -82,7 +94,7 @@ function readKeyFile(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (e) {
-    throw new ForensicsError(`cannot read the public key ${file} (${(e as { code?: string }).code ?? "error"})`);
+    throw new ForensicsError(`cannot read ${file} (${(e as { code?: string }).code ?? "error"})`);
   }
 }
 

@@ -15,7 +15,8 @@ export function renderReport(r: VerifyReport): string {
   const covered = r.chain.coveredLines === null ? "" : `, ${r.chain.coveredLines} covered by the head`;
   const chain = `custody chain: ${r.chain.ok ? "ok" : "BROKEN"}, ${r.chain.lines} line(s)${covered}${r.chain.legacyLines ? `, ${r.chain.legacyLines} written before chaining` : ""}, head ${r.chain.head}`;
   const signers = r.signers.length ? r.signers.map((s) => `signer ${s.keyId}: ${SIGNER_TEXT[s.status](s.envelopes)}`) : ["signer: none (nothing is signed)"];
+  const stamps = r.timestamps.map((t) => `time-stamp ${t.file}: first ${t.lines} line(s)${t.genTime ? ` at ${t.genTime} by ${t.tsa}` : ""}, ${t.status === "trusted" ? "TSA trusted" : t.status === "unchecked" ? "TSA not checked (no --tsa-root)" : "BAD"}`);
   const list = (title: string, items: string[], mark: string) => (items.length ? [`${title}:`, ...items.map((p) => `  ${mark} ${p}`)] : []);
   const verdict = r.problems.length ? [] : r.unproven.length ? [`${r.rows.length} package(s) intact; authenticity not established`] : [`${r.rows.length} package(s) verified`];
-  return [r.location, line(header), ...rows.map(line), chain, ...signers, ...list("problems", r.problems, "✗"), ...list("not established", r.unproven, "?"), ...list("notes", r.notes, "·"), ...verdict, ""].join("\n");
+  return [r.location, line(header), ...rows.map(line), chain, ...signers, ...stamps, ...list("problems", r.problems, "✗"), ...list("not established", r.unproven, "?"), ...list("notes", r.notes, "·"), ...verdict, ""].join("\n");
 }

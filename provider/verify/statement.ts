@@ -29,10 +29,15 @@ export function renderStatement(r: VerifyReport): InvestigatorStatement {
     `the custody log's hash chain, line by line (${r.chain.lines} line(s)), against the signed head (${r.chain.coveredLines ?? 0} line(s) covered)`,
     "that every file in the location is evidence this tool wrote (nothing unaccounted for), and that none is a link or a special file",
   ];
+  const trustedStamps = r.timestamps.filter((t) => t.status === "trusted");
+  const lastStamp = trustedStamps.at(-1);
+  if (r.timestamps.length) checks.push("each RFC 3161 time-stamp token: its imprint against the log's first N lines, its CMS signature and, given a TSA root, its certificate chain");
   const notEstablished = [
     ...r.unproven,
     "the identity of whoever held a signing key (a key id names a key, not a person)",
-    "the time of any event: times are those the writing host's clock recorded; no trusted timestamp was checked",
+    lastStamp
+      ? `the time of events after line ${lastStamp.lines}: a trusted time-stamp proves only that the first ${lastStamp.lines} line(s) existed at ${lastStamp.genTime}; other times are the writing host's clock`
+      : "the time of any event: times are those the writing host's clock recorded; no trusted time-stamp was checked",
   ];
   const json = {
     statement: "pulumi-mde-forensics verification statement",
@@ -43,6 +48,7 @@ export function renderStatement(r: VerifyReport): InvestigatorStatement {
     outcome: OUTCOME[code],
     packages: r.rows.map((p) => ({ package: p.package, sha256: p.sha256, chain: p.chain, signature: p.signature })),
     custodyLog: { lines: r.chain.lines, coveredBySignedHead: r.chain.coveredLines, head: r.chain.head },
+    timestamps: r.timestamps,
     trustedSigners: trusted,
     claimedButNotVerifiedSigners: claimed,
     checked: checks,
@@ -67,6 +73,8 @@ export function renderStatement(r: VerifyReport): InvestigatorStatement {
     ...bullet(trusted),
     "Key ids claimed by envelopes but not verified:",
     ...bullet(claimed),
+    "Time-stamps (RFC 3161):",
+    ...bullet(r.timestamps.map((t) => `${t.file}: first ${t.lines} line(s) at ${t.genTime ?? "?"} by ${t.tsa ?? "?"}, ${t.status === "trusted" ? "TSA chained to a supplied root" : t.status === "unchecked" ? "TSA not checked against a root" : "BAD"}`)),
     "",
     "Problems:",
     ...bullet(r.problems),

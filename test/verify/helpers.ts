@@ -5,6 +5,7 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { cp, writeFile } from "node:fs/promises";
 import { keyIdOf } from "../../provider/evidence/dsse";
+import type { EvidenceHandlerOptions } from "../../provider/evidence/options";
 import { join } from "node:path";
 import { buildZip, succeededOutputs, tempDir } from "../evidence/helpers/fixtures";
 import { harness } from "../evidence/helpers/harness";
@@ -32,13 +33,13 @@ export const actionIdOf = (i: number) => `0c5d1f5e-8a2b-4a6e-9d1c-${(i + 1).toSt
 
 const pem = (k: KeyObject, type: "spki" | "pkcs8") => k.export({ type, format: "pem" }).toString();
 
-export async function signedFolder(count = 2, options: { signed?: boolean; zipBytes?: number } = {}): Promise<SignedFolder> {
+export async function signedFolder(count = 2, options: { signed?: boolean; zipBytes?: number; handler?: Partial<EvidenceHandlerOptions> } = {}): Promise<SignedFolder> {
   const keys = generateKeyPairSync("ed25519");
   const other = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const temp = await tempDir("verify");
   const keyFile = join(temp.path, "signing.pem");
   await writeFile(keyFile, pem(keys.privateKey, "pkcs8"), { mode: 0o600 });
-  const h = await harness(options.signed === false ? {} : { signingKey: { file: keyFile, origin: "test key" } });
+  const h = await harness({ ...(options.signed === false ? {} : { signingKey: { file: keyFile, origin: "test key" } }), ...options.handler });
   const dir = join(temp.path, "evidence");
   const bases: string[] = [];
   const snapshots: string[] = [];

@@ -20,6 +20,10 @@ export interface BlobStore {
   container: ContainerClient;
   appender: ChainAppender;
   preflight(): Promise<void>;
+  /** The custody log's bytes, streamed. */
+  readLog(): Promise<AsyncIterable<Buffer>>;
+  /** Writes a time-stamp token blob, create-only. */
+  putToken(name: string, bytes: Buffer): Promise<void>;
   /** SHA-256 of a small blob's bytes (a manifest), for the custody line that claims it. */
   sha256Of(name: string): Promise<string>;
   /** Replaces the chain head's envelope (the one blob that moves; each version stays with versioning on), through the line whose SHA-256 is given. */
@@ -46,10 +50,19 @@ export function blobStores(credential: (() => TokenCredential) | undefined): (lo
         const bytes = await blob.downloadToBuffer().catch((err: unknown) => Promise.reject(describeBlobError(err, d, `cannot read ${blob.name}`)));
         return createHash("sha256").update(bytes).digest("hex");
       },
-      async writeHead(lastLineSha256, line, key) {
+      async readLog() {
         const log = container.getBlobClient(blobName(d, CUSTODY_LOG_NAME));
-        const body = (await log.download().catch((err: unknown) => Promise.reject(describeBlobError(err, d, `cannot read ${log.name} back to sign its head`)))).readableStreamBody;
-        const head = await chainHead(body as AsyncIterable<Buffer>, lastLineSha256, line, log.name);
+        const res = await log.download().catch((err: unknown) => Promise.reject(describeBlobError(err, d, `cannot read ${log.name} back`)));
+        return res.readableStreamBody as AsyncIterable<Buffer>;
+      },
+      async putToken(name, bytes) {
+        const blob = container.getBlockBlobClient(blobName(d, name));
+        await blob.upload(bytes, bytes.length, { conditions: { ifNoneMatch: "*" }, blobHTTPHeaders: { blobContentType: "application/timestamp-reply" } }).catch((err: unknown) => {
+          throw describeBlobError(err, d, `refused the time-stamp token ${blob.name}`);
+        });
+      },
+      async writeHead(lastLineSha256, line, key) {
+        const head = await chainHead(await store.readLog(), lastLineSha256, line, blobName(d, CUSTODY_LOG_NAME));
         const text = `${JSON.stringify(signStatement(headStatement(head), key), null, 2)}\n`;
         const blob = container.getBlockBlobClient(blobName(d, HEAD_FILE));
         await blob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: "application/json" } }).catch((err: unknown) => {
