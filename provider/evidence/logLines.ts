@@ -19,7 +19,7 @@ export interface LogLine {
   text: string | undefined;
   /** False for a last line without its newline (a write in progress, or torn). */
   complete: boolean;
-  /** SHA-256 (hex) of the file's bytes up to and including this line's newline. */
+  /** SHA-256 (hex) of the file's bytes up to and including this line's newline; only for the lines the splitter was asked to keep it for. */
   fileSha256(): string;
 }
 
@@ -30,6 +30,9 @@ export class LineSplitter {
   private parts: Buffer[] = [];
   private held = 0;
   private number = 0;
+
+  /** `fileHashAt(n)`: whether line n needs the file hash through it (a copy of the hash state per line otherwise). */
+  constructor(private readonly fileHashAt: (lineNumber: number) => boolean = () => true) {}
 
   push(chunk: Buffer): LogLine[] {
     const out: LogLine[] = [];
@@ -58,7 +61,9 @@ export class LineSplitter {
 
   private take(complete: boolean): LogLine {
     const text = this.held <= MAX_LINE_BYTES ? Buffer.concat(this.parts).toString("utf8") : undefined;
-    const result = { number: ++this.number, sha256: this.line.digest("hex"), text, complete, fileSha256: snapshot(this.file) };
+    const number = ++this.number;
+    const fileSha256 = this.fileHashAt(number) ? snapshot(this.file) : () => { throw new Error(`the file hash through line ${number} was not kept`); };
+    const result = { number, sha256: this.line.digest("hex"), text, complete, fileSha256 };
     this.line = createHash("sha256");
     this.parts = [];
     this.held = 0;

@@ -17,6 +17,7 @@ import { type LogLine, LineSplitter } from "../evidence/logLines";
 export const ACTION_ID_PART = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const RECORDING_EVENTS = new Set(["verified", "reused", "claimed"]);
 const HEX64 = /^[0-9a-f]{64}$/;
+const MAX_LINE_PROBLEMS = 100;
 
 const LineSchema = z.looseObject({
   prev: z.string().nullable().optional(),
@@ -69,6 +70,7 @@ export class ChainReader {
   readonly digests = new Map<number, string>();
   /** Lines the head covers once it matched; undefined until then. */
   covered: number | undefined;
+  private moreProblems = 0;
   private prev: string | undefined;
   private chained = false;
 
@@ -78,6 +80,11 @@ export class ChainReader {
     private readonly digestsAt: ReadonlySet<number> = new Set(),
   ) {
     this.parsed = keepLines ? [] : undefined;
+  }
+
+  /** Whether line n's file hash is needed: the head's line, or a time-stamp token's. */
+  needsFileHash(n: number): boolean {
+    return n === this.head?.lineCount || this.digestsAt.has(n);
   }
 
   push(l: LogLine): void {
@@ -90,7 +97,11 @@ export class ChainReader {
     this.prev = l.sha256;
     this.matchHead(l);
     if (this.digestsAt.has(l.number)) this.digests.set(l.number, l.fileSha256());
-    const fail = (what: string): void => void this.problems.push(`custody.jsonl line ${l.number}${what.startsWith(":") ? "" : " "}${what}`);
+    const fail = (what: string): void => {
+      // A log of a million bad lines must not become a million-line report: the first ones name the damage.
+      if (this.problems.length < MAX_LINE_PROBLEMS) this.problems.push(`custody.jsonl line ${l.number}${what.startsWith(":") ? "" : " "}${what}`);
+      else this.moreProblems++;
+    };
     if (l.text === undefined) return fail("is longer than 1 MiB: not a custody record");
     let json: unknown;
     try {
@@ -132,6 +143,7 @@ export class ChainReader {
   }
 
   finish(): void {
+    if (this.moreProblems) this.problems.push(`custody.jsonl: ${this.moreProblems} more broken line(s) after the first ${MAX_LINE_PROBLEMS}`);
     const h = this.head;
     if (h && h.lineCount !== undefined && this.completeLines < h.lineCount) {
       this.problems.push(`custody.jsonl does not match the signed head: it has ${this.completeLines} complete line(s), but the signed head covers ${h.lineCount} (lines deleted, or the log truncated or rolled back)`);
@@ -148,7 +160,7 @@ export class ChainReader {
 
 /** Reads the whole log from `chunks` into `reader`. */
 export async function readChain(chunks: AsyncIterable<Buffer>, reader: ChainReader): Promise<void> {
-  const splitter = new LineSplitter();
+  const splitter = new LineSplitter((n) => reader.needsFileHash(n));
   for await (const chunk of chunks) for (const l of splitter.push(chunk)) reader.push(l);
   for (const l of splitter.end()) reader.push(l);
   reader.finish();
