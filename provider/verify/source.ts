@@ -22,53 +22,7 @@ export interface SourceEntry {
   kind: EntryKind;
 }
 
-/** A name that is there, but not as a regular file: reported as a problem, never read. */
-export class NotRegularFileError extends ForensicsError {
-  override name = "NotRegularFileError";
-  constructor(
-    readonly file: string,
-    readonly kind: EntryKind,
-  ) {
-    super(`${file}: not a regular file (a ${kind})`);
-  }
-}
-
-export interface EvidenceSource {
-  /** For messages: the folder path or the azblob:// URL. */
-  readonly label: string;
-  list(): Promise<SourceEntry[]>;
-  /** A small file's bytes (at most `maxBytes`), or undefined when it does not exist. */
-  readBytes(name: string, maxBytes: number): Promise<Buffer | undefined>;
-  /** A file's bytes as a stream, or undefined when it does not exist. */
-  stream(name: string): Promise<AsyncIterable<Buffer> | undefined>;
-  /** SHA-256 and size of a package, or undefined when it does not exist. */
-  hash(name: string): Promise<{ sha256: string; sizeBytes: number } | undefined>;
-  /** Reads the package's central directory and every entry's CRC-32. */
-  checkZip(name: string): Promise<ZipSummary>;
-  close?(): Promise<void>;
-}
-
-export function kindOf(s: Stats): EntryKind {
-  if (s.isFile()) return "file";
-  if (s.isDirectory()) return "directory";
-  if (s.isSymbolicLink()) return "symbolic link";
-  if (s.isFIFO()) return "FIFO";
-  if (s.isSocket()) return "socket";
-  if (s.isCharacterDevice() || s.isBlockDevice()) return "device";
-  return "other";
-}
-
-/** Hashes a stream of bytes. */
-export async function hashStream(chunks: AsyncIterable<Buffer>): Promise<{ sha256: string; sizeBytes: number }> {
-  const hash = createHash("sha256");
-  let sizeBytes = 0;
-  for await (const chunk of chunks) {
-    hash.update(chunk);
-    sizeBytes += chunk.length;
-  }
-  return { sha256: hash.digest("hex"), sizeBytes };
-}
-
+/** A local folder: regular files only, opened without following links (see above). */
 export function folderSource(folder: string): EvidenceSource {
   const dir = resolve(folder);
   /** The open regular file `name`, or undefined when it does not exist. */
@@ -132,4 +86,51 @@ export function folderSource(folder: string): EvidenceSource {
       return verifyZip(join(dir, name));
     },
   };
+}
+
+/** A name that is there, but not as a regular file: reported as a problem, never read. */
+export class NotRegularFileError extends ForensicsError {
+  override name = "NotRegularFileError";
+  constructor(
+    readonly file: string,
+    readonly kind: EntryKind,
+  ) {
+    super(`${file}: not a regular file (a ${kind})`);
+  }
+}
+
+export interface EvidenceSource {
+  /** For messages: the folder path or the azblob:// URL. */
+  readonly label: string;
+  list(): Promise<SourceEntry[]>;
+  /** A small file's bytes (at most `maxBytes`), or undefined when it does not exist. */
+  readBytes(name: string, maxBytes: number): Promise<Buffer | undefined>;
+  /** A file's bytes as a stream, or undefined when it does not exist. */
+  stream(name: string): Promise<AsyncIterable<Buffer> | undefined>;
+  /** SHA-256 and size of a package, or undefined when it does not exist. */
+  hash(name: string): Promise<{ sha256: string; sizeBytes: number } | undefined>;
+  /** Reads the package's central directory and every entry's CRC-32. */
+  checkZip(name: string): Promise<ZipSummary>;
+  close?(): Promise<void>;
+}
+
+export function kindOf(s: Stats): EntryKind {
+  if (s.isFile()) return "file";
+  if (s.isDirectory()) return "directory";
+  if (s.isSymbolicLink()) return "symbolic link";
+  if (s.isFIFO()) return "FIFO";
+  if (s.isSocket()) return "socket";
+  if (s.isCharacterDevice() || s.isBlockDevice()) return "device";
+  return "other";
+}
+
+/** Hashes a stream of bytes. */
+export async function hashStream(chunks: AsyncIterable<Buffer>): Promise<{ sha256: string; sizeBytes: number }> {
+  const hash = createHash("sha256");
+  let sizeBytes = 0;
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    sizeBytes += chunk.length;
+  }
+  return { sha256: hash.digest("hex"), sizeBytes };
 }
