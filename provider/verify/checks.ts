@@ -124,7 +124,7 @@ export async function verifyLocation(source: EvidenceSource, options: VerifyOpti
 
 /** The signed head's claims (checked against the log by the chain reader) and who made them. */
 async function checkHead(source: EvidenceSource, kinds: Map<string, EntryKind>, signers: Signers, problems: string[], unproven: string[]) {
-  const read = kinds.has(HEAD_FILE) || kinds.size === 0 ? await readEnvelopeFile(source, HEAD_FILE) : undefined;
+  const read = kinds.has(HEAD_FILE) ? await readEnvelopeFile(source, HEAD_FILE) : undefined;
   let claim: HeadClaim | undefined;
   let head: VerifyReport["chain"]["head"] = "unsigned";
   if (read === undefined) {
