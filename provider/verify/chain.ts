@@ -56,6 +56,8 @@ export function headClaimOf(statement: Statement): HeadClaim | string {
 export interface Recorded {
   sha256: Set<string>;
   manifestSha256: Set<string>;
+  /** The first line recording it: after the signed head's cut-off, the package is still being written. */
+  firstLine: number;
 }
 
 export class ChainReader {
@@ -124,7 +126,7 @@ export class ChainReader {
     this.parsed?.push({ number: l.number, event, actionId, machineId, details });
     if (!RECORDING_EVENTS.has(event) || typeof details.sha256 !== "string" || !actionId || !machineId) return;
     const base = `${machineId.toLowerCase()}-${actionId}`;
-    const r = this.recorded.get(base) ?? { sha256: new Set<string>(), manifestSha256: new Set<string>() };
+    const r = this.recorded.get(base) ?? { sha256: new Set<string>(), manifestSha256: new Set<string>(), firstLine: l.number };
     this.recorded.set(base, r);
     r.sha256.add(details.sha256);
     if (typeof details.manifestSha256 === "string") r.manifestSha256.add(details.manifestSha256);

@@ -98,7 +98,7 @@ export async function verifyLocation(source: EvidenceSource, options: VerifyOpti
   const tsaRoots = options instanceof KeyObject ? [] : (options.tsaRoots ?? []);
   const timestamps = await checkTimestamps(source, tokens, reader.digests, reader.completeLines, tsaRoots, { problems, unproven, notes });
   const rows: PackageRow[] = [];
-  const ctx = { source, kinds, signers, chainOk, problems, unproven };
+  const ctx = { source, kinds, signers, chainOk, covered: reader.covered, problems, unproven };
   for (const base of [...bases].sort()) {
     try {
       rows.push(await checkPackage(ctx, base, reader.recorded.get(base)));

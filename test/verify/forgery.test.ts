@@ -6,7 +6,8 @@
 import { cp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildZip } from "../evidence/helpers/fixtures";
-import { readJson, readLog, resignAll, sha256, verify, writeJson, writeRelinked } from "./forge";
+import { actionIdOf } from "./helpers";
+import { readJson, readLog, resignAll, resignHead, sha256, verify, writeJson, writeRelinked } from "./forge";
 import { signedFolder, type SignedFolder } from "./helpers";
 
 let f: SignedFolder;
@@ -111,5 +112,24 @@ describe("verify against forged evidence", () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/1 line\(s\) after the signed head .* not covered by a signature/);
     expect(r.stdout).toMatch(/incomplete last line/);
+  });
+
+  it("reads a package recorded only after the signed head, without its manifest yet, as a write in progress (3), and as broken once the head covers it (1)", async () => {
+    const dir = await f.copy("package-in-progress");
+    const lines = await readLog(dir);
+    const zip = await buildZip(8 * 1024, "p");
+    const last = lines.at(-1);
+    const [machineId, actionId] = [last.machineId, actionIdOf(7)];
+    const fileName = `${machineId}-${actionId}.zip`;
+    await writeFile(join(dir, fileName), zip);
+    const more = ["succeeded", "downloaded", "verified"].map((event) => ({ ...last, event, actionId, details: event === "succeeded" ? {} : { fileName, sha256: sha256(zip), sizeBytes: zip.length } }));
+    await writeRelinked(dir, [...lines, ...more]);
+    const r = await verify(dir, [f.publicKeyFile]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(`${fileName}: being written (recorded after the signed head): its manifest ${fileName.replace(".zip", ".json")} is missing`);
+    await resignHead(dir, f.otherPrivateKey);
+    const covered = await verify(dir);
+    expect(covered.code).toBe(1);
+    expect(covered.stdout).toContain(`${fileName}: its manifest ${fileName.replace(".zip", ".json")} is missing`);
   });
 });
