@@ -10,6 +10,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { EVIDENCE_TRUSTED_TIME } from "../readme/documentedSteps";
+import { stepsOf, substitute } from "../readme/readmeSteps";
 import { readLog, verify, writeRelinked } from "./forge";
 import { signedFolder, type SignedFolder } from "./helpers";
 import { makeCa, opensslAvailable, startTestTsa, type TestTsa } from "./testTsa";
@@ -54,6 +56,14 @@ describeTsa("trusted time (RFC 3161) against a loopback TSA", () => {
       const { stdout } = await run("openssl", ["ts", "-verify", "-data", prefix, "-in", join(f.dir, token), "-CAfile", tsa.caFile, "-untrusted", tsa.tsaCertFile]);
       expect(stdout).toContain("Verification: OK");
     }
+  });
+
+  it("docs/evidence.md's openssl check, as written, accepts a token in the evidence folder", async () => {
+    const dir = await f.copy("documented-check");
+    const n = Number(/\d+/.exec((await tokensOf(dir))[1])![0]);
+    const [steps] = stepsOf(EVIDENCE_TRUSTED_TIME);
+    const { stdout } = await run("bash", ["--norc", "-c", `set -e -o pipefail\n${substitute(steps, { "<line count>": String(n), "<tsa root pem>": tsa.caFile })}`], { cwd: dir });
+    expect(stdout).toContain("Verification: OK");
   });
 
   it("verify --tsa-root: exit 0 with the trusted key, each token's time and TSA shown", async () => {
