@@ -118,7 +118,7 @@ describe("verify against forged evidence", () => {
     const dir = await f.copy("package-in-progress");
     const lines = await readLog(dir);
     const zip = await buildZip(8 * 1024, "p");
-    const last = lines.at(-1);
+    const last = lines.at(-1)!;
     const [machineId, actionId] = [last.machineId, actionIdOf(7)];
     const fileName = `${machineId}-${actionId}.zip`;
     await writeFile(join(dir, fileName), zip);
