@@ -2,15 +2,22 @@
  * What is signed, and where the signatures live:
  * - `<machineId>-<actionId>.intoto.json`: a DSSE envelope whose Statement's subject is the
  *   package (file name and SHA-256) and whose predicate is its manifest, byte for byte as parsed;
- * - `custody.head.json`: a DSSE envelope whose subject is the custody chain's head (the SHA-256 of
- *   the log's last line, which commits to every line before it).
+ * - `custody.head.json`: a DSSE envelope whose subject is `custody.jsonl` with the SHA-256 of the
+ *   file's bytes through the line just appended (an in-toto subject names the digest of the
+ *   artifact it names), and whose predicate adds the line count and that line's SHA-256. So a
+ *   deleted last line, a truncated or rolled-back log, or a re-linked chain no longer matches the
+ *   head, and a verifier can tell lines written after the head (a write in progress) from edits.
  * Both are written atomically; without a key neither exists and the manifest says `unsigned`.
  */
 import type { KeyObject } from "node:crypto";
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
-import type { CustodyLine } from "./custodyLog";
+import { CUSTODY_LOG_NAME, type CustodyLine } from "./custodyLog";
 import { type Envelope, keyIdOf, signStatement, STATEMENT_TYPE, type Statement } from "./dsse";
+import { EvidenceError } from "./errors";
 import { writeFileAtomic } from "./files";
+import { headThrough } from "./logLines";
 
 export const PACKAGE_PREDICATE = "urn:pulumi-mde-forensics:investigation-package-manifest:v1";
 export const HEAD_PREDICATE = "urn:pulumi-mde-forensics:custody-chain-head:v1";
@@ -31,13 +38,38 @@ export function packageStatement(manifest: { fileName: string; sha256: string })
   return { _type: STATEMENT_TYPE, subject: [{ name: manifest.fileName, digest: { sha256: manifest.sha256 } }], predicateType: PACKAGE_PREDICATE, predicate: manifest };
 }
 
-export function headStatement(headSha256: string, line: CustodyLine): Statement {
+/** What a signed head commits to: the log through one line. */
+export interface ChainHead {
+  /** SHA-256 of custody.jsonl's bytes through the line (its newline included). */
+  fileSha256: string;
+  lineCount: number;
+  lastLineSha256: string;
+  line: CustodyLine;
+}
+
+export function headStatement(head: ChainHead): Statement {
   return {
     _type: STATEMENT_TYPE,
-    subject: [{ name: CUSTODY_SUBJECT, digest: { sha256: headSha256 } }],
+    subject: [{ name: CUSTODY_SUBJECT, digest: { sha256: head.fileSha256 } }],
     predicateType: HEAD_PREDICATE,
-    predicate: { lastTimestamp: line.timestamp, lastEvent: line.event, lastActionId: line.actionId },
+    predicate: { lineCount: head.lineCount, lastLineSha256: head.lastLineSha256, lastTimestamp: head.line.timestamp, lastEvent: head.line.event, lastActionId: head.line.actionId },
   };
+}
+
+/**
+ * The head through the line just appended, read back from the log's bytes (`chunks`). Reading the
+ * whole log costs one pass per event (about a second per 500 MB); events come a few a minute.
+ */
+export async function chainHead(chunks: AsyncIterable<Buffer>, lastLineSha256: string, line: CustodyLine, where: string): Promise<ChainHead> {
+  const through = await headThrough(chunks, lastLineSha256);
+  if (!through) throw new EvidenceError("write", `cannot sign the custody head: the line just appended is not in ${where}`);
+  return { ...through, lastLineSha256, line };
+}
+
+/** A folder's log as a stream, never through a symlink. */
+export async function readLogFile(dir: string): Promise<AsyncIterable<Buffer>> {
+  const fh = await open(join(dir, CUSTODY_LOG_NAME), constants.O_RDONLY | constants.O_NOFOLLOW);
+  return fh.createReadStream();
 }
 
 const envelopeText = (e: Envelope) => `${JSON.stringify(e, null, 2)}\n`;
@@ -46,6 +78,9 @@ export async function writePackageEnvelope(dir: string, manifest: { fileName: st
   await writeFileAtomic(join(dir, envelopeName(manifest.fileName)), envelopeText(signStatement(packageStatement(manifest), key)));
 }
 
-export async function writeHeadEnvelope(dir: string, headSha256: string, line: CustodyLine, key: KeyObject): Promise<void> {
-  await writeFileAtomic(join(dir, HEAD_FILE), envelopeText(signStatement(headStatement(headSha256, line), key)));
+/** Signs the folder's head through the line whose SHA-256 is `lastLineSha256` (called under the log's lock). */
+export async function writeHeadEnvelope(dir: string, lastLineSha256: string, line: CustodyLine, key: KeyObject): Promise<ChainHead> {
+  const head = await chainHead(await readLogFile(dir), lastLineSha256, line, join(dir, CUSTODY_LOG_NAME));
+  await writeFileAtomic(join(dir, HEAD_FILE), envelopeText(signStatement(headStatement(head), key)));
+  return head;
 }

@@ -69,8 +69,8 @@ export interface CustodyLogOptions {
   operator?: string;
   /** Extra values to redact verbatim (the download link while one is live). */
   knownSecrets?: () => readonly string[];
-  /** Called under the log's lock after each append, with the location and the new head's hash (signs it). */
-  onAppended?(location: string, headSha256: string, line: CustodyLine): Promise<void>;
+  /** Called under the log's lock after each append, with the location and the new last line's SHA-256 (signs the head through it: attest.ts). */
+  onAppended?(location: string, lastLineSha256: string, line: CustodyLine): Promise<void>;
   /** The chain appender of a location that is not a local folder (a blob container); undefined: a folder. */
   appenderFor?(location: string): ChainAppender | undefined;
 }

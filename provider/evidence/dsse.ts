@@ -54,29 +54,63 @@ export function signStatement(statement: Statement, key: KeyObject): Envelope {
   return { payloadType: DSSE_PAYLOAD_TYPE, payload: payload.toString("base64"), signatures: [{ keyid: keyIdOf(key), sig }] };
 }
 
-export type EnvelopeCheck = { ok: true; statement: Statement; keyId: string } | { ok: false; reason: string };
+/**
+ * Standard base64 (RFC 4648 §4) with padding, and nothing else: Node's decoder skips characters
+ * outside the alphabet, so "payload!" and "payload" would decode alike, where the reference
+ * DSSE implementations refuse the envelope. The round trip refuses non-zero trailing bits too.
+ */
+export function decodeBase64Strict(text: string): Buffer | undefined {
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) return undefined;
+  const bytes = Buffer.from(text, "base64");
+  return bytes.toString("base64") === text ? bytes : undefined;
+}
 
-/** Checks an envelope against `publicKey`: a valid signature by that key over an in-toto Statement. */
-export function openEnvelope(raw: unknown, publicKey: KeyObject): EnvelopeCheck {
+/** An envelope read (strictly) but not yet trusted: its Statement and its signatures' claimed key ids. */
+export interface ReadEnvelope {
+  payloadType: string;
+  payload: Buffer;
+  statement: Statement;
+  signatures: Array<{ keyid: string | undefined; sig: Buffer }>;
+}
+
+export type EnvelopeRead = { ok: true; envelope: ReadEnvelope } | { ok: false; reason: string };
+
+/** Parses a DSSE envelope holding an in-toto Statement, without checking any signature. */
+export function readEnvelope(raw: unknown): EnvelopeRead {
   const env = EnvelopeSchema.safeParse(raw);
   if (!env.success) return { ok: false, reason: "not a DSSE envelope" };
   if (env.data.payloadType !== DSSE_PAYLOAD_TYPE) return { ok: false, reason: `payload type ${env.data.payloadType}` };
-  const payload = Buffer.from(env.data.payload, "base64");
-  const keyId = keyIdOf(publicKey);
-  const good = env.data.signatures.some((s) => {
-    try {
-      return verify(algorithmOf(publicKey), pae(env.data.payloadType, payload), publicKey, Buffer.from(s.sig, "base64"));
-    } catch {
-      return false;
-    }
-  });
-  if (!good) {
-    const ids = env.data.signatures.map((s) => s.keyid ?? "?").join(", ");
-    return { ok: false, reason: `no signature by key ${keyId.slice(0, 16)}… (signed by ${ids ? ids.slice(0, 16) + "…" : "nobody"})` };
+  const payload = decodeBase64Strict(env.data.payload);
+  if (!payload) return { ok: false, reason: "payload is not strict base64" };
+  const signatures: ReadEnvelope["signatures"] = [];
+  for (const s of env.data.signatures) {
+    const sig = decodeBase64Strict(s.sig);
+    if (!sig) return { ok: false, reason: "signature is not strict base64" };
+    signatures.push({ keyid: s.keyid, sig });
   }
+  if (signatures.length === 0) return { ok: false, reason: "it holds no signature" };
   const statement = readStatement(payload);
-  return statement ? { ok: true, statement, keyId } : { ok: false, reason: "the payload is not an in-toto Statement" };
+  if (!statement) return { ok: false, reason: "the payload is not an in-toto Statement" };
+  return { ok: true, envelope: { payloadType: env.data.payloadType, payload, statement, signatures } };
 }
+
+/** The id of the first of `keys` with a valid signature over the envelope, or undefined. */
+export function trustedSigner(envelope: ReadEnvelope, keys: readonly KeyObject[]): string | undefined {
+  const message = pae(envelope.payloadType, envelope.payload);
+  for (const key of keys) {
+    for (const s of envelope.signatures) {
+      try {
+        if (verify(algorithmOf(key), message, key, s.sig)) return keyIdOf(key);
+      } catch {
+        // a signature of another algorithm's shape: not by this key
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The key ids the signatures claim (unchecked: anyone can write any key id). */
+export const claimedKeyIds = (envelope: ReadEnvelope) => [...new Set(envelope.signatures.map((s) => s.keyid ?? "(no key id)"))];
 
 /** The Statement inside an envelope, without checking signatures (for reading unsigned evidence). */
 export function readStatement(payload: Buffer): Statement | undefined {

@@ -85,12 +85,12 @@ export async function placeWithoutOverwrite(from: string, to: string): Promise<v
  * Writes `text` to `file` so that readers see the old file or the whole new one, never a part:
  * temp file in the same folder, fsync, rename over, fsync the folder.
  */
-export async function writeFileAtomic(file: string, text: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(file: string, text: string | Buffer, mode = 0o600): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
   try {
     const fh = await open(tmp, "wx", mode);
     try {
-      await fh.writeFile(text, "utf8");
+      await fh.writeFile(text);
       await fh.sync();
     } finally {
       await fh.close();

@@ -13,19 +13,21 @@ import type { KeyObject } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { redact } from "../util/redact";
-import { writeHeadEnvelope } from "./attest";
+import { readLogFile, writeHeadEnvelope } from "./attest";
 import { isBlobDestination } from "./blob/destination";
 import { keepInBlob } from "./blob/keep";
 import { blobStores } from "./blob/store";
-import { CustodyLog, type DetailValue } from "./custodyLog";
+import { type CustodyLine, CustodyLog, type DetailValue } from "./custodyLog";
 import { EvidenceError, isEvidenceError, messageOf } from "./errors";
-import { exists } from "./files";
+import { exists, writeFileAtomic } from "./files";
 import { keepPackage, type Names } from "./keep";
 import { type EvidenceHandlerOptions, resolveEvidenceOptions } from "./options";
 import { preflightDirectory } from "./preflight";
 import { resolveEvidencePath } from "./projectPath";
+import { manifestFileSha256 } from "./manifest";
 import { loadSigningKey } from "./signingKey";
 import type { EvidenceHandler, EvidenceOutputs, EvidenceSubject } from "./subject";
+import { stampHead } from "./timestamp/stampHead";
 
 /** Ids become file names: only characters that cannot climb out of the folder or confuse a shell. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -90,7 +92,9 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
         kept = (await queued(`${outs.actionId}\n${names.dir}`, keep(source))).value;
       }
       keptHere.set(outs.actionId, kept.packagePath);
-      await custody.append(names.dir, "claimed", outs, claimDetails(outs, names.fileName, kept, first?.joined ?? true));
+      const manifestSha256 = await manifestFileSha256(kept.manifestPath);
+      const claimed = await custody.append(names.dir, "claimed", outs, claimDetails(outs, names.fileName, kept, first?.joined ?? true, manifestSha256));
+      await timestamp(names.dir, claimed, outs);
       return kept;
     } catch (err) {
       const known = liveLinks();
@@ -110,13 +114,35 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
       await custody.append(where, "succeeded", outs);
       const kept = await queued(`${outs.actionId}\n${where}`, (secrets) => keepInBlob({ o, key: signingKey(), custody, log, secrets }, outs, store.d, store.container));
       const fileName = `${outs.machineId}-${outs.actionId}.zip`;
-      await custody.append(where, "claimed", outs, claimDetails(outs, fileName, kept.value, kept.joined));
+      const manifestSha256 = await store.sha256Of(`${outs.machineId}-${outs.actionId}.json`);
+      const claimed = await custody.append(where, "claimed", outs, claimDetails(outs, fileName, kept.value, kept.joined, manifestSha256));
+      await timestamp(where, claimed, outs);
       return kept.value;
     } catch (err) {
       const known = liveLinks();
       const message = messageOf(err, known);
       await custody.append(where, "failed", outs, { stage: "evidence", error: message }).catch(() => undefined);
       throw new EvidenceError(isEvidenceError(err) ? err.kind : "write", message, { cause: err, knownSecrets: known });
+    }
+  }
+
+  /**
+   * Opt-in trusted time: stamps the log through the `claimed` line (timestamp/stampHead.ts). The
+   * package is kept whatever the TSA does, so a failure is logged and recorded, not thrown.
+   */
+  async function timestamp(location: string, line: CustodyLine, outs: EvidenceSubject): Promise<void> {
+    if (!o.timestamp) return;
+    try {
+      const onBlob = isBlobDestination(location);
+      const chunks = onBlob ? await blob(location).readLog() : await readLogFile(location);
+      const stamp = await stampHead(o.timestamp, chunks, line, location);
+      if (onBlob) await blob(location).putToken(stamp.name, stamp.tsr);
+      else await writeFileAtomic(join(location, stamp.name), stamp.tsr);
+      log(`evidence ${outs.actionId}: custody.jsonl through line ${stamp.lineCount} time-stamped at ${stamp.info.genTime} by ${stamp.info.tsa} (${stamp.name})`);
+    } catch (err) {
+      const message = messageOf(err, liveLinks());
+      log(`evidence ${outs.actionId}: trusted time failed, the package is kept without it: ${message}`);
+      await custody.append(location, "failed", outs, { stage: "timestamp", error: message }).catch(() => undefined);
     }
   }
 
@@ -140,10 +166,11 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
 }
 
 /** What one resource's claim on a kept package records: which package, and which intent asked for it. */
-function claimDetails(outs: EvidenceSubject, fileName: string, kept: EvidenceOutputs, shared: boolean): Record<string, DetailValue> {
+function claimDetails(outs: EvidenceSubject, fileName: string, kept: EvidenceOutputs, shared: boolean, manifestSha256: string): Record<string, DetailValue> {
   return {
     fileName,
     sha256: kept.packageSha256,
+    manifestSha256,
     sizeBytes: kept.packageSizeBytes,
     comment: outs.comment ?? null,
     triggers: JSON.stringify(outs.triggers ?? {}),

@@ -15,3 +15,4 @@ export { preflightDirectory } from "./preflight";
 export { verifyZip, type ZipSummary } from "./verifyZip";
 export { loadPublicKey, loadSigningKey, SIGNING_KEY_CONFIG, signingKeyFromConfig, type SigningKeySource } from "./signingKey";
 export { resolveEvidencePath } from "./projectPath";
+export { TIMESTAMP_CONFIG, timestampFromConfig } from "./timestamp/settings";

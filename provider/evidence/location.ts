@@ -12,6 +12,12 @@ export function evidenceLocationSchema(field: string) {
     .trim()
     .min(1, `${field} must be a folder path or an azblob:// destination, or left out to keep no package`)
     .superRefine((value, ctx) => {
+      // A NUL byte cuts a path short in the system call (Node refuses it only at the first write):
+      // refused here, so preview names it instead of a failure after the collection was requested.
+      if (value.includes("\0")) {
+        ctx.addIssue({ code: "custom", message: `${field} must not contain a NUL byte` });
+        return;
+      }
       if (!isBlobDestination(value)) return;
       try {
         parseBlobDestination(value);

@@ -7,7 +7,9 @@
  * is recorded as an origin only: the download link is a credential and is never written down.
  * The manifest is also how a later run recognises a package already on disk (see handler.ts).
  */
-import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { constants } from "node:fs";
+import { open, readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { SignatureNote } from "./attest";
 import { writeFileAtomic } from "./files";
@@ -81,4 +83,17 @@ export async function readRecordedPackage(
   const parsed = RecordedSchema.safeParse(json);
   if (!parsed.success || parsed.data.actionId !== ids.actionId || parsed.data.machineId !== ids.machineId) return undefined;
   return { sha256: parsed.data.sha256, sizeBytes: parsed.data.sizeBytes };
+}
+
+/**
+ * SHA-256 of the manifest file's bytes, recorded in the `claimed` custody line: the chain then
+ * commits to the manifest's story (requestor, comment, times), so an edit shows even unsigned.
+ */
+export async function manifestFileSha256(file: string): Promise<string> {
+  const fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return createHash("sha256").update(await fh.readFile()).digest("hex");
+  } finally {
+    await fh.close();
+  }
 }

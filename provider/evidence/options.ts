@@ -54,6 +54,8 @@ export interface EvidenceHandlerOptions {
    * pre-flight, so a bad key fails before anything is collected. @default unsigned
    */
   signingKey?: SigningKeySource;
+  /** Trusted time (RFC 3161): the log is stamped after each package is kept. @default none */
+  timestamp?: import("./timestamp/client").TimestampSettings;
   /** The Azure credential for blob destinations: the same chain as MDE's. @default none (blob destinations fail) */
   blobCredential?: () => import("@azure/identity").TokenCredential;
   /** Opens a `.partial` file for one writer. @default exclusive create (O_EXCL), mode 0600 */
@@ -74,9 +76,10 @@ export const DEFAULT_EVIDENCE_OPTIONS = {
   bodyTimeoutMs: 60 * SECOND_MS,
 } as const;
 
-export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher" | "openPartial" | "signingKey" | "blobCredential">> & {
+export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher" | "openPartial" | "signingKey" | "blobCredential" | "timestamp">> & {
   blobCredential?: EvidenceHandlerOptions["blobCredential"];
   signingKey?: SigningKeySource;
+  timestamp?: EvidenceHandlerOptions["timestamp"];
   tenantId: string | null;
   operator?: string;
   openPartial?: EvidenceHandlerOptions["openPartial"];

@@ -15,7 +15,7 @@ import { systemClock } from "../util/clock";
 import { redact } from "../util/redact";
 import { quotaWaitsSummarised } from "../util/quotaWaitLines";
 import { processSingleton } from "../util/registry";
-import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS, signingKeyFromConfig } from "../evidence";
+import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS, signingKeyFromConfig, timestampFromConfig } from "../evidence";
 import { CollectionFinder, scaledCollectionFinderOptions } from "../adoption/finder";
 import type { ProviderContext } from "./context";
 import type { ConfigReader } from "./stackConfig";
@@ -75,6 +75,7 @@ export function getSharedContext(stackConfig: ConfigReader, options: ContextOpti
         log,
         linkLifetimeMs: DEFAULT_EVIDENCE_OPTIONS.linkLifetimeMs / timeScale,
         signingKey: signingKeyFromConfig(stackConfig),
+        timestamp: timestampFromConfig(stackConfig),
         blobCredential: () => createCredential(settings),
       }),
     };

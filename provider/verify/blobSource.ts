@@ -4,7 +4,6 @@
  * or AZURE_* variables): read access is enough. Packages are hashed as they stream; the ZIP check
  * needs random access, so a package is streamed to a temp file for it and removed afterwards.
  */
-import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,7 +13,8 @@ import type { TokenCredential } from "@azure/identity";
 import { containerClient, isBlobError } from "../evidence/blob/container";
 import { blobName, parseBlobDestination } from "../evidence/blob/destination";
 import { verifyZip } from "../evidence/verifyZip";
-import type { EvidenceSource } from "./source";
+import { ForensicsError } from "../util/error";
+import { type EvidenceSource, hashStream, type SourceEntry } from "./source";
 
 export async function blobSource(location: string, credential?: TokenCredential): Promise<EvidenceSource> {
   const d = parseBlobDestination(location);
@@ -25,25 +25,27 @@ export async function blobSource(location: string, credential?: TokenCredential)
   return {
     label: d.text,
     async list() {
-      const names: string[] = [];
+      const entries = new Map<string, SourceEntry>();
       const start = d.prefix ? `${d.prefix}/` : "";
       for await (const item of container.listBlobsFlat({ prefix: start })) {
         const rest = item.name.slice(start.length);
-        if (!rest.includes("/")) names.push(rest);
+        const cut = rest.indexOf("/");
+        // Blobs under a deeper prefix are a "folder" verify does not read: reported, as in a folder.
+        if (cut < 0) entries.set(rest, { name: rest, kind: "file" });
+        else entries.set(rest.slice(0, cut), { name: rest.slice(0, cut), kind: "directory" });
       }
-      return names;
+      return [...entries.values()];
     },
-    readText: async (name) => (await orUndefined(blob(name).downloadToBuffer()))?.toString("utf8"),
+    async readBytes(name, maxBytes) {
+      const props = await orUndefined(blob(name).getProperties());
+      if (!props) return undefined;
+      if ((props.contentLength ?? 0) > maxBytes) throw new ForensicsError(`${name}: ${props.contentLength} bytes, more than the ${maxBytes} a file of this kind can have`);
+      return orUndefined(blob(name).downloadToBuffer());
+    },
+    stream: async (name) => (await orUndefined(blob(name).download()))?.readableStreamBody as AsyncIterable<Buffer> | undefined,
     async hash(name) {
       const res = await orUndefined(blob(name).download());
-      if (!res) return undefined;
-      const hash = createHash("sha256");
-      let sizeBytes = 0;
-      for await (const chunk of res.readableStreamBody as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        sizeBytes += chunk.length;
-      }
-      return { sha256: hash.digest("hex"), sizeBytes };
+      return res && hashStream(res.readableStreamBody as AsyncIterable<Buffer>);
     },
     async checkZip(name) {
       const dir = await mkdtemp(join(tmpdir(), "mde-verify-"));

@@ -1,191 +1,149 @@
 /**
- * `verify`'s checks over one evidence location: per package, the bytes against the manifest,
- * the ZIP's integrity, the custody log's record of the hash, the manifest's signature; for the
- * location, the custody chain and its signed head. Every problem is collected (the first is the
- * one the exit names), so one run shows an investigator everything that is wrong.
+ * `verify`'s checks over one evidence location: the custody chain (streamed) against its signed
+ * head, every package (packages.ts), every envelope (envelopes.ts), and every name in the
+ * location, so a file nobody can account for is reported rather than ignored.
+ *
+ * Three outcomes, so an exit code means something (cli.ts): `problems` (broken, or unaccounted
+ * for: exit 1); else `unproven` (intact as far as checked, but authenticity or coverage not
+ * established: unsigned, no key given, lines after the signed head: exit 3); else exit 0.
+ * Nothing thrown by a check escapes: what cannot be read is a problem with its name.
  */
-import type { KeyObject } from "node:crypto";
-import { STORED_MACHINE_ID_PATTERN } from "../api/machineIdPattern";
-import { envelopeName, HEAD_FILE, PACKAGE_PREDICATE } from "../evidence/attest";
+import { KeyObject } from "node:crypto";
+import { HEAD_FILE } from "../evidence/attest";
 import { CUSTODY_LOG_NAME } from "../evidence/custodyLog";
-import { openEnvelope } from "../evidence/dsse";
 import { messageOf } from "../evidence/errors";
-import { checkChain, type ParsedLine } from "./chain";
-import type { EvidenceSource } from "./source";
+import { TOKEN_NAME } from "../evidence/timestamp/stampHead";
+import { packageVersion } from "../util/packageInfo";
+import { ChainReader, type HeadClaim, headClaimOf, readChain } from "./chain";
+import { readEnvelopeFile, type SignerRow, Signers } from "./envelopes";
+import { checkPackage, packageBase, type PackageRow } from "./packages";
+import type { EntryKind, EvidenceSource } from "./source";
+import { checkTimestamps, type TimestampRow } from "./timestamps";
 
-export interface PackageRow {
-  package: string;
-  device: string;
-  action: string;
-  sha256: string;
-  chain: "ok" | "BROKEN";
-  signature: "ok" | "unsigned" | "unchecked" | "BAD";
+export type { PackageRow } from "./packages";
+
+export interface VerifyOptions {
+  /** Keys the investigator trusts; several allowed. None: signatures are read, not checked. */
+  publicKeys?: readonly KeyObject[];
+  /** PEM roots a time-stamping authority's certificate must chain to. None: tokens are read, their TSA not trusted. */
+  tsaRoots?: readonly string[];
 }
 
 export interface VerifyReport {
   location: string;
+  tool: string;
+  checkedAt: string;
   rows: PackageRow[];
-  /** Every problem found, in the order checked; empty when all holds. */
+  /** Broken or unaccounted for, in the order checked; any one means exit 1. */
   problems: string[];
-  chain: { ok: boolean; head: string; legacyLines: number; lines: number };
+  /** Not established (unsigned, no key, lines not yet covered); exit 3 when there is no problem. */
+  unproven: string[];
+  /** Neither: a writer's lock or temporary files, said so. */
+  notes: string[];
+  signers: SignerRow[];
+  timestamps: TimestampRow[];
+  chain: { ok: boolean; head: "signed" | "unsigned" | "unchecked" | "BAD"; legacyLines: number; lines: number; coveredLines: number | null };
 }
 
-/** The action id in a package's base name: letters, digits, `-` and `_` (MDE's are GUIDs). */
-const ACTION_ID_PART = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-
-/** `<machineId>-<actionId>` (a kept package's base name) → its two parts; undefined for other names. */
-function packageBase(base: string): [machineId: string, actionId: string] | undefined {
-  const dash = base.indexOf("-");
-  if (dash < 0) return undefined;
-  const [machineId, actionId] = [base.slice(0, dash), base.slice(dash + 1)];
-  return STORED_MACHINE_ID_PATTERN.test(machineId) && ACTION_ID_PART.test(actionId) ? [machineId, actionId] : undefined;
+export function exitCodeOf(r: Pick<VerifyReport, "problems" | "unproven">): 0 | 1 | 3 {
+  return r.problems.length ? 1 : r.unproven.length ? 3 : 0;
 }
 
-const RECORDING_EVENTS = new Set(["verified", "reused", "claimed"]);
+/** A temporary file of a writer (files.ts, keep.ts): `.<final name>.<pid>-<8 hex>.partial|.tmp`. */
+const WRITER_TEMP = /^\.(.+)\.\d+-[0-9a-f]{8}\.(partial|tmp)$/;
 
-export async function verifyLocation(source: EvidenceSource, publicKey?: KeyObject): Promise<VerifyReport> {
+export async function verifyLocation(source: EvidenceSource, options: VerifyOptions | KeyObject = {}): Promise<VerifyReport> {
+  const keys = options instanceof KeyObject ? [options] : (options.publicKeys ?? []);
   const problems: string[] = [];
-  const names = new Set(await source.list());
-  const chain = checkChain(await source.readText(CUSTODY_LOG_NAME), await source.readText(HEAD_FILE), publicKey);
-  if (chain.problem) problems.push(chain.problem);
-  if (chain.headProblem) problems.push(chain.headProblem);
-  if (publicKey && !names.has(HEAD_FILE)) problems.push(`${HEAD_FILE} is missing: the custody log is unsigned, but a public key was given`);
+  const unproven: string[] = [];
+  const notes: string[] = [];
+  const signers = new Signers(keys);
+  const kinds = new Map<string, EntryKind>((await source.list()).map((e) => [e.name, e.kind]));
 
-  // Packages: every manifest, every ZIP, and every file the custody log says was kept.
-  const bases = new Set<string>();
-  for (const n of names) {
-    const m = /^(.+)\.(zip|json)$/.exec(n);
-    if (m && packageBase(m[1]) && !n.endsWith(".intoto.json")) bases.add(m[1]);
+  const { claim, head } = await checkHead(source, kinds, signers, problems, unproven);
+  const tokens = new Map<string, number>();
+  for (const [name, kind] of kinds) {
+    const m = TOKEN_NAME.exec(name);
+    if (m && kind === "file") tokens.set(name, Number(m[1]));
   }
-  const recorded = recordedHashes(chain.lines);
-  for (const key of recorded.keys()) bases.add(key);
+  const reader = new ChainReader(claim, false, new Set(tokens.values()));
+  try {
+    const log = await source.stream(CUSTODY_LOG_NAME);
+    if (log) await readChain(log, reader);
+    else problems.push("custody.jsonl is missing");
+  } catch (err) {
+    problems.push(`${messageOf(err)}`.startsWith(CUSTODY_LOG_NAME) ? messageOf(err) : `custody.jsonl cannot be read: ${messageOf(err)}`);
+  }
+  problems.push(...reader.problems);
+  unproven.push(...reader.unproven);
+  const chainOk = problems.length === 0;
 
+  const bases = new Set(reader.recorded.keys());
+  const accounted = new Set([CUSTODY_LOG_NAME, HEAD_FILE, ...tokens.keys()]);
+  for (const [name, kind] of kinds) {
+    const m = /^(.+?)\.(zip|json|intoto\.json)$/.exec(name);
+    if (m && packageBase(m[1])) {
+      bases.add(m[1]);
+      accounted.add(name);
+    } else if (name === `${CUSTODY_LOG_NAME}.lock` || name.startsWith(`${CUSTODY_LOG_NAME}.lock.`)) {
+      notes.push(`${name}: a writer holds the custody log's lock (or died holding it)`);
+      accounted.add(name);
+    } else if (kind === "file" && WRITER_TEMP.test(name)) {
+      notes.push(`${name}: a writer's temporary file (a write in progress, or left by an interrupted writer); not evidence, not read`);
+      accounted.add(name);
+    }
+  }
+  for (const [name, kind] of kinds) if (!accounted.has(name)) problems.push(`${name}: unaccounted for (${kind === "file" ? "not a file this tool writes" : `a ${kind}`})`);
+
+  const tsaRoots = options instanceof KeyObject ? [] : (options.tsaRoots ?? []);
+  const timestamps = await checkTimestamps(source, tokens, reader.digests, reader.completeLines, tsaRoots, { problems, unproven, notes });
   const rows: PackageRow[] = [];
+  const ctx = { source, kinds, signers, chainOk, covered: reader.covered, problems, unproven };
   for (const base of [...bases].sort()) {
-    rows.push(await checkPackage(source, base, names, recorded.get(base), chain.problem === undefined && chain.headProblem === undefined, publicKey, problems));
-  }
-  return { location: source.label, rows, problems, chain: { ok: !chain.problem && !chain.headProblem, head: chain.head, legacyLines: chain.legacyLines, lines: chain.lines.length } };
-}
-
-/** `<machineId>-<actionId>` → the SHA-256 values the custody log recorded for that package. */
-function recordedHashes(lines: ParsedLine[]): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const l of lines) {
-    if (!RECORDING_EVENTS.has(l.event) || typeof l.details.sha256 !== "string" || !l.machineId || !l.actionId) continue;
-    const base = `${l.machineId}-${l.actionId}`;
-    if (!out.has(base)) out.set(base, new Set());
-    out.get(base)!.add(l.details.sha256);
-  }
-  return out;
-}
-
-async function checkPackage(
-  source: EvidenceSource,
-  base: string,
-  names: Set<string>,
-  custodyHashes: Set<string> | undefined,
-  chainOk: boolean,
-  publicKey: KeyObject | undefined,
-  problems: string[],
-): Promise<PackageRow> {
-  const zip = `${base}.zip`;
-  const [machineId, actionId] = packageBase(base)!;
-  const row: PackageRow = { package: zip, device: machineId, action: actionId, sha256: "-", chain: chainOk ? "ok" : "BROKEN", signature: "unsigned" };
-  const fail = (message: string) => problems.push(`${zip}: ${message}`);
-
-  const manifestText = await source.readText(`${base}.json`);
-  let manifest: Record<string, any> | undefined;
-  try {
-    manifest = manifestText === undefined ? undefined : JSON.parse(manifestText);
-  } catch {
-    fail(`its manifest ${base}.json is not JSON (edited?)`);
-  }
-  if (manifestText === undefined) fail(`its manifest ${base}.json is missing`);
-  if (manifest && (manifest.fileName !== zip || manifest.machineId !== machineId || manifest.actionId !== actionId)) {
-    fail(`its manifest names ${manifest.machineId}-${manifest.actionId} (${manifest.fileName}): swapped or edited`);
-  }
-
-  const actual = names.has(zip) ? await source.hash(zip) : undefined;
-  if (!actual) {
-    fail("the package is missing");
-  } else {
-    row.sha256 = actual.sha256;
-    if (manifest && (manifest.sha256 !== actual.sha256 || manifest.sizeBytes !== actual.sizeBytes)) {
-      fail(`its SHA-256 is ${actual.sha256} (${actual.sizeBytes} bytes), but the manifest records ${manifest.sha256} (${manifest.sizeBytes} bytes)`);
-    }
-    if (!custodyHashes?.has(actual.sha256)) {
-      row.chain = "BROKEN";
-      fail(custodyHashes ? `the custody log records SHA-256 ${[...custodyHashes].join(", ")} for it, not ${actual.sha256}` : "the custody log has no record of it");
-    }
     try {
-      const zipSummary = await source.checkZip(zip);
-      if (manifest && manifest.verification?.entries !== undefined && manifest.verification.entries !== zipSummary.entries) {
-        fail(`it holds ${zipSummary.entries} files, but the manifest records ${manifest.verification.entries}`);
-      }
+      rows.push(await checkPackage(ctx, base, reader.recorded.get(base)));
     } catch (err) {
-      fail(`not an intact ZIP: ${messageOf(err)}`);
+      problems.push(`${base}.zip: could not be checked: ${messageOf(err)}`);
     }
   }
-  row.signature = await checkSignature(source, base, names, manifest, actual?.sha256, publicKey, fail);
-  return row;
+  const unchecked = signers.list().filter((s) => s.status === "unchecked");
+  if (unchecked.length) unproven.unshift(`authenticity not established: no --public-key given; the envelopes claim key id(s) ${unchecked.map((s) => s.keyId).join(", ")}`);
+  return {
+    location: source.label,
+    tool: `pulumi-mde-forensics@${packageVersion()}`,
+    checkedAt: new Date().toISOString(),
+    rows,
+    problems,
+    unproven,
+    notes,
+    signers: signers.list(),
+    timestamps,
+    chain: { ok: chainOk, head, legacyLines: reader.legacyLines, lines: reader.completeLines, coveredLines: reader.covered ?? null },
+  };
 }
 
-async function checkSignature(
-  source: EvidenceSource,
-  base: string,
-  names: Set<string>,
-  manifest: Record<string, any> | undefined,
-  sha256: string | undefined,
-  publicKey: KeyObject | undefined,
-  fail: (message: string) => void,
-): Promise<PackageRow["signature"]> {
-  const envName = envelopeName(`${base}.zip`);
-  const claimsSigned = manifest?.signature?.status === "signed";
-  if (!names.has(envName)) {
-    if (claimsSigned) {
-      fail(`its manifest says signed, but ${envName} is missing`);
-      return "BAD";
-    }
-    if (publicKey) fail("it is unsigned, but a public key was given");
-    return "unsigned";
+/** The signed head's claims (checked against the log by the chain reader) and who made them. */
+async function checkHead(source: EvidenceSource, kinds: Map<string, EntryKind>, signers: Signers, problems: string[], unproven: string[]) {
+  const read = kinds.has(HEAD_FILE) ? await readEnvelopeFile(source, HEAD_FILE) : undefined;
+  let claim: HeadClaim | undefined;
+  let head: VerifyReport["chain"]["head"] = "unsigned";
+  if (read === undefined) {
+    if (signers.keys.length) problems.push(`${HEAD_FILE} is missing: the custody log is unsigned, but a public key was given`);
+    else unproven.push(`custody.jsonl is unsigned (no ${HEAD_FILE}): anyone who can write the folder can rewrite it consistently`);
+  } else if (typeof read === "string") {
+    problems.push(`${HEAD_FILE}: ${read}`);
+    head = "BAD";
+  } else {
+    const c = headClaimOf(read.statement);
+    if (typeof c === "string") {
+      problems.push(`${HEAD_FILE}: ${c}`);
+      head = "BAD";
+    } else claim = c;
+    const trusted = signers.check(read);
+    if (signers.keys.length && !trusted) {
+      problems.push(`${HEAD_FILE}: not signed by a trusted key (it claims key id ${read.signatures.map((s) => s.keyid ?? "none").join(", ")})`);
+      head = "BAD";
+    } else if (head !== "BAD") head = trusted ? "signed" : "unchecked";
   }
-  if (!publicKey) return "unchecked";
-  let raw: unknown;
-  try {
-    raw = JSON.parse((await source.readText(envName)) ?? "");
-  } catch {
-    raw = undefined;
-  }
-  const opened = openEnvelope(raw, publicKey);
-  if (!opened.ok) {
-    fail(`${envName}: ${opened.reason}`);
-    return "BAD";
-  }
-  const { statement } = opened;
-  const subject = statement.subject[0];
-  if (statement.predicateType !== PACKAGE_PREDICATE || subject.name !== `${base}.zip`) {
-    fail(`${envName} signs ${subject.name}, not this package`);
-    return "BAD";
-  }
-  if (sha256 !== undefined && subject.digest.sha256 !== sha256) {
-    fail(`${envName} signs SHA-256 ${subject.digest.sha256}, not the package's ${sha256}`);
-    return "BAD";
-  }
-  if (manifest && canonical(statement.predicate) !== canonical(manifest)) {
-    fail(`its manifest ${base}.json differs from the signed one (edited after signing)`);
-    return "BAD";
-  }
-  return "ok";
-}
-
-/** JSON with sorted keys: the signed predicate and the manifest file are compared as values. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(v);
+  return { claim, head };
 }

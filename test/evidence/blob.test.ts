@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ClientSecretCredential } from "@azure/identity";
 import { ContainerClient } from "@azure/storage-blob";
+import { generateKeyPairSync } from "node:crypto";
 import { type EmulatorHandle, startEmulator } from "../../emulator";
-import { verifyLocation } from "../../provider/verify/checks";
+import { exitCodeOf, verifyLocation } from "../../provider/verify/checks";
 import { blobSource } from "../../provider/verify/blobSource";
 import { type AzuriteHandle, startAzurite, trustCaInProcess } from "../../scripts/lib/azurite";
 import { ACTION_ID, buildZip, MACHINE_ID, sha256, succeededOutputs } from "./helpers/fixtures";
@@ -79,6 +80,20 @@ describe("evidence in a blob container (Azurite)", () => {
     expect(report.rows).toMatchObject([{ package: `${BASE}.zip`, sha256: sha256(zip), chain: "ok", signature: "unsigned" }]);
     expect(report.chain.lines).toBe(5); // requested, succeeded, downloaded, verified, claimed
     await expectNoLinkLeak(h);
+  });
+
+  it("signs the head over the whole custody blob: verify with the key establishes everything (exit 0), and names a blob under a deeper prefix", async () => {
+    const keys = generateKeyPairSync("ed25519");
+    const signer = h.another({ blobCredential: () => credential, signingKey: { pem: keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), origin: "test key" } });
+    const c = await newContainer();
+    const where = c.location();
+    await signer.fetch(succeededOutputs(where), { adopted: false });
+    const report = await verifyLocation(await blobSource(where, credential), { publicKeys: [keys.publicKey] });
+    expect({ problems: report.problems, unproven: report.unproven }).toEqual({ problems: [], unproven: [] });
+    expect(report.chain).toMatchObject({ head: "signed", lines: 4, coveredLines: 4 });
+    expect(exitCodeOf(report)).toBe(0);
+    await c.client.getBlockBlobClient(`INC-12/sub/${BASE}.zip`).upload("x", 1);
+    expect((await verifyLocation(await blobSource(where, credential), { publicKeys: [keys.publicKey] })).problems).toEqual(["sub: unaccounted for (a directory)"]);
   });
 
   it("reuses a kept blob on a later fetch: no GetPackageUri call, no download", async () => {

@@ -42,4 +42,11 @@ describe("evidence destinations", () => {
     expect(checkInputs({ ...base, evidence: "./evidence" }).inputs).toMatchObject({ evidenceDirectory: "./evidence" });
     expect(checkInputs({ ...base, evidence: "./a", evidenceDirectory: "./b" }).failures).toEqual([{ property: "evidence", reason: "set either evidence or evidenceDirectory, not both: they name the same place" }]);
   });
+
+  it.each(["evidenceDirectory", "evidence"])("refuse a NUL byte in %s at check (preview), before any collection", (field) => {
+    const { failures } = checkInputs({ ...base, [field]: "./evidence/INC-1\u0000/../../etc" });
+    expect(failures).toHaveLength(1);
+    expect(failures[0].property).toBe(field);
+    expect(failures[0].reason).toMatch(/NUL byte/);
+  });
 });

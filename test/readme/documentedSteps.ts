@@ -24,8 +24,9 @@ export const RUNBOOK_RUN_IT: RunSection = { file: "examples/incident-runbook/REA
 export const RUNBOOK_FOLLOW_UPS: RunSection = { file: "examples/incident-runbook/README.md", heading: "## Follow-ups", suite: "test/readme/incidentRunbook.test.ts" };
 export const SWEEP_RUN_IT: RunSection = { file: "examples/sweep/README.md", heading: "## Run it", suite: "test/readme/sweep.test.ts" };
 export const EVIDENCE_SIGNING: RunSection = { file: "docs/evidence.md", heading: "## Signing", suite: "test/readme/signingKey.test.ts" };
+export const EVIDENCE_TRUSTED_TIME: RunSection = { file: "docs/evidence.md", heading: "## Trusted time (RFC 3161)", suite: "test/verify/timestamp.e2e.test.ts" };
 
-export const RUN_SECTIONS: readonly RunSection[] = [TWO_COMMANDS, QUICK_START, EXERCISE_RUN_IT, RUNBOOK_RUN_IT, RUNBOOK_FOLLOW_UPS, SWEEP_RUN_IT, EVIDENCE_SIGNING];
+export const RUN_SECTIONS: readonly RunSection[] = [TWO_COMMANDS, QUICK_START, EXERCISE_RUN_IT, RUNBOOK_RUN_IT, RUNBOOK_FOLLOW_UPS, SWEEP_RUN_IT, EVIDENCE_SIGNING, EVIDENCE_TRUSTED_TIME];
 
 /** Documented bash blocks no suite runs, each with the reason. Keep it short. */
 export const NOT_RUN: readonly (DocumentedSection & { why: string })[] = [

@@ -4,6 +4,8 @@
  */
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { cp, writeFile } from "node:fs/promises";
+import { keyIdOf } from "../../provider/evidence/dsse";
+import type { EvidenceHandlerOptions } from "../../provider/evidence/options";
 import { join } from "node:path";
 import { buildZip, succeededOutputs, tempDir } from "../evidence/helpers/fixtures";
 import { harness } from "../evidence/helpers/harness";
@@ -14,6 +16,13 @@ export interface SignedFolder {
   bases: string[];
   publicKeyFile: string;
   otherPublicKeyFile: string;
+  /** The key an attacker holds: signs consistently, but is not the one investigators trust. */
+  otherPrivateKey: KeyObject;
+  /** Key ids (SHA-256 of the SPKI DER) of the signing key and of the other key. */
+  keyId: string;
+  otherKeyId: string;
+  /** Copies of the folder taken after each package was kept (for rollback attacks). */
+  snapshots: string[];
   /** A copy of the folder to tamper with. */
   copy(label: string): Promise<string>;
   cleanup(): Promise<void>;
@@ -24,15 +33,16 @@ export const actionIdOf = (i: number) => `0c5d1f5e-8a2b-4a6e-9d1c-${(i + 1).toSt
 
 const pem = (k: KeyObject, type: "spki" | "pkcs8") => k.export({ type, format: "pem" }).toString();
 
-export async function signedFolder(count = 2, options: { signed?: boolean; zipBytes?: number } = {}): Promise<SignedFolder> {
+export async function signedFolder(count = 2, options: { signed?: boolean; zipBytes?: number; handler?: Partial<EvidenceHandlerOptions> } = {}): Promise<SignedFolder> {
   const keys = generateKeyPairSync("ed25519");
   const other = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const temp = await tempDir("verify");
   const keyFile = join(temp.path, "signing.pem");
   await writeFile(keyFile, pem(keys.privateKey, "pkcs8"), { mode: 0o600 });
-  const h = await harness(options.signed === false ? {} : { signingKey: { file: keyFile, origin: "test key" } });
+  const h = await harness({ ...(options.signed === false ? {} : { signingKey: { file: keyFile, origin: "test key" } }), ...options.handler });
   const dir = join(temp.path, "evidence");
   const bases: string[] = [];
+  const snapshots: string[] = [];
   try {
     await h.handler.preflight(dir);
     for (let i = 0; i < count; i++) {
@@ -41,6 +51,8 @@ export async function signedFolder(count = 2, options: { signed?: boolean; zipBy
       await h.handler.record(dir, "requested", succeededOutputs(dir, { machineId, actionId, status: "Pending" }));
       await h.handler.fetch(succeededOutputs(dir, { machineId, actionId }), { adopted: false });
       bases.push(`${machineId}-${actionId}`);
+      snapshots.push(join(temp.path, `snapshot-${i + 1}`));
+      await cp(dir, snapshots[i], { recursive: true });
     }
   } finally {
     await h.close();
@@ -54,6 +66,10 @@ export async function signedFolder(count = 2, options: { signed?: boolean; zipBy
     bases,
     publicKeyFile,
     otherPublicKeyFile,
+    otherPrivateKey: other.privateKey,
+    keyId: keyIdOf(keys.publicKey),
+    otherKeyId: keyIdOf(other.publicKey),
+    snapshots,
     async copy(label) {
       const to = join(temp.path, `tampered-${label}`);
       await cp(dir, to, { recursive: true });

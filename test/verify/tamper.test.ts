@@ -38,7 +38,7 @@ describe("mde-forensics verify", () => {
       const [device, ...action] = base.split("-");
       expect(r.stdout).toMatch(new RegExp(`${base}\\.zip\\s+${device}\\s+${action.join("-")}\\s+[0-9a-f]{64}\\s+ok\\s+ok`));
     }
-    expect(r.stdout).toMatch(/custody chain: ok, \d+ line\(s\), head signed/);
+    expect(r.stdout).toMatch(/custody chain: ok, (\d+) line\(s\), \1 covered by the head, head signed/);
     expect(r.stderr).toBe("");
   });
 
@@ -65,7 +65,7 @@ describe("mde-forensics verify", () => {
     expect(r.stderr).toMatch(new RegExp(`FAILED: ${expected.source}`));
   });
 
-  it("fails on the last custody line edited or deleted: the signed head no longer matches", async () => {
+  it("fails on the last custody line edited or deleted: the log no longer matches the signed head", async () => {
     for (const [label, edit] of [
       ["last-edited", (l: string[]) => l.map((x, i) => (i === l.length - 1 ? x.replace('"event":"claimed"', '"event":"reused"') : x))],
       ["last-deleted", (l: string[]) => l.slice(0, -1)],
@@ -74,7 +74,7 @@ describe("mde-forensics verify", () => {
       await editLines(dir, edit);
       const r = await verify(dir);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain("FAILED: custody.jsonl: the signed head matches none of its lines (the last line was edited or deleted)");
+      expect(r.stderr).toContain("FAILED: custody.jsonl does not match the signed head");
     }
   });
 
@@ -86,13 +86,14 @@ describe("mde-forensics verify", () => {
     await writeFile(file, JSON.stringify(m, null, 2));
     const r = await verify(dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`FAILED: ${f.bases[1]}.zip: its manifest ${f.bases[1]}.json differs from the signed one (edited after signing)`);
+    expect(r.stderr).toMatch(new RegExp(`FAILED: ${f.bases[1]}\\.zip: its manifest's SHA-256 is [0-9a-f]{64}, but the custody log records`));
+    expect(r.stdout).toContain(`${f.bases[1]}.zip: its manifest ${f.bases[1]}.json differs from the signed one (edited after signing)`);
   });
 
   it("fails when the signatures are checked with another key", async () => {
     const r = await verify(f.dir, f.otherPublicKeyFile);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/FAILED: custody\.head\.json: no signature by key [0-9a-f]{16}…/);
+    expect(r.stderr).toMatch(/FAILED: custody\.head\.json: not signed by a trusted key \(it claims key id [0-9a-f]{64}\)/);
     expect(r.stdout).toMatch(/\s+BAD\n/);
   });
 
@@ -116,13 +117,13 @@ describe("mde-forensics verify", () => {
     expect(r.stderr).toContain(`FAILED: ${f.bases[1]}.zip: the package is missing`);
   });
 
-  it("shows unsigned evidence as unsigned, passes it without a key, and fails it when a key is expected", async () => {
+  it("shows unsigned evidence as unsigned: intact but not authenticated (3) without a key, failed (1) when a key is expected", async () => {
     const unsigned = await signedFolder(1, { signed: false });
     try {
       const manifest = JSON.parse(await readFile(join(unsigned.dir, `${unsigned.bases[0]}.json`), "utf8"));
       expect(manifest.signature).toEqual({ status: "unsigned" });
       const open = await verify(unsigned.dir, null);
-      expect(open.code).toBe(0);
+      expect(open.code).toBe(3);
       expect(open.stdout).toMatch(/\s+ok\s+unsigned\n/);
       expect(open.stdout).toContain("head unsigned");
       const strict = await verify(unsigned.dir, unsigned.publicKeyFile);

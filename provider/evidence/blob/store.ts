@@ -5,8 +5,8 @@
  */
 import type { TokenCredential } from "@azure/identity";
 import type { ContainerClient } from "@azure/storage-blob";
-import type { KeyObject } from "node:crypto";
-import { headStatement, HEAD_FILE } from "../attest";
+import { createHash, type KeyObject } from "node:crypto";
+import { chainHead, headStatement, HEAD_FILE } from "../attest";
 import type { ChainAppender, CustodyLine } from "../custodyLog";
 import { CUSTODY_LOG_NAME } from "../custodyLog";
 import { signStatement } from "../dsse";
@@ -20,8 +20,14 @@ export interface BlobStore {
   container: ContainerClient;
   appender: ChainAppender;
   preflight(): Promise<void>;
-  /** Replaces the chain head's envelope (the one blob that moves; each version stays with versioning on). */
-  writeHead(headSha256: string, line: CustodyLine, key: KeyObject): Promise<void>;
+  /** The custody log's bytes, streamed. */
+  readLog(): Promise<AsyncIterable<Buffer>>;
+  /** Writes a time-stamp token blob, create-only. */
+  putToken(name: string, bytes: Buffer): Promise<void>;
+  /** SHA-256 of a small blob's bytes (a manifest), for the custody line that claims it. */
+  sha256Of(name: string): Promise<string>;
+  /** Replaces the chain head's envelope (the one blob that moves; each version stays with versioning on), through the line whose SHA-256 is given. */
+  writeHead(lastLineSha256: string, line: CustodyLine, key: KeyObject): Promise<void>;
 }
 
 export function blobStores(credential: (() => TokenCredential) | undefined): (location: string) => BlobStore {
@@ -39,8 +45,25 @@ export function blobStores(credential: (() => TokenCredential) | undefined): (lo
       container,
       appender: blobAppender(d, container),
       preflight: () => preflightContainer(d, container, CUSTODY_LOG_NAME),
-      async writeHead(headSha256, line, key) {
-        const text = `${JSON.stringify(signStatement(headStatement(headSha256, line), key), null, 2)}\n`;
+      async sha256Of(name) {
+        const blob = container.getBlobClient(blobName(d, name));
+        const bytes = await blob.downloadToBuffer().catch((err: unknown) => Promise.reject(describeBlobError(err, d, `cannot read ${blob.name}`)));
+        return createHash("sha256").update(bytes).digest("hex");
+      },
+      async readLog() {
+        const log = container.getBlobClient(blobName(d, CUSTODY_LOG_NAME));
+        const res = await log.download().catch((err: unknown) => Promise.reject(describeBlobError(err, d, `cannot read ${log.name} back`)));
+        return res.readableStreamBody as AsyncIterable<Buffer>;
+      },
+      async putToken(name, bytes) {
+        const blob = container.getBlockBlobClient(blobName(d, name));
+        await blob.upload(bytes, bytes.length, { conditions: { ifNoneMatch: "*" }, blobHTTPHeaders: { blobContentType: "application/timestamp-reply" } }).catch((err: unknown) => {
+          throw describeBlobError(err, d, `refused the time-stamp token ${blob.name}`);
+        });
+      },
+      async writeHead(lastLineSha256, line, key) {
+        const head = await chainHead(await store.readLog(), lastLineSha256, line, blobName(d, CUSTODY_LOG_NAME));
+        const text = `${JSON.stringify(signStatement(headStatement(head), key), null, 2)}\n`;
         const blob = container.getBlockBlobClient(blobName(d, HEAD_FILE));
         await blob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: "application/json" } }).catch((err: unknown) => {
           throw describeBlobError(err, d, `refused the custody head ${blob.name}`);
