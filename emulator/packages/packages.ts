@@ -13,7 +13,7 @@ import type { Scenario } from "../scenario/scenario";
 import { EVIDENCE_DEFAULTS } from "../scenario/plantSchema";
 import { buildSecurityLog, type SecurityLog } from "./securityLog";
 import { windowsFiles } from "./windowsPackage";
-import type { DeviceProfile } from "./deviceProfile";
+import type { DeviceProfile } from "./windowsDevice";
 
 export const PACKAGE_FILE_NAME = "WDATP_Investigation_Package.zip";
 /** Every entry carries this mtime so the archive bytes never depend on the wall clock. */

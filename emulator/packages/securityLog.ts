@@ -5,7 +5,7 @@
  * per event, the second writes the sized log. Returns the per-ID counts the tests compare with
  * what independent parsers report.
  */
-import type { DeviceProfile } from "./deviceProfile";
+import type { DeviceProfile } from "./windowsDevice";
 import { writeEvtx } from "./evtxWriter";
 import { securityTimeline } from "./securityTimeline";
 

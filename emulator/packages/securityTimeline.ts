@@ -6,7 +6,7 @@
  * Times end at the scenario's evidence clock; a larger `count` spreads over more days.
  */
 import { SeededRandom } from "../util/ids";
-import type { DeviceProfile } from "./deviceProfile";
+import type { DeviceProfile } from "./windowsDevice";
 import type { SecurityEvent } from "./securityEventSchema";
 
 const SYSTEM = { SubjectUserSid: "S-1-5-18", SubjectLogonId: "0x3e7" };
