@@ -22,7 +22,8 @@ const s = resolveScenario({
 });
 const now = Date.parse(s.evidence.collectedAt);
 /** A device with plants, one whose log was cleared, and a plain server. */
-const windows = s.machines.filter((m) => [M.win11, M.win11b, M.failing].includes(m.id));
+const chosen: string[] = [M.win11, M.win11b, M.failing];
+const windows = s.machines.filter((m) => chosen.includes(m.id));
 const log = (machineId: string, mib: number) => {
   const m = windows.find((x) => x.id === machineId)!;
   return buildSecurityLog("size-seed", deviceProfile("size-seed", m, s.answerKey.filter((k) => k.machineId === m.id)), now, mib);
