@@ -3,17 +3,12 @@
  * same PID, path, port, account), so the CSVs, the command output and the Security log all show
  * the trace consistently. Security events of plants are added by securityTimeline.ts.
  */
-import type { DeviceProfile, Proc } from "./deviceProfile";
-
-export interface PlantHelpers {
-  addProc: (path: string, parent: string, commandLine?: string) => Proc;
-  pid: () => number;
-  collectedAtMs: number;
-}
+import type { DeviceProfile } from "./windowsDevice";
 
 const base = (p: string) => p.slice(p.lastIndexOf("\\") + 1);
 
-export function applyPlants(d: DeviceProfile, h: PlantHelpers): void {
+/** Planted PIDs come from the key; deviceProfile.ts keeps them out of the ordinary processes' PIDs. */
+export function applyPlants(d: DeviceProfile): void {
   const explorer = d.processes.find((p) => p.name === "explorer.exe")?.pid ?? 4;
   const services = d.processes.find((p) => p.name === "services.exe")?.pid ?? 4;
   const run = (path: string, pid: number, ppid: number, commandLine = `"${path}"`) => d.processes.push({ name: base(path), pid, ppid, path, commandLine });

@@ -3,50 +3,14 @@
  * installed software, services, processes (with PIDs), scheduled tasks, sockets, autoruns and
  * caches. Drawn from the seed and the machine id (the catalog in softwareCatalog.ts decides what
  * is common or rare), then the scenario's plants are applied (devicePlants.ts), so every file
- * the package writes (CSVs, command output, Security.evtx) reads the same facts.
+ * the package writes (CSVs, command output, Security.evtx) reads the same facts. The shape of a
+ * profile is in windowsDevice.ts, which devicePlants.ts shares without importing this file.
  */
 import { SeededRandom } from "../util/ids";
 import { primaryUser, type PlantedFinding } from "../scenario/plants";
-import { BASE_PROCESSES, BASE_SERVICES, BASE_TASKS, PRODUCTS, type Product } from "./softwareCatalog";
+import { BASE_PROCESSES, BASE_SERVICES, BASE_TASKS, PRODUCTS } from "./softwareCatalog";
 import { applyPlants } from "./devicePlants";
-
-export interface Proc { name: string; pid: number; ppid: number; path: string; commandLine: string }
-export interface Service { name: string; displayName: string; pathName: string; startMode: string; state: string; startName: string; pid: number }
-export interface Task { name: string; run: string; author: string; runAs: string }
-export interface Socket { proto: "TCP" | "UDP"; local: string; foreign: string; state: string; pid: number }
-export interface Autorun { key: string; values: Array<[string, string, string]> }
-
-export interface DeviceProfile {
-  host: string;
-  fqdn: string;
-  domain: string;
-  /** The domain's SID prefix (S-1-5-21-a-b-c) and the machine's own, for local accounts. */
-  domainSid: string;
-  machineSid: string;
-  /** The primary user's domain SID. */
-  userSid: string;
-  ip: string;
-  mac: string;
-  gateway: string;
-  dnsServers: string[];
-  user: string;
-  server: boolean;
-  programs: Array<Product & { installDate: string }>;
-  services: Service[];
-  processes: Proc[];
-  tasks: Task[];
-  sockets: Socket[];
-  /** Autoruns file name → the keys `reg query` printed into it. */
-  autoruns: Record<string, Autorun[]>;
-  groups: Record<string, string[]>;
-  localUsers: Array<{ name: string; rid: number }>;
-  arp: Array<[string, string, string]>;
-  dnsCache: Array<[string, string]>;
-  temp: Record<string, string[]>;
-  /** Defender detections for MpCmdRunLog.txt: time, threat, path. */
-  detections: Array<{ atMs: number; threat: string; path: string }>;
-  plants: PlantedFinding[];
-}
+import type { DeviceProfile, Proc, Service, Socket, Task } from "./windowsDevice";
 
 const base = (p: string) => p.slice(p.lastIndexOf("\\") + 1);
 const sid = (r: SeededRandom) => `S-1-5-21-${r.int(1e9, 4e9)}-${r.int(1e9, 4e9)}-${r.int(1e9, 4e9)}`;
@@ -56,7 +20,6 @@ export function deviceProfile(
   seed: string,
   m: { id: string; computerDnsName: string; osPlatform: string; lastIpAddress?: string | null },
   plants: PlantedFinding[],
-  collectedAtMs: number,
 ): DeviceProfile {
   const r = new SeededRandom(`${seed}|device|${m.id}`);
   const host = m.computerDnsName.split(".")[0].toUpperCase();
@@ -140,6 +103,6 @@ export function deviceProfile(
     detections: [],
     plants,
   };
-  applyPlants(profile, { addProc, pid, collectedAtMs });
+  applyPlants(profile);
   return profile;
 }

@@ -10,7 +10,7 @@ import { digest } from "../util/ids";
 import { ByteWriter, filetime, substitutionArray, templateDefinition } from "./binaryXml";
 import { eventTemplate, eventValues, type SecurityEvent } from "./securityEventSchema";
 
-const FILE_HEADER_SIZE = 4096;
+export const FILE_HEADER_SIZE = 4096;
 export const CHUNK_SIZE = 65536;
 const CHUNK_HEADER_SIZE = 512;
 
@@ -81,6 +81,8 @@ export interface EvtxResult {
   bytes: Buffer;
   records: number;
   chunks: number;
+  /** Records in the last chunk, the only one that may be partly empty. */
+  lastChunkRecords: number;
 }
 
 /** Writes the events (already in time order) as an EVTX file; record ids start at `firstRecordId`. */
@@ -109,5 +111,5 @@ export function writeEvtx(events: Iterable<SecurityEvent>, computer: string, fir
   header.writeUInt16LE(chunks.length & 0xffff, 42);
   header.writeUInt32LE(0, 120); // flags: clean, not full
   header.writeUInt32LE(crc32(header.subarray(0, 120)), 124);
-  return { bytes: Buffer.concat([header, ...chunks]), records: Number(id - firstRecordId), chunks: chunks.length };
+  return { bytes: Buffer.concat([header, ...chunks]), records: Number(id - firstRecordId), chunks: chunks.length, lastChunkRecords: chunk.count };
 }

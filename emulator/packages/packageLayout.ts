@@ -5,6 +5,10 @@
  * documented categories as plain text, small and reproducible (a seeded stream per package).
  */
 import { SeededRandom } from "../util/ids";
+import type { EvidenceSettings } from "../scenario/plantSchema";
+import { collectionSummary } from "./collectionSummary";
+
+type SummaryForm = EvidenceSettings["summaryReport"];
 
 export interface PackageContext {
   computerDnsName: string;
@@ -30,13 +34,13 @@ const lines = (ctx: PackageContext, n: number, f: (i: number) => string) =>
   Array.from({ length: n }, (_, i) => f(i)).join("\r\n") + "\r\n";
 const ip = (r: SeededRandom) => `10.${r.int(0, 9)}.${r.int(0, 255)}.${r.int(1, 254)}`;
 
-/** The Windows layout: thirteen folders (windowsPackage.ts) plus CollectionSummaryReport.xls. */
-export function windowsEntries(files: PackageEntry[]): PackageEntry[] {
-  return [...files, summary(files)];
+/** The Windows layout: thirteen folders (windowsPackage.ts) plus CollectionSummaryReport.xls in the scenario's form. */
+export function windowsEntries(files: PackageEntry[], summaryForm: SummaryForm): PackageEntry[] {
+  return [...files, collectionSummary(files, summaryForm)];
 }
 
 /** macOS and Linux share a layout, with some folders only on macOS. */
-export function unixEntries(ctx: PackageContext): PackageEntry[] {
+export function unixEntries(ctx: PackageContext, summaryForm: SummaryForm): PackageEntry[] {
   const r = ctx.random;
   const mac = ctx.osPlatform === "macOS";
   const entries: PackageEntry[] = [
@@ -57,26 +61,7 @@ export function unixEntries(ctx: PackageContext): PackageEntry[] {
     { path: "Users and groups/LoginHistory.txt", text: lines(ctx, 3, (i) => `user${i} pts/0 ${ip(r)}`).replace(/\r/g, "") },
     { path: "Users and groups/Sudoers.txt", text: "root ALL=(ALL:ALL) ALL\n%admin ALL=(ALL) ALL\n" },
   ];
-  return [...entries, summary(entries)];
-}
-
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
-/**
- * CollectionSummaryReport.xls as an HTML table saved with an .xls name (Excel opens it with a
- * format warning): one row per data point (folder) with its files, status and error code.
- */
-function summary(entries: PackageEntry[]): PackageEntry {
-  const byFolder = new Map<string, string[]>();
-  for (const e of entries) {
-    const [folder, ...rest] = e.path.split("/");
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), rest.join("/")]);
-  }
-  const rows = [...byFolder].map(([f, files]) => `<tr><td>${esc(f)}</td><td>${files.length}</td><td>${esc(files.slice(0, 3).join("; "))}${files.length > 3 ? "; …" : ""}</td><td>Completed</td><td>0</td></tr>`).join("\r\n");
-  return {
-    path: "CollectionSummaryReport.xls",
-    text: `<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">\r\n<head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head>\r\n<body><table border="1">\r\n<tr><th>Data point</th><th>Files</th><th>Examples</th><th>Status</th><th>Error code</th></tr>\r\n${rows}\r\n</table></body></html>\r\n`,
-  };
+  return [...entries, collectionSummary(entries, summaryForm)];
 }
 
 export { WINDOWS_FOLDERS };

@@ -13,7 +13,7 @@ import type { Scenario } from "../scenario/scenario";
 import { EVIDENCE_DEFAULTS } from "../scenario/plantSchema";
 import { buildSecurityLog, type SecurityLog } from "./securityLog";
 import { windowsFiles } from "./windowsPackage";
-import type { DeviceProfile } from "./deviceProfile";
+import type { DeviceProfile } from "./windowsDevice";
 
 export const PACKAGE_FILE_NAME = "WDATP_Investigation_Package.zip";
 /** Every entry carries this mtime so the archive bytes never depend on the wall clock. */
@@ -96,18 +96,19 @@ export class PackageBuilder {
       random: new SeededRandom(`${this.seed}|${action.machineId}|${action.id}`),
     };
     const keystream = this.keystreamFor(action);
-    if (!action.osPlatform.startsWith("Windows")) return unixEntries(ctx).map((e) => ({ ...e, keystream }));
+    const evidence = this.scenario?.evidence ?? EVIDENCE_DEFAULTS;
+    if (!action.osPlatform.startsWith("Windows")) return unixEntries(ctx, evidence.summaryReport).map((e) => ({ ...e, keystream }));
     const machine = this.scenario?.machines.find((m) => m.id === action.machineId);
     const files = windowsFiles({
       seed: this.seed,
       machine: { id: action.machineId, computerDnsName: ctx.computerDnsName, osPlatform: action.osPlatform, lastIpAddress: machine?.lastIpAddress },
       actionId: action.id,
-      evidence: this.scenario?.evidence ?? EVIDENCE_DEFAULTS,
+      evidence,
       plants: (this.scenario?.answerKey ?? []).filter((p) => p.machineId === action.machineId),
       keystream: (n, label) => this.keystreamFor(action, label)(n),
       securityLog: (profile) => this.securityLog(action.machineId, profile).bytes,
     });
-    return windowsEntries(files).map((e) => ({ ...e, keystream }));
+    return windowsEntries(files, evidence.summaryReport).map((e) => ({ ...e, keystream }));
   }
 
   /** A fast deterministic byte source (AES-256-CTR over zeros, keyed by seed + action). */

@@ -3,10 +3,11 @@
  * special privileges, process creation, the odd mistyped password) over the days before the
  * collection, plus the events each plant leaves (4697, 4698, 4720/4732, 4625 bursts then 4624,
  * 4688 for planted processes, 1102 when the log was cleared, dropping what came before).
- * Times end at the scenario's evidence clock; a larger `count` spreads over more days.
+ * Times end at the scenario's evidence clock; a larger `count` spreads over more days (after the
+ * last clear, when the log was cleared).
  */
 import { SeededRandom } from "../util/ids";
-import type { DeviceProfile } from "./deviceProfile";
+import type { DeviceProfile } from "./windowsDevice";
 import type { SecurityEvent } from "./securityEventSchema";
 
 const SYSTEM = { SubjectUserSid: "S-1-5-18", SubjectLogonId: "0x3e7" };
@@ -27,7 +28,11 @@ export function securityTimeline(seed: string, d: DeviceProfile, collectedAtMs: 
   const subject = { ...SYSTEM, ...machine };
   const userSubject = { SubjectUserSid: d.userSid, SubjectUserName: d.user, SubjectDomainName: nb, SubjectLogonId: hex(0x1a0000 + r.int(0, 0xffff)) };
   const days = Math.max(3, Math.ceil(count / 2500));
-  const startMs = collectedAtMs - days * 86_400_000;
+  // A cleared log holds only what came after the clear: the ordinary activity is spread there, so
+  // `count` (and a requested size) is what the log really holds.
+  const lastClear = Math.max(-Infinity, ...d.plants.filter((p) => p.kind === "security-log-cleared").map((p) => Date.parse(p.at)));
+  const startMs = Math.max(collectedAtMs - days * 86_400_000, lastClear);
+  const spanMs = collectedAtMs - startMs;
   const events: SecurityEvent[] = [];
   const logon = (t: number, type: number, who: { sid: string; name: string; domain: string }, ip = "-", extra: Record<string, string> = {}) =>
     events.push({ id: 4624, timeMs: t, data: { ...subject, TargetUserSid: who.sid, TargetUserName: who.name, TargetDomainName: who.domain, TargetLogonId: hex(r.int(0x10000, 0xffffff)),
@@ -40,7 +45,7 @@ export function securityTimeline(seed: string, d: DeviceProfile, collectedAtMs: 
   const system = { sid: "S-1-5-18", name: "SYSTEM", domain: "NT AUTHORITY" };
   const ordinary = d.processes.filter((p) => p.path);
   for (let i = 0; i < count; i++) {
-    const t = startMs + Math.floor(((i + r.next()) / count) * (days * 86_400_000));
+    const t = startMs + Math.floor(((i + r.next()) / count) * spanMs);
     const k = r.next();
     if (k < 0.3) {
       logon(t, 5, system);

@@ -2,7 +2,7 @@
  * The four CSVs of a Windows package, with the columns of the tool each imitates, quoted the way
  * PowerShell's Export-Csv -NoTypeInformation and schtasks quote (every field in double quotes).
  */
-import type { DeviceProfile } from "./deviceProfile";
+import type { DeviceProfile } from "./windowsDevice";
 
 const q = (v: string | number) => `"${String(v).replace(/"/g, '""')}"`;
 const row = (cells: Array<string | number>) => cells.map(q).join(",");

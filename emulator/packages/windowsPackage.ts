@@ -8,7 +8,8 @@ import { guidFrom } from "../util/ids";
 import type { PlantedFinding } from "../scenario/plants";
 import type { EvidenceSettings } from "../scenario/plantSchema";
 import { cabinet } from "./cabinet";
-import { deviceProfile, type DeviceProfile } from "./deviceProfile";
+import { deviceProfile } from "./deviceProfile";
+import type { DeviceProfile } from "./windowsDevice";
 import type { PackageEntry } from "./packageLayout";
 import { prefetchFile } from "./prefetch";
 import { encodeLines } from "./textEncoding";
@@ -31,7 +32,7 @@ const MPCMDRUN = "C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.2
 
 export function windowsFiles(ctx: WindowsContext): PackageEntry[] {
   const now = Date.parse(ctx.evidence.collectedAt);
-  const d = deviceProfile(ctx.seed, ctx.machine, ctx.plants, now);
+  const d = deviceProfile(ctx.seed, ctx.machine, ctx.plants);
   const boot = now - 2 * 86_400_000 - (parseInt(d.machineSid.slice(-4), 10) % 600) * 60_000;
   const txt = (path: string, lines: string[]): PackageEntry => ({ path, bytes: encodeLines(lines, ctx.evidence.encoding), compress: true });
   const prefetch = [...new Set(d.processes.filter((p) => p.path).map((p) => p.path)), "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "C:\\Windows\\System32\\cmd.exe"]

@@ -3,7 +3,7 @@
  * `arp -a`, `ipconfig /displaydns`, `net localgroup <group>`, `reg query <key>`, `systeminfo`,
  * `dir` of a temp folder. Each returns lines; textEncoding.ts adds the BOM and CRLF.
  */
-import type { DeviceProfile } from "./deviceProfile";
+import type { DeviceProfile } from "./windowsDevice";
 import { usTime } from "./windowsCsv";
 
 const dots = (label: string, width = 36) => `   ${(label + " ").padEnd(width - 3, ". ").slice(0, width - 3)}: `;

@@ -34,9 +34,12 @@ export type PlantInput = z.output<typeof PlantSchema>;
 export const EvidenceSchema = z.strictObject({
   /** Encoding of every Windows .csv and .txt: PowerShell's UTF-16LE or UTF-8, both with a BOM and CRLF. */
   encoding: z.enum(["utf-16le", "utf-8"]).default("utf-16le"),
-  /** CollectionSummaryReport.xls as an HTML table saved as .xls (the one form generated so far; BIFF8/OLE is not). */
-  summaryReport: z.enum(["html"]).default("html"),
-  /** Grow each Windows Security.evtx to about this size (64 KiB chunks of ordinary events). @default small (a few chunks) */
+  /**
+   * The form of CollectionSummaryReport.xls, which Microsoft does not document: an HTML table
+   * saved as .xls, or an Excel 97-2003 workbook (BIFF8 in an OLE compound file, D0 CF 11 E0).
+   */
+  summaryReport: z.enum(["html", "biff8"]).default("html"),
+  /** Grow each Windows Security.evtx to at least this size, ~4% or one 64 KiB chunk over at most (more ordinary events). @default small (a few chunks) */
   securityLogMiB: z.number().positive().max(MAX_SECURITY_LOG_MIB).optional(),
   /** The moment the devices' logs end (the collection, as the evidence sees it): fixed, so the same seed gives the same bytes. */
   collectedAt: z.iso.datetime().default("2025-03-14T09:30:00Z"),

@@ -89,7 +89,7 @@ async function main(): Promise<number> {
     const devices = await checkDevices(drill, states, emulator, upOutput, evidenceDirectory);
     const collected = new Set(devices.filter((d) => d.sha256).map((d) => d.device.toLowerCase()));
     const findings = compareFindings(loadFindings(values.findings!), emulator.scenario.answerKey, collected);
-    const report: DrillReport & { findings: typeof findings } = {
+    const report: DrillReport = {
       incident: drill.incident,
       seed,
       timeScale: drill.timeScale,

@@ -56,10 +56,22 @@ export function findingsPass(r: FindingsResult): boolean {
   return r.falsePositives.length === 0 && r.wrongIndicators.length === 0 && r.missed.every((m) => !m.collected);
 }
 
+/** The findings part of the verdict line: what passed, or each reason the findings fail the drill. */
+export function findingsVerdict(r: FindingsResult): string {
+  if (findingsPass(r)) return `findings ok (${r.found.length} found)`;
+  const missed = r.missed.filter((m) => m.collected).length;
+  const why = [
+    missed ? `${missed} plant(s) missed` : "",
+    r.falsePositives.length ? `${r.falsePositives.length} false positive(s)` : "",
+    r.wrongIndicators.length ? `${r.wrongIndicators.length} wrong indicator(s)` : "",
+  ];
+  return `findings failed: ${why.filter(Boolean).join(", ")}`;
+}
+
 export function printFindings(r: FindingsResult, say: (line: string) => void): void {
   say("");
   say(`findings    ${r.found.length} found, ${r.missed.length} missed, ${r.falsePositives.length} false positive(s), ${r.wrongIndicators.length} wrong indicator(s)`);
-  for (const m of r.missed) say(`    missed ${m.kind} on ${m.device}${m.collected ? "" : " (not collected in this drill)"}`);
+  for (const m of r.missed) say(m.collected ? `    FAIL missed ${m.kind} on ${m.device}` : `    missed ${m.kind} on ${m.device} (not collected in this drill)`);
   for (const f of r.falsePositives) say(`    FAIL false positive: ${f.kind} on ${f.device}`);
   for (const w of r.wrongIndicators) say(`    FAIL ${w.kind} on ${w.device}: ${w.field} is ${w.expected}, reported ${w.reported}`);
 }

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type { DeviceReport } from "./deviceChecks";
+import { type FindingsResult, findingsVerdict } from "./findings";
 
 export interface DrillReport {
   incident: string;
@@ -17,6 +18,8 @@ export interface DrillReport {
   workDir: string;
   evidenceDirectory: string;
   durationMs: number;
+  /** The responders' findings against the answer key (printed by printFindings, summed up in the verdict line). */
+  findings?: FindingsResult;
 }
 
 /** Action ids of failed and timed-out devices are left out: they share a wave, so their order is not fixed. */
@@ -44,6 +47,6 @@ export function printReport(r: DrillReport, say: (line: string) => void, started
   say(`evidence    ${path.relative(startedIn, r.evidenceDirectory)} (packages, manifests, custody.jsonl); state and emulator.log beside it`);
   say(
     `${r.passed ? "PASS" : "FAIL"}: ${r.devices.filter((d) => d.checks.every((c) => c.ok)).length}/${r.devices.length} devices as expected, ` +
-      `${packages} packages matching the emulator's hashes, ${checks} checks, ${(r.durationMs / 1000).toFixed(1)} s`,
+      `${packages} packages matching the emulator's hashes, ${checks} checks, ${r.findings ? `${findingsVerdict(r.findings)}, ` : ""}${(r.durationMs / 1000).toFixed(1)} s`,
   );
 }

@@ -3,7 +3,9 @@
  * writes. libevtx's `evtxexport`/`evtxinfo` and python-evtx (`evtx_dump.py`) parse every
  * Security.evtx without error, unflagged as corrupt, and count per event ID exactly what the
  * generator wrote (plants included); `cabextract -t` accepts MPSupportFiles.cab; `iconv` decodes
- * every Windows .txt/.csv in the scenario's declared encoding. Missing tools skip, saying why.
+ * every Windows .txt/.csv in the scenario's declared encoding; python-xlrd reads the BIFF8 form of
+ * CollectionSummaryReport.xls and `file` calls it an Excel compound document. Missing tools skip,
+ * saying why.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +14,7 @@ import { join } from "node:path";
 import yauzl from "yauzl";
 import { PackageBuilder } from "../../emulator/packages/packages";
 import { ICONV_NAME } from "../../emulator/packages/textEncoding";
+import { SUMMARY_FILE, SUMMARY_HEADER, SUMMARY_SHEET, summaryRows } from "../../emulator/packages/collectionSummary";
 import { resolveScenario } from "../../emulator/scenario/scenario";
 import { DEFAULT_MACHINES as M, defaultScenario } from "../../emulator/scenario/defaultScenario";
 import { PLANT_KINDS } from "../../emulator/scenario/plantSchema";
@@ -21,7 +24,11 @@ const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: "igno
 const PY = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import Evtx"], { stdio: "ignore" }).status === 0);
 const EVTX_DUMP = ["/usr/bin/evtx_dump.py"].find((p) => spawnSync("test", ["-f", p]).status === 0);
 const tools = { evtxexport: has("evtxexport", ["-V"]), cabextract: has("cabextract", ["--version"]), iconv: has("iconv", ["--version"]), pythonEvtx: !!(PY && EVTX_DUMP) };
-for (const [tool, ok] of Object.entries(tools)) if (!ok) console.warn(`skipping the ${tool} checks: ${tool} is not installed (Debian: libevtx-utils, python3-evtx, cabextract, libc-bin)`);
+const XLRD_PY = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import xlrd"], { stdio: "ignore" }).status === 0);
+const xlsTools = { xlrd: !!XLRD_PY, file: has("file", ["--version"]) };
+for (const [tool, ok] of Object.entries({ ...tools, ...xlsTools })) {
+  if (!ok) console.warn(`skipping the ${tool} checks: ${tool} is not installed (Debian: libevtx-utils, python3-evtx, cabextract, libc-bin, python3-xlrd, file)`);
+}
 
 const dir = mkdtempSync(join(tmpdir(), "mde-formats-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -114,5 +121,32 @@ describe.each(["utf-16le", "utf-8"] as const)("a Windows package in %s", (encodi
       expect([f, out.status, out.stderr]).toEqual([f, 0, ""]);
       expect(out.stdout.replace(/^\uFEFF/, "")).toMatch(/\r\n$/);
     }
+  });
+});
+
+describe("CollectionSummaryReport.xls in its BIFF8 form (evidence.summaryReport: biff8)", () => {
+  let files: Map<string, Buffer>;
+  const xls = join(dir, "biff8", SUMMARY_FILE);
+  beforeAll(async () => {
+    const s = resolveScenario({ ...defaultScenario(), evidence: { summaryReport: "biff8" } });
+    files = await unzip((await new PackageBuilder("formats-seed", s).build(action(M.win11, "Windows11"))).bytes);
+    execFileSync("mkdir", ["-p", join(dir, "biff8")]);
+    writeFileSync(xls, files.get(SUMMARY_FILE)!);
+  });
+
+  (xlsTools.xlrd ? it : it.skip)("python-xlrd opens the workbook: one sheet, the header, one row per data point with its file count", () => {
+    const script = "import json,sys,xlrd\nb=xlrd.open_workbook(sys.argv[1])\nprint(json.dumps({'biff':b.biff_version,'sheets':b.sheet_names(),'rows':[b.sheet_by_index(0).row_values(r) for r in range(b.sheet_by_index(0).nrows)]}))";
+    const out = spawnSync(XLRD_PY!, ["-c", script, xls], { encoding: "utf8" });
+    expect([out.status, out.stderr]).toEqual([0, ""]);
+    const book = JSON.parse(out.stdout);
+    expect(book.biff).toBe(80);
+    expect(book.sheets).toEqual([SUMMARY_SHEET]);
+    const others = [...files.keys()].filter((f) => f !== SUMMARY_FILE);
+    expect(book.rows).toEqual([SUMMARY_HEADER, ...summaryRows(others)]);
+    expect(book.rows.find((r: unknown[]) => r[0] === "Autoruns")).toEqual(["Autoruns", 4, expect.stringContaining("Run.txt"), "Completed", 0]);
+  });
+
+  (xlsTools.file ? it : it.skip)("file(1) recognises an Excel compound document (CDFV2 / Composite Document File V2)", () => {
+    expect(execFileSync("file", ["-b", xls], { encoding: "utf8" })).toMatch(/^(CDFV2|Composite Document File V2)/);
   });
 });

@@ -13,10 +13,10 @@ const CHECKER = path.join(REPO_ROOT, "dist", "examples", "exercise", "check.js")
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pmf-drill-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-function drill(run: string) {
+function drill(run: string, extraArgs: string[] = [], exitCode = 0) {
   const json = path.join(scratch, `${run}.json`);
-  const r = spawnSync(process.execPath, [CHECKER, "--quiet", "--work-dir", path.join(scratch, run), "--json", json], { cwd: REPO_ROOT, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`the drill failed (exit ${r.status}):\n${r.stdout}\n${r.stderr.slice(-3000)}`);
+  const r = spawnSync(process.execPath, [CHECKER, "--quiet", "--work-dir", path.join(scratch, run), "--json", json, ...extraArgs], { cwd: REPO_ROOT, encoding: "utf8" });
+  if (r.status !== exitCode) throw new Error(`the drill exited ${r.status}, expected ${exitCode}:\n${r.stdout}\n${r.stderr.slice(-3000)}`);
   return { stdout: r.stdout, report: JSON.parse(fs.readFileSync(json, "utf8")) };
 }
 
@@ -39,9 +39,23 @@ it("runs the drill with every expected outcome, and the same seed gives the same
     expect(d.checks.map((c: any) => c.name)).toEqual(expect.arrayContaining(["output sha256 = emulator's", "file sha256 = emulator's", "manifest sha256 = emulator's"]));
   }
   expect(first.stdout).toMatch(/^PASS: 6\/6 devices as expected, 4 packages matching the emulator's hashes/m);
+  // The shipped findings.yaml reports every plant on a collected device; fleet-00003 was not collected.
+  expect(first.stdout).toMatch(/^PASS: .*, findings ok \(6 found\)/m);
+  expect(first.stdout).toMatch(/^ {4}missed security-log-cleared on fleet-00003\.contoso\.local \(not collected in this drill\)$/m);
 
-  const second = drill("second").report;
-  expect(second.passed).toBe(true);
+  // The second run reports a team's findings with one plant left out and one invented: same
+  // hashes, but the drill fails and names both.
+  const shipped = fs.readFileSync(path.join(REPO_ROOT, "examples", "exercise", "findings.yaml"), "utf8");
+  const poor = path.join(scratch, "poor-findings.yaml");
+  fs.writeFileSync(poor, shipped.replace(/^ {2}- device: fin-ws01\.contoso\.local\n {4}kind: temp-listener\n.*\n/m, "") + "  - { device: web-srv01.contoso.local, kind: new-local-admin }\n");
+  expect(fs.readFileSync(poor, "utf8")).not.toContain("temp-listener");
+  const poorRun = drill("second", ["--findings", poor], 1);
+  expect(poorRun.stdout).toMatch(/^ {4}FAIL missed temp-listener on fin-ws01\.contoso\.local$/m);
+  expect(poorRun.stdout).toMatch(/^ {4}FAIL false positive: new-local-admin on web-srv01\.contoso\.local$/m);
+  expect(poorRun.stdout).toMatch(/^FAIL: 6\/6 devices as expected, .*findings failed: 1 plant\(s\) missed, 1 false positive\(s\)/m);
+
+  const second = poorRun.report;
+  expect(second.passed).toBe(false);
   expect(second.fingerprint).toBe(r.fingerprint);
   expect(second.devices.map((d: any) => d.sha256)).toEqual(r.devices.map((d: any) => d.sha256));
   expect(r.devices.filter((d: any) => d.sha256).length).toBe(4);
