@@ -4,6 +4,7 @@
 # Tests that still cannot find a tool skip with a printed reason; they never count as passes.
 #   evtxexport  (libevtx-utils)  and  evtx_dump.py (python3-evtx): Security.evtx
 #   cabextract  (cabextract):    MPSupportFiles.cab
+#   xlrd (python3-xlrd), file:   CollectionSummaryReport.xls in its Excel 97-2003 form
 #   chromium    (chromium):      the triage report page, driven by playwright-core
 #   openssl:                     RFC 3161 timestamps (openssl ts), test CAs
 pmf_ensure_system_tools() {
@@ -11,6 +12,8 @@ pmf_ensure_system_tools() {
   command -v evtxexport >/dev/null 2>&1 || missing+=(libevtx-utils)
   command -v evtx_dump.py >/dev/null 2>&1 || missing+=(python3-evtx)
   command -v cabextract >/dev/null 2>&1 || missing+=(cabextract)
+  /usr/bin/python3 -c "import xlrd" >/dev/null 2>&1 || missing+=(python3-xlrd)
+  command -v file >/dev/null 2>&1 || missing+=(file)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   if [ ${#missing[@]} -eq 0 ]; then
