@@ -62,7 +62,7 @@ export function createCore(options: EmulatorOptions): EmulatorCore {
     faults: new FaultInjector(seed, options.faults ?? [], config.clock),
     steering: new ActionSteering(store, scenario, config.clock),
     counters: new Counters(),
-    packages: new PackageBuilder(seed),
+    packages: new PackageBuilder(seed, scenario),
     links: new PackageLinks(store.linkKey),
   };
 }

@@ -1,8 +1,8 @@
 /**
  * What goes into an investigation package, per platform, following the layout Microsoft
  * documents (mde-api.md §5, respond-machine-alerts.md): folder and file names are the documented
- * ones; contents are plausible, small and reproducible (a seeded stream per package), because
- * tests and chain-of-custody demos compare hashes, not forensic truth.
+ * ones. Windows files come from windowsPackage.ts (real formats); macOS and Linux keep their
+ * documented categories as plain text, small and reproducible (a seeded stream per package).
  */
 import { SeededRandom } from "../util/ids";
 
@@ -14,8 +14,11 @@ export interface PackageContext {
   random: SeededRandom;
 }
 
-/** A file in the ZIP: `text` entries are deflated, `binarySize` entries are stored random bytes. */
-export type PackageEntry = { path: string; text: string } | { path: string; binarySize: number };
+/**
+ * A file in the ZIP: `text` entries are UTF-8 and deflated, `bytes` entries are written as given
+ * (deflated when `compress`), `binarySize` entries are stored seeded bytes (benchmark padding).
+ */
+export type PackageEntry = { path: string; text: string } | { path: string; bytes: Buffer; compress: boolean } | { path: string; binarySize: number };
 
 const WINDOWS_FOLDERS = [
   "Autoruns", "Installed programs", "Network connections", "Prefetch files", "Processes", "Scheduled tasks",
@@ -26,37 +29,10 @@ const WINDOWS_FOLDERS = [
 const lines = (ctx: PackageContext, n: number, f: (i: number) => string) =>
   Array.from({ length: n }, (_, i) => f(i)).join("\r\n") + "\r\n";
 const ip = (r: SeededRandom) => `10.${r.int(0, 9)}.${r.int(0, 255)}.${r.int(1, 254)}`;
-const PROCS = ["svchost.exe", "explorer.exe", "lsass.exe", "MsMpEng.exe", "chrome.exe", "OUTLOOK.EXE", "powershell.exe", "SenseIR.exe"];
 
-/** The Windows layout: thirteen folders plus CollectionSummaryReport.xls. */
-export function windowsEntries(ctx: PackageContext): PackageEntry[] {
-  const r = ctx.random;
-  const host = ctx.computerDnsName.split(".")[0].toUpperCase();
-  const entries: PackageEntry[] = [
-    { path: "Autoruns/Run.txt", text: lines(ctx, 4, (i) => `HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\Item${i}\tC:\\Program Files\\App${r.int(1, 99)}\\app.exe`) },
-    { path: "Autoruns/Winlogon.txt", text: `Shell\texplorer.exe\r\nUserinit\tC:\\Windows\\system32\\userinit.exe,\r\n` },
-    { path: "Installed programs/InstalledPrograms.csv", text: "Name,Version,Publisher\r\n" + lines(ctx, 6, (i) => `Program ${i},${r.int(1, 20)}.${r.int(0, 9)},Contoso`) },
-    { path: "Network connections/ActiveNetConnections.txt", text: lines(ctx, 8, () => `TCP    ${ip(r)}:${r.int(1024, 65535)}    ${ip(r)}:443    ESTABLISHED    ${r.int(100, 9999)}`) },
-    { path: "Network connections/Arp.txt", text: lines(ctx, 5, () => `  ${ip(r)}    00-15-5d-${r.int(10, 99)}-${r.int(10, 99)}-${r.int(10, 99)}    dynamic`) },
-    { path: "Network connections/DnsCache.txt", text: lines(ctx, 5, (i) => `    Record Name . . . . . : host${i}.contoso.local`) },
-    { path: "Network connections/IpConfig.txt", text: `Windows IP Configuration\r\n\r\n   Host Name . . . . . . . . . . . . : ${host}\r\n   IPv4 Address. . . . . . . . . . . : ${ip(r)}\r\n` },
-    { path: "Network connections/FirewallExecutionLog.txt", text: lines(ctx, 3, (i) => `Rule ${i} applied`) },
-    { path: "Network connections/pfirewall.log", text: "#Version: 1.5\r\n#Fields: date time action protocol src-ip dst-ip\r\n" + lines(ctx, 6, () => `2025-01-01 00:00:0${r.int(0, 9)} ALLOW TCP ${ip(r)} ${ip(r)}`) },
-    { path: "Prefetch files/PrefetchFilesList.txt", text: lines(ctx, PROCS.length, (i) => `${PROCS[i].toUpperCase()}-${r.bytes(4).toString("hex").toUpperCase()}.pf`) },
-    { path: "Prefetch files/SVCHOST.EXE-0A1B2C3D.pf", binarySize: 2048 },
-    { path: "Processes/Processes.csv", text: "Name,Pid,Path\r\n" + lines(ctx, 10, (i) => `${PROCS[i % PROCS.length]},${r.int(4, 20000)},C:\\Windows\\System32\\${PROCS[i % PROCS.length]}`) },
-    { path: "Scheduled tasks/ScheduledTasks.csv", text: "TaskName,Next Run Time,Status\r\n" + lines(ctx, 4, (i) => `\\Microsoft\\Windows\\Task${i},N/A,Ready`) },
-    { path: "Security event log/Security.evtx", binarySize: 8192 },
-    { path: "Services/Services.csv", text: "Name,DisplayName,Status\r\n" + lines(ctx, 6, (i) => `Svc${i},Service ${i},${r.pick(["Running", "Stopped"])}`) },
-    { path: "Windows Server Message Block (SMB) sessions/SMBInboundSessions.txt", text: lines(ctx, 2, () => `\\\\${ip(r)}  CONTOSO\\user${r.int(1, 50)}`) },
-    { path: "Windows Server Message Block (SMB) sessions/SMBOutboundSession.txt", text: lines(ctx, 2, () => `\\\\fileserver\\share${r.int(1, 9)}  OK`) },
-    { path: "System Information/SystemInformation.txt", text: `Host Name: ${host}\r\nOS Name: Microsoft ${ctx.osPlatform}\r\nMachine Id: ${ctx.machineId}\r\nAction Id: ${ctx.actionId}\r\n` },
-    { path: "Temp Directories/TempDirectory_user1.txt", text: lines(ctx, 4, (i) => `C:\\Users\\user1\\AppData\\Local\\Temp\\tmp${r.bytes(3).toString("hex")}${i}.tmp`) },
-    { path: "Users and Groups/LocalGroups.txt", text: "Administrators: Administrator, CONTOSO\\Domain Admins\r\nUsers: CONTOSO\\user1\r\n" },
-    { path: "WdSupportLogs/MpCmdRunLog.txt", text: lines(ctx, 5, (i) => `MpCmdRun: Command Line: -GetFiles step ${i}`) },
-    { path: "WdSupportLogs/MPSupportFiles.cab", binarySize: 4096 },
-  ];
-  return [...entries, summary(entries)];
+/** The Windows layout: thirteen folders (windowsPackage.ts) plus CollectionSummaryReport.xls. */
+export function windowsEntries(files: PackageEntry[]): PackageEntry[] {
+  return [...files, summary(files)];
 }
 
 /** macOS and Linux share a layout, with some folders only on macOS. */
@@ -84,12 +60,22 @@ export function unixEntries(ctx: PackageContext): PackageEntry[] {
   return [...entries, summary(entries)];
 }
 
-/** CollectionSummaryReport.xls: one row per data point with the command, status and error code. */
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/**
+ * CollectionSummaryReport.xls as an HTML table saved with an .xls name (Excel opens it with a
+ * format warning): one row per data point (folder) with its files, status and error code.
+ */
 function summary(entries: PackageEntry[]): PackageEntry {
-  const rows = entries.map((e) => `<tr><td>${e.path}</td><td>collect</td><td>Completed</td><td>0</td></tr>`).join("");
+  const byFolder = new Map<string, string[]>();
+  for (const e of entries) {
+    const [folder, ...rest] = e.path.split("/");
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), rest.join("/")]);
+  }
+  const rows = [...byFolder].map(([f, files]) => `<tr><td>${esc(f)}</td><td>${files.length}</td><td>${esc(files.slice(0, 3).join("; "))}${files.length > 3 ? "; …" : ""}</td><td>Completed</td><td>0</td></tr>`).join("\r\n");
   return {
     path: "CollectionSummaryReport.xls",
-    text: `<html><body><table><tr><th>Data point</th><th>Command</th><th>Status</th><th>Error code</th></tr>${rows}</table></body></html>`,
+    text: `<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">\r\n<head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head>\r\n<body><table border="1">\r\n<tr><th>Data point</th><th>Files</th><th>Examples</th><th>Status</th><th>Error code</th></tr>\r\n${rows}\r\n</table></body></html>\r\n`,
   };
 }
 

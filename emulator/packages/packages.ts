@@ -9,6 +9,11 @@ import { ZipFile } from "yazl";
 import { digest, SeededRandom } from "../util/ids";
 import { unixEntries, windowsEntries, type PackageEntry } from "./packageLayout";
 import type { StoredAction } from "../persistence/store";
+import type { Scenario } from "../scenario/scenario";
+import { EVIDENCE_DEFAULTS } from "../scenario/plantSchema";
+import { buildSecurityLog, type SecurityLog } from "./securityLog";
+import { windowsFiles } from "./windowsPackage";
+import type { DeviceProfile } from "./deviceProfile";
 
 export const PACKAGE_FILE_NAME = "WDATP_Investigation_Package.zip";
 /** Every entry carries this mtime so the archive bytes never depend on the wall clock. */
@@ -27,8 +32,30 @@ export interface PackageInfo {
 export class PackageBuilder {
   private readonly cache = new Map<string, Buffer>();
   private readonly infos = new Map<string, PackageInfo>();
+  /** Security logs by machine: a device's log is the same for each of its collections, and the costliest file. */
+  private readonly logs = new Map<string, SecurityLog>();
 
-  constructor(private readonly seed: string) {}
+  /** Nothing is generated until a package is downloaded (a 10,000-device fleet costs nothing up front). */
+  constructor(
+    private readonly seed: string,
+    private readonly scenario?: Pick<Scenario, "evidence" | "answerKey" | "machines">,
+  ) {}
+
+  /** The Security log of a machine and its per-ID event counts (built once per machine, kept while it fits). */
+  securityLog(machineId: string, profile: DeviceProfile): SecurityLog {
+    const cached = this.logs.get(machineId);
+    if (cached) return cached;
+    const evidence = this.scenario?.evidence ?? EVIDENCE_DEFAULTS;
+    const log = buildSecurityLog(this.seed, profile, Date.parse(evidence.collectedAt), evidence.securityLogMiB);
+    this.logs.set(machineId, log);
+    let total = [...this.logs.values()].reduce((n, l) => n + l.bytes.length, 0);
+    for (const [key, l] of this.logs) {
+      if (total <= CACHE_BYTES / 2 || this.logs.size <= 1) break;
+      this.logs.delete(key);
+      total -= l.bytes.length;
+    }
+    return log;
+  }
 
   /** The ZIP for a collection action (built once, then cached while it fits). */
   async build(action: StoredAction): Promise<{ bytes: Buffer; info: PackageInfo }> {
@@ -69,13 +96,24 @@ export class PackageBuilder {
       random: new SeededRandom(`${this.seed}|${action.machineId}|${action.id}`),
     };
     const keystream = this.keystreamFor(action);
-    return (action.osPlatform.startsWith("Windows") ? windowsEntries(ctx) : unixEntries(ctx)).map((e) => ({ ...e, keystream }));
+    if (!action.osPlatform.startsWith("Windows")) return unixEntries(ctx).map((e) => ({ ...e, keystream }));
+    const machine = this.scenario?.machines.find((m) => m.id === action.machineId);
+    const files = windowsFiles({
+      seed: this.seed,
+      machine: { id: action.machineId, computerDnsName: ctx.computerDnsName, osPlatform: action.osPlatform, lastIpAddress: machine?.lastIpAddress },
+      actionId: action.id,
+      evidence: this.scenario?.evidence ?? EVIDENCE_DEFAULTS,
+      plants: (this.scenario?.answerKey ?? []).filter((p) => p.machineId === action.machineId),
+      keystream: (n, label) => this.keystreamFor(action, label)(n),
+      securityLog: (profile) => this.securityLog(action.machineId, profile).bytes,
+    });
+    return windowsEntries(files).map((e) => ({ ...e, keystream }));
   }
 
   /** A fast deterministic byte source (AES-256-CTR over zeros, keyed by seed + action). */
-  private keystreamFor(action: StoredAction): (n: number) => Buffer {
+  private keystreamFor(action: StoredAction, label = ""): (n: number) => Buffer {
     return (n: number) => {
-      const key = digest(this.seed, "package", action.machineId, action.id);
+      const key = digest(this.seed, "package", action.machineId, action.id, label);
       const cipher = createCipheriv("aes-256-ctr", key, Buffer.alloc(16));
       return Buffer.concat([cipher.update(Buffer.alloc(n)), cipher.final()]);
     };
@@ -97,6 +135,8 @@ async function zip(entries: Array<PackageEntry & { keystream?: (n: number) => Bu
   for (const e of entries) {
     if ("text" in e) {
       z.addBuffer(Buffer.from(e.text, "utf8"), e.path, { mtime: FIXED_MTIME, mode: 0o100644, compress: true });
+    } else if ("bytes" in e) {
+      z.addBuffer(e.bytes, e.path, { mtime: FIXED_MTIME, mode: 0o100644, compress: e.compress });
     } else {
       const source = e.keystream ?? keystream!;
       // Different files must not share bytes: offset the stream by the path's hash.

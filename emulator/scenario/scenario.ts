@@ -8,12 +8,15 @@ import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
 import { ForensicsError } from "../../provider/util/error";
 import { generateFleet } from "./fleet";
+import { plantFinding, type PlantedFinding } from "./plants";
 import { ScenarioSchema, type ScenarioApp, type ScenarioInput, type ScenarioMachine, type ScenarioParsed } from "./scenarioSchema";
 
 /** A validated scenario with every reference resolved: what the emulator runs on. */
-export interface Scenario extends Omit<ScenarioParsed, "apps" | "machines" | "fleet"> {
+export interface Scenario extends Omit<ScenarioParsed, "apps" | "machines" | "fleet" | "answerKey"> {
   apps: ScenarioApp[];
   machines: Array<ScenarioMachine & { tenantId: string }>;
+  /** What was planted where (scenario/plants.ts): the drill's answer key. */
+  answerKey: PlantedFinding[];
 }
 
 export interface ScenarioIssue {
@@ -81,8 +84,41 @@ export function resolveScenario(
     ...m,
     tenantId: m.tenantId ?? defaultTenant,
   }));
-  const { fleet: _fleet, ...rest } = s;
-  return { ...rest, apps: s.apps.map((a) => ({ ...a, tenantId: a.tenantId ?? defaultTenant })), machines };
+  const answerKey = resolvePlants(s, machines, fail);
+  const { fleet: _fleet, answerKey: _ignored, ...rest } = s;
+  return { ...rest, apps: s.apps.map((a) => ({ ...a, tenantId: a.tenantId ?? defaultTenant })), machines, answerKey };
+}
+
+/** Plants name known Windows devices (scenario machines or the generated fleet); each becomes an answer-key entry. */
+function resolvePlants(
+  s: ScenarioParsed,
+  machines: ScenarioMachine[],
+  fail: (issues: Array<{ path: PropertyKey[]; message: string }>) => never,
+): PlantedFinding[] {
+  if (s.plants.length === 0) return [];
+  const byKey = new Map<string, ScenarioMachine>();
+  for (const m of machines) byKey.set(m.id, m).set(m.computerDnsName.toLowerCase(), m);
+  const issues: Array<{ path: PropertyKey[]; message: string }> = [];
+  const collectedAtMs = Date.parse(s.evidence.collectedAt);
+  const seen = new Map<string, number>();
+  const key = s.plants.map((p, i) => {
+    const m = byKey.get(p.machine.toLowerCase());
+    if (!m) issues.push({ path: ["plants", i, "machine"], message: `unknown machine '${p.machine}' (not an id or computerDnsName in machines or the fleet)` });
+    else if (!m.osPlatform.startsWith("Windows")) issues.push({ path: ["plants", i, "kind"], message: `'${p.kind}' is a Windows trace; ${m.computerDnsName} runs ${m.osPlatform}` });
+    if (!m || !m.osPlatform.startsWith("Windows")) return undefined;
+    const n = seen.get(`${m.id}|${p.kind}`) ?? 0;
+    seen.set(`${m.id}|${p.kind}`, n + 1);
+    return plantFinding(s.name, m, p, n, collectedAtMs);
+  });
+  if (issues.length > 0) fail(issues);
+  const found = key.filter((k): k is PlantedFinding => k !== undefined);
+  // A cleared log no longer holds what came before the clear: the key says so instead of promising it.
+  for (const clear of found.filter((f) => f.kind === "security-log-cleared")) {
+    for (const f of found) {
+      if (f.machineId === clear.machineId && f !== clear && f.at < clear.at) f.files = f.files.filter((x) => !x.endsWith("Security.evtx"));
+    }
+  }
+  return found;
 }
 
 /** Checks a schema cannot express: uniqueness and references between sections. */

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { MACHINE_ID_PATTERN } from "../../provider/api/machineIdPattern";
+import { EVIDENCE_DEFAULTS, EvidenceSchema, PlantSchema } from "./plantSchema";
 
 export const OS_PLATFORMS = ["Windows10", "Windows11", "WindowsServer2019", "WindowsServer2022", "Linux", "macOS"] as const;
 export type OsPlatform = (typeof OS_PLATFORMS)[number];
@@ -133,6 +134,12 @@ export const ScenarioSchema = z.strictObject({
   actions: z.array(ActionSeedSchema).default([]),
   switches: SwitchesSchema.default({ duplicateCollection: "reject", tokenLifetimeSeconds: 3600, packageLinkLifetimeSeconds: 600 }),
   quotas: QuotaOverridesSchema.optional(),
+  /** What the packages' files look like: encodings, report form, Security log size, the logs' end. */
+  evidence: EvidenceSchema.default(EVIDENCE_DEFAULTS),
+  /** Attacker traces on chosen devices (Windows only); see plantSchema.ts. */
+  plants: z.array(PlantSchema).default([]),
+  /** The answer key of a resolved scenario written back out: ignored, recomputed from `plants`. */
+  answerKey: z.array(z.unknown()).optional(),
 });
 
 /** A scenario as written by a user (defaults not yet applied). */

@@ -61,6 +61,7 @@ export async function handleControl(emu: EmulatorCore, method: string, path: str
       if (status !== "Succeeded") return problem(404, `action ${action.id} is ${status}; only Succeeded collections have a package`);
       return ok(await emu.packages.info(action));
     }
+    if (method === "GET" && sub === "/plants") return ok({ plants: emu.scenario.answerKey });
     if (method === "GET" && sub === "/clock") return ok(clockInfo(emu));
     if (method === "POST" && sub === "/clock/advance") {
       if (!isAdvanceable(emu.clock)) return problem(409, "the emulator runs on a real or scaled clock; start it with a manual clock (--manual-clock) to advance time");

@@ -62,7 +62,15 @@ it("lays out a Windows package as documented", async () => {
   expect(files.has("CollectionSummaryReport.xls")).toBe(true);
   expect(files.has("Prefetch files/PrefetchFilesList.txt")).toBe(true);
   expect(files.has("WdSupportLogs/MpCmdRunLog.txt")).toBe(true);
-  expect(files.get("System Information/SystemInformation.txt")!.toString()).toMatch(/Host Name: WIN11-WS01/);
+  // systeminfo output, UTF-16LE with a BOM (the default scenario's encoding), CRLF line ends
+  const info = files.get("System Information/SystemInformation.txt")!;
+  expect([...info.subarray(0, 2)]).toEqual([0xff, 0xfe]);
+  expect(info.subarray(2).toString("utf16le")).toMatch(/\r\nHost Name:\s+WIN11-WS01\r\n/);
+  expect(files.get("Security event log/Security.evtx")!.subarray(0, 8).toString("latin1")).toBe("ElfFile\0");
+  expect(files.get("WdSupportLogs/MPSupportFiles.cab")!.subarray(0, 4).toString("latin1")).toBe("MSCF");
+  const pf = [...files.keys()].filter((f) => f.startsWith("Prefetch files/") && f.endsWith(".pf"));
+  expect(pf.length).toBeGreaterThan(10);
+  for (const f of pf) expect(files.get(f)!.subarray(0, 4).toString("latin1")).toBe("MAM\u0004");
 });
 
 it("lays out Linux and macOS packages per the reference (macOS-only folders only on macOS)", async () => {
