@@ -129,8 +129,8 @@ export class ChunkXml {
   }
 
   /** Fills a template's slots with values; BinXml values become elements. */
-  private resolve(items: Item[], values: Value[], depth = 0): Part[] {
-    const out: Part[] = [];
+  private resolve(items: Item[], values: Value[], depth = 0): Array<string | Element> {
+    const out: Array<string | Element> = [];
     for (const it of items) {
       if (typeof it === "string") out.push(it);
       else if ("sub" in it) out.push(...this.fill(it, values, depth));
@@ -140,7 +140,7 @@ export class ChunkXml {
     return out;
   }
 
-  private fill(slot: Slot, values: Value[], depth: number): Part[] {
+  private fill(slot: Slot, values: Value[], depth: number): Array<string | Element> {
     const v = values[slot.sub];
     if (!v || v.type === 0) return [];
     if (v.type === BINXML_TYPE) return this.resolve(this.content({ pos: v.offset }, v.offset + v.size, depth + 1), [], depth + 1);
