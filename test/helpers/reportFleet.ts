@@ -68,3 +68,31 @@ export async function writeFleet(dir: string, scenario: Scenario, seed: string):
     await keepPackage(dir, log, m, action.id, bytes);
   }
 }
+
+/** One entry of a ZIP held in memory (tests only; the report itself never inflates into memory like this). */
+export async function zipEntry(zip: Buffer, path: string): Promise<Buffer> {
+  const yauzl = await import("yauzl");
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, file) => {
+      if (err || !file) return reject(err);
+      file.on("entry", (e: import("yauzl").Entry) => {
+        if (e.fileName !== path) return file.readEntry();
+        file.openReadStream(e, (x, s) => {
+          if (x || !s) return reject(x);
+          const parts: Buffer[] = [];
+          s.on("data", (b: Buffer) => parts.push(b)).on("end", () => resolve(Buffer.concat(parts)));
+        });
+      });
+      file.on("end", () => reject(new Error(`${path} not in the ZIP`)));
+      file.readEntry();
+    });
+  });
+}
+
+/** The Security.evtx of a one-device scenario with every plant, at about `mib` MiB. */
+export async function sampleSecurityLog(mib?: number): Promise<Buffer> {
+  const { PLANT_KINDS } = await import("../../emulator/scenario/plantSchema");
+  const s = fleetScenario("evtx-sample", 1, PLANT_KINDS.map((kind) => ({ machine: "ws-00001.contoso.local", kind, ...(kind === "security-log-cleared" ? { hoursAgo: 100 } : {}) })), mib ? { securityLogMiB: mib } : undefined);
+  const { bytes } = await new PackageBuilder("evtx-seed", s).build(actionFor(s.machines[0], 1));
+  return zipEntry(bytes, "Security event log/Security.evtx");
+}

@@ -41,7 +41,7 @@ export function parseCsv(text: string, limits: Pick<ReadLimits, "rows" | "fieldC
     cells = [];
   };
   for (let i = 0; i < text.length; i++) {
-    if (records.length > limits.rows) break;
+    if (records.length > limits.rows + 1) break; // the header plus `rows` rows
     const ch = text[i];
     if (quoted) {
       if (ch === '"') {
@@ -62,10 +62,9 @@ export function parseCsv(text: string, limits: Pick<ReadLimits, "rows" | "fieldC
       rowStart = line;
     } else push(ch);
   }
-  if (records.length > limits.rows) {
+  if (records.length > limits.rows + 1) {
+    skip.add(`stopped after ${limits.rows} rows (row limit)`, records[limits.rows + 1].line);
     records.length = limits.rows + 1;
-    skip.add(`stopped after ${limits.rows} rows (row limit)`, records[limits.rows].line);
-    records.pop();
   } else if (field !== "" || cells.length > 0) endRow();
   if (quoted) skip.add("the file ends inside a quoted field (cut short?)", rowStart);
   const [head, ...rows] = records;
