@@ -3,11 +3,12 @@
  * seed, runs `pulumi up` of the drill program through the real Pulumi CLI (local state in the
  * work folder), then checks every device against drill.yaml: the final status, adoption, how many
  * collections were requested, and for each package that the stored file, the manifest and the
- * stack's output all carry the SHA-256 the emulator computed for it. Prints a report and a
+ * stack's output all carry the SHA-256 the emulator computed for it, and the responders' findings
+ * (findings.yaml) against the scenario's answer key (planted intrusion). Prints a report and a
  * fingerprint of the outcomes; the same seed gives the same fingerprint.
  *
  *   node dist/examples/exercise/check.js [--seed <text>] [--work-dir <dir>] [--json <file>] [--quiet]
- *                                        [--drill <drill.yaml>] [--scenario <scenario.yaml>]
+ *                                        [--drill <drill.yaml>] [--scenario <scenario.yaml>] [--findings <findings.yaml>]
  *
  * Exit code 0 when every check passed, 1 otherwise, 2 for bad arguments or files.
  */
@@ -19,6 +20,7 @@ import { caBundleWith } from "../../scripts/lib/caBundle";
 import { openStack, REPO_ROOT } from "../../scripts/lib/stackRunner";
 import { emulatorStackConfig } from "../../scripts/lib/emulatorConfig";
 import { checkDevices } from "./deviceChecks";
+import { compareFindings, findingsPass, loadFindings, printFindings } from "./findings";
 import { loadDrill } from "./drill";
 import { type DrillReport, fingerprint, printReport } from "./report";
 import { holdSeededUntilSeen } from "./seededCollections";
@@ -39,6 +41,7 @@ async function main(): Promise<number> {
       quiet: { type: "boolean", default: false },
       drill: { type: "string", default: path.join(EXERCISE_DIR, "drill.yaml") },
       scenario: { type: "string", default: path.join(EXERCISE_DIR, "scenario.yaml") },
+      findings: { type: "string", default: path.join(EXERCISE_DIR, "findings.yaml") },
     },
   });
   const drill = loadDrill(values.drill!);
@@ -84,17 +87,21 @@ async function main(): Promise<number> {
     const deployment = (await stack.exportStack()).deployment as { resources?: Array<{ type: string; id: string; outputs: Record<string, any> }> };
     const states = (deployment.resources ?? []).filter((r) => r.type.endsWith(":InvestigationPackageCollection"));
     const devices = await checkDevices(drill, states, emulator, upOutput, evidenceDirectory);
-    const report: DrillReport = {
+    const collected = new Set(devices.filter((d) => d.sha256).map((d) => d.device.toLowerCase()));
+    const findings = compareFindings(loadFindings(values.findings!), emulator.scenario.answerKey, collected);
+    const report: DrillReport & { findings: typeof findings } = {
       incident: drill.incident,
       seed,
       timeScale: drill.timeScale,
-      passed: devices.every((d) => d.checks.every((c) => c.ok)),
+      passed: devices.every((d) => d.checks.every((c) => c.ok)) && findingsPass(findings),
+      findings,
       devices,
       fingerprint: fingerprint(devices),
       workDir,
       evidenceDirectory,
       durationMs: Date.now() - started,
     };
+    printFindings(findings, say);
     printReport(report, say, STARTED_IN);
     if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
     return report.passed ? 0 : 1;
