@@ -37,7 +37,8 @@ export function assembleReport(location: string, statuses: PackageStatus[], loca
   });
   return TriageReportSchema.parse({
     schema: REPORT_SCHEMA, generatedAt, tool, location, problems: locationProblems,
-    fleet: { packages: statuses.length, verified: devices.length, unverified: statuses.length - devices.length, rareMaxHosts: rareMaxHosts(windows.length) },
+    fleet: { packages: statuses.length, verified: devices.length, unverified: statuses.length - devices.length, windows: windows.length,
+      baseline: windows.length > rareMaxHosts(windows.length), rareMaxHosts: rareMaxHosts(windows.length) },
     packages, findings, timeline: timeline(devices),
   });
 }

@@ -74,6 +74,10 @@ export const TriageReportSchema = z.strictObject({
     packages: z.number(),
     verified: z.number(),
     unverified: z.number(),
+    /** Verified Windows packages: the devices rarity is measured among. */
+    windows: z.number(),
+    /** False when there are too few Windows devices (at most rareMaxHosts) to tell rare from common: no rarity findings. */
+    baseline: z.boolean(),
     /** A finding is "rare" when its item is on at most this many devices: max(2, 1% of the verified fleet). */
     rareMaxHosts: z.number(),
   }),

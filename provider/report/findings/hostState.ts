@@ -6,14 +6,19 @@
  * - members of Administrators and Remote Desktop Users that few devices have.
  * High when the rare thing is also a user-writable binary (listener, process) or a local account
  * of the device itself (a local admin nobody else has); otherwise medium, or low when common.
+ * With too few devices for a baseline (at most rareMax), nothing is "rare": a listener is
+ * reported when its owner runs from a user-writable folder, a process is high when it runs from
+ * a temp folder, and group membership is not judged.
  */
 import type { DeviceFacts, ProcessFact } from "../facts";
 import { draft, isUserWritable, normalise, Prevalence, ref, type Draft } from "./common";
 
+const TEMP = /[\\/](temp|tmp)[\\/]/i;
 const listening = (d: DeviceFacts) => d.sockets.filter((s) => s.proto === "TCP" && s.state === "LISTENING" && s.port !== undefined);
 
 export function networkFindings(devices: DeviceFacts[], rareMax: number): Draft[] {
-  if (devices.length <= rareMax) return [];
+  // Too few devices for a baseline: only listeners whose owner runs from a user-writable folder are reported.
+  const baseline = devices.length > rareMax;
   const ports = new Prevalence();
   devices.forEach((d, i) => listening(d).forEach((s) => ports.add(String(s.port), i)));
   const out: Draft[] = [];
@@ -21,13 +26,13 @@ export function networkFindings(devices: DeviceFacts[], rareMax: number): Draft[
     const seen = new Set<number>();
     for (const s of listening(d)) {
       const n = ports.count(String(s.port));
-      if (n > rareMax || seen.has(s.port!)) continue;
-      seen.add(s.port!);
       const owner = d.processes.find((p) => p.pid !== undefined && p.pid === s.pid);
       const writable = !!owner && isUserWritable(owner.exe);
+      if ((baseline ? n > rareMax : !writable) || seen.has(s.port!)) continue;
+      seen.add(s.port!);
       out.push(draft(d, {
         category: "network", kind: "unusual-listener", severity: writable ? "high" : "medium",
-        title: `listens on TCP ${s.port} (${n} of ${devices.length} devices do), owner ${owner ? `${owner.name} (PID ${s.pid})${writable ? " from a user-writable folder" : ""}` : `PID ${s.pid} not in Processes`}`,
+        title: `listens on TCP ${s.port} (${n} of ${devices.length} devices do${baseline ? "" : ": too few devices for a baseline"}), owner ${owner ? `${owner.name} (PID ${s.pid})${writable ? " from a user-writable folder" : ""}` : `PID ${s.pid} not in Processes`}`,
         details: { port: s.port!, local: s.local, pid: s.pid ?? "", process: owner?.name ?? "", path: owner?.exe ?? "" },
         evidence: [ref(d, s), ...(owner ? [ref(d, owner)] : [])],
       }));
@@ -44,10 +49,13 @@ export function processFindings(devices: DeviceFacts[], rareMax: number): Draft[
   for (const d of devices) {
     for (const p of writable(d)) {
       const n = exes.count(normalise(p.exe));
-      const rare = devices.length > rareMax && n <= rareMax;
+      const baseline = devices.length > rareMax;
+      const rare = baseline && n <= rareMax;
+      // Programs rarely run from a temp folder; without a baseline that alone is enough, with one it must also be rare.
+      const temp = !baseline && TEMP.test(p.exe);
       out.push(draft(d, {
-        category: "process", kind: "user-writable-process", severity: rare ? "high" : "low",
-        title: `${p.name} (PID ${p.pid ?? "?"}) runs from a user-writable folder${rare ? `, on ${n} of ${devices.length} devices` : ` (common: ${n} devices)`}: ${p.exe}`,
+        category: "process", kind: "user-writable-process", severity: rare || temp ? "high" : "low",
+        title: `${p.name} (PID ${p.pid ?? "?"}) runs from a user-writable ${TEMP.test(p.exe) ? "temp " : ""}folder${baseline ? (rare ? `, on ${n} of ${devices.length} devices` : ` (common: ${n} devices)`) : " (too few devices for a baseline)"}: ${p.exe}`,
         details: { process: p.name, pid: p.pid ?? "", path: p.exe, commandLine: p.commandLine, parentPid: p.ppid ?? "", devices: n, ...parentOf(d, p) },
         evidence: [ref(d, p)],
       }));

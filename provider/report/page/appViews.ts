@@ -25,7 +25,7 @@ const FINDING_COLUMNS = [
 function meta() {
   const f = R.fleet;
   const high = R.findings.filter((x) => x.severity === "high").length;
-  document.getElementById("meta").textContent = R.location + " | generated " + R.generatedAt + " by " + R.tool.name + " " + R.tool.version + " | " + f.packages + " packages, " + f.verified + " verified, " + f.unverified + " unverified | " + R.findings.length + " findings, " + high + " high | rare = on at most " + f.rareMaxHosts + " devices";
+  document.getElementById("meta").textContent = R.location + " | generated " + R.generatedAt + " by " + R.tool.name + " " + R.tool.version + " | " + f.packages + " packages, " + f.verified + " verified, " + f.unverified + " unverified | " + R.findings.length + " findings, " + high + " high | " + (f.baseline ? "rare = on at most " + f.rareMaxHosts + " of " + f.windows + " Windows devices" : "only " + f.windows + " Windows device(s): too few to tell rare from common, no rarity findings");
   document.getElementById("problems").replaceChildren(...R.problems.map((p) => el("li", { text: p })));
   document.getElementById("tabs").replaceChildren(...[["overview", "Overview"], ["findings", "Findings"], ["timeline", "Timeline"], ["packages", "Packages"]].map(([id, label]) => el("a", { href: "#" + id }, label)));
 }
