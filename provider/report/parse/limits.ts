@@ -30,7 +30,7 @@ export const DEFAULT_LIMITS: ReadLimits = {
   fieldChars: 32 * 1024,
   records: 5_000_000,
   keptEvents: 20_000,
-  maxRatio: 1000,
+  maxRatio: 200,
 };
 
 /** One thing a parser did not read, with where and why. */

@@ -1,8 +1,10 @@
 /**
  * A package's ZIP read in place, entry by entry, never extracted: yauzl gives each entry's
- * stream; this module refuses to inflate an entry whose declared size or compression ratio is
- * beyond the limits (a ZIP bomb is noted and left alone) and cuts any stream that inflates past
- * its byte budget (an entry that lies about its size). What was refused is returned as Skipped.
+ * stream; this module refuses to inflate an entry that is both larger than its reader's byte
+ * limit and compressed beyond `maxRatio` (a ZIP bomb, noted and left alone) or that would pass
+ * the package's byte budget, and cuts any stream at its reader's limit. An entry that inflates
+ * to more than it declares fails yauzl's size check and is noted. What was refused is returned
+ * as Skipped.
  */
 import * as yauzl from "yauzl";
 import type { ReadLimits, Skipped } from "./limits";
@@ -33,8 +35,10 @@ export async function readPackageEntries(file: string, limits: Pick<ReadLimits, 
       entries.push(info);
       const p = plan(info);
       if (p.kind === "ignore") continue;
+      // Text compresses well, so a high ratio alone is no reason to refuse: only when the entry is
+      // also larger than its reader would take is it treated as a bomb and left uninflated.
       const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
-      if (ratio > limits.maxRatio && entry.uncompressedSize > 1024 * 1024) {
+      if (ratio > limits.maxRatio && entry.uncompressedSize > p.maxBytes) {
         skipped.push({ path: info.path, reason: `not read: compression ratio ${Math.round(ratio)}:1 (${entry.uncompressedSize} bytes from ${entry.compressedSize}) looks like a ZIP bomb` });
         continue;
       }
