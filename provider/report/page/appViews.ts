@@ -74,7 +74,7 @@ function chart(host, hours, series) {
   host.replaceChildren(svg);
 }
 function countsTable(host, packages) {
-  dataTable(host, { name: "security-counts", rows: packages.filter((p) => p.verified), sort: 0, columns: [
+  dataTable(host, { name: "security-counts", rows: packages.filter((p) => p.verified && p.security.present), sort: 0, columns: [
     { label: "device", get: (p) => p.computerDnsName, render: (p) => deviceButton(p.computerDnsName, p.file) },
     ...EVENT_IDS.map((id) => ({ label: id, get: (p) => p.security.counts[id] || 0 })),
     { label: "records", get: (p) => p.security.records },
