@@ -108,7 +108,7 @@ function pngVariety(png: Buffer): number {
       const body = await page.locator("body").textContent();
       expect(body).toContain(EVIL_IMG);
       expect(body).toContain(`evil<b>host</b>`);
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
       expect(await page.locator("main img, main b, main script").count()).toBe(0);
 
       // The device view, from a tile.

@@ -28,7 +28,7 @@ export interface EvtxSummary {
 }
 
 /** Streams `source`, calling `onEvent` for each decoded event; notes problems in `skip`. */
-export async function readEvtx(source: AsyncIterable<Buffer>, limits: Pick<ReadLimits, "records" | "evtxBytes">, skip: SkipLog, onEvent: (e: EvtxEvent) => void): Promise<EvtxSummary> {
+export async function readEvtx(source: AsyncIterable<Buffer> | Iterable<Buffer>, limits: Pick<ReadLimits, "records" | "evtxBytes">, skip: SkipLog, onEvent: (e: EvtxEvent) => void): Promise<EvtxSummary> {
   const summary: EvtxSummary = { chunks: 0, badChunks: 0, records: 0, badRecords: 0, dirty: false };
   let pending: Buffer[] = [];
   let pendingBytes = 0;
