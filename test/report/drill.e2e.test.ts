@@ -43,3 +43,18 @@ it("reports no high finding on the same estate without plants (same seed)", asyn
   // Not silent: an ordinary estate still has rare software and common user-writable programs to show.
   expect(report.findings.length).toBeGreaterThan(0);
 });
+
+it("on the drill's own collection (two Windows devices, no baseline) finds every plant that needs no fleet to compare with, and invents nothing", async () => {
+  const scenario = loadScenarioFile(SCENARIO);
+  const collectedNames = ["fin-ws01.contoso.local", "fin-ws03.contoso.local", "web-srv01.contoso.local", "exec-mac01.contoso.local"];
+  const machines = scenario.machines.filter((m) => collectedNames.includes(m.computerDnsName));
+  await writeFleet(join(dir, "drill"), { ...scenario, machines }, SEED);
+  const { json } = await createReport({ location: join(dir, "drill"), outDir: join(dir, "drill-report") });
+  const report = loadReport(json);
+  expect(report.fleet).toMatchObject({ windows: 2, baseline: false });
+  const score = compareFindings(findingsFromReport(report, scenario.answerKey), scenario.answerKey, new Set(collectedNames));
+  expect(score.falsePositives).toEqual([]);
+  expect(score.wrongIndicators).toEqual([]);
+  // A Run key into AppData looks like many legitimate ones: only rarity across a fleet tells them apart.
+  expect(score.missed.filter((m) => m.collected)).toEqual([{ device: "fin-ws01.contoso.local", kind: "run-key-autorun", collected: true }]);
+});
