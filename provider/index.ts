@@ -6,6 +6,7 @@
  *   util ← api ← adoption ← resource ← sweep
  *          api ← evidence ← resource
  *                evidence ← verify
+ *                evidence, verify ← report
  *
  * util: clock, redaction, logging, the process's registry of shared state (util/registry.ts).
  * api: the MDE client and its contract (api/collectionApi.ts), including the POST that adopts
@@ -13,10 +14,13 @@
  * device's collections belongs to a declaration (marker, pre-check, batched finder). evidence: fetching and keeping packages, with its own subject type
  * (evidence/subject.ts), so it never imports resource/. resource: the single collection (its
  * shim, dynamic provider and provider context). sweep: many machines, built on resource/. verify: the
- * offline checker of kept evidence.
+ * offline checker of kept evidence. report: the fleet triage report read from verified packages.
  */
 export { InvestigationPackageCollection, type InvestigationPackageCollectionArgs } from "./resource/resource";
 export { correlationMarker, MARKER_LENGTH, markerOf } from "./adoption/marker";
 export * from "./sweep";
 /** What a machine id looks like (40 hexadecimal characters), to tell one from a device name. */
 export { MACHINE_ID_PATTERN } from "./api/machineIdPattern";
+/** The triage report of an evidence location (`mde-forensics report` from code) and its JSON schema. */
+export { createReport, type ReportOptions, type ReportResult } from "./report/run";
+export { REPORT_SCHEMA, TriageReportSchema, type Finding, type TriageReport } from "./report/schema";

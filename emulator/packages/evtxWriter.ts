@@ -47,7 +47,9 @@ class ChunkBuilder {
     const size = w.pos + 4;
     w.u32(size);
     w.patch32(4, size);
-    if (start + size > CHUNK_SIZE) return false;
+    // A record never ends on the chunk's last byte: libevtx (evtxexport) drops such a record
+    // without a word, though python-evtx reads it, so a full chunk keeps at least one byte free.
+    if (start + size >= CHUNK_SIZE) return false;
     if (defined === undefined) this.templates.set(e.id, instanceAt + 10);
     w.result().copy(this.buf, start);
     if (this.count === 0) this.firstRecord = recordId;

@@ -9,6 +9,10 @@
  *
  *   node dist/examples/exercise/check.js [--seed <text>] [--work-dir <dir>] [--json <file>] [--quiet]
  *                                        [--drill <drill.yaml>] [--scenario <scenario.yaml>] [--findings <findings.yaml>]
+ *                                        [--report <report.json> | --make-report]
+ *
+ * --report scores a triage report's JSON (`mde-forensics report`) instead of findings.yaml;
+ * --make-report makes that report from the drill's evidence first (into <work-dir>/report).
  *
  * Exit code 0 when every check passed, 1 otherwise, 2 for bad arguments or files.
  */
@@ -22,6 +26,8 @@ import { emulatorStackConfig } from "../../scripts/lib/emulatorConfig";
 import { checkDevices } from "./deviceChecks";
 import { compareFindings, findingsPass, loadFindings, printFindings } from "./findings";
 import { loadDrill } from "./drill";
+import { findingsFromReport, loadReport } from "./reportFindings";
+import { createReport } from "pulumi-mde-forensics";
 import { type DrillReport, fingerprint, printReport } from "./report";
 import { holdSeededUntilSeen } from "./seededCollections";
 
@@ -42,6 +48,8 @@ async function main(): Promise<number> {
       drill: { type: "string", default: path.join(EXERCISE_DIR, "drill.yaml") },
       scenario: { type: "string", default: path.join(EXERCISE_DIR, "scenario.yaml") },
       findings: { type: "string", default: path.join(EXERCISE_DIR, "findings.yaml") },
+      report: { type: "string" },
+      "make-report": { type: "boolean", default: false },
     },
   });
   const drill = loadDrill(values.drill!);
@@ -88,7 +96,10 @@ async function main(): Promise<number> {
     const states = (deployment.resources ?? []).filter((r) => r.type.endsWith(":InvestigationPackageCollection"));
     const devices = await checkDevices(drill, states, emulator, upOutput, evidenceDirectory);
     const collected = new Set(devices.filter((d) => d.sha256).map((d) => d.device.toLowerCase()));
-    const findings = compareFindings(loadFindings(values.findings!), emulator.scenario.answerKey, collected);
+    const reportFile = values["make-report"] ? (await createReport({ location: evidenceDirectory, outDir: path.join(workDir, "report") })).json : values.report;
+    if (reportFile) say(`scoring the triage report ${path.relative(STARTED_IN, reportFile)}`);
+    const reported = reportFile ? findingsFromReport(loadReport(reportFile), emulator.scenario.answerKey) : loadFindings(values.findings!);
+    const findings = compareFindings(reported, emulator.scenario.answerKey, collected);
     const report: DrillReport = {
       incident: drill.incident,
       seed,

@@ -5,7 +5,9 @@
  * which collects only what the edit added. See README.md.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
 import { declareIncident, type FollowUp, parseIncidentSpec } from "./incident";
+import { triageReport } from "./triageReport";
 
 const config = new pulumi.Config();
 const spec = parseIncidentSpec(
@@ -23,3 +25,5 @@ const spec = parseIncidentSpec(
 
 export const incident = spec.incident;
 export const collections = declareIncident(spec, `the config of stack ${pulumi.getStack()}`);
+/** With `reportDirectory`: report.html of the triage report of this incident's evidence (docs/report.md). */
+export const reportPath = triageReport(config.get("reportDirectory"), path.resolve(spec.evidenceDirectory ?? path.join("evidence", spec.incident)), collections);

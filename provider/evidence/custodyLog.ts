@@ -1,7 +1,7 @@
 /**
  * The chain-of-custody log: `custody.jsonl` in the evidence folder, one JSON object per line,
  * one line per event in the life of a collection (requested, adopted, succeeded, downloaded,
- * verified, reused, failed).
+ * verified, reused, failed), and `reported` when a triage report was made from the location (provider/report).
  *
  * Why a separate append-only log beside the per-package manifest: the manifest describes the
  * package as kept; the log says *who did what when*, including collections that failed and never
@@ -29,7 +29,7 @@ import type { EvidenceSubject } from "./subject";
 export const CUSTODY_LOG_NAME = "custody.jsonl";
 
 /** The events this module and the resource write; others are accepted but should be rare. */
-export const CUSTODY_EVENTS = ["requested", "adopted", "resumed", "superseded", "succeeded", "downloaded", "verified", "reused", "claimed", "failed"] as const;
+export const CUSTODY_EVENTS = ["requested", "adopted", "resumed", "superseded", "succeeded", "downloaded", "verified", "reused", "claimed", "failed", "reported"] as const;
 export type CustodyEvent = (typeof CUSTODY_EVENTS)[number];
 
 export type DetailValue = string | number | boolean | null;

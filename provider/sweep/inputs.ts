@@ -24,6 +24,7 @@ const SweepOwnSchema = z.object({
     .int("maxMachines must be a whole number")
     .min(1, "maxMachines must be at least 1")
     .default(DEFAULT_MAX_MACHINES),
+  reportDirectory: z.string({ error: "reportDirectory must be a folder path" }).min(1, "reportDirectory must not be empty").optional(),
 });
 
 export interface SweepInputs extends SweepSettings {
@@ -34,15 +35,16 @@ export interface SweepInputs extends SweepSettings {
 type Props = Record<string, unknown>;
 
 export function checkSweepInputs(news: Props): { inputs: Props; failures: CheckFailure[] } {
-  const { __provider, sweepName, selection, machineIds, maxMachines, ...shared } = news;
+  const { __provider, sweepName, selection, machineIds, maxMachines, reportDirectory, ...shared } = news;
   const failures: CheckFailure[] = [];
-  const own = SweepOwnSchema.safeParse({ sweepName, selection, machineIds, maxMachines });
+  const own = SweepOwnSchema.safeParse({ sweepName, selection, machineIds, maxMachines, reportDirectory: reportDirectory ?? undefined });
   // The single collection's schema, with a placeholder device: its device rules are the sweep's machine list here.
   const common = PreviewInputsSchema.safeParse({ ...shared, machineId: "0".repeat(40) });
   for (const issue of [...(own.success ? [] : own.error.issues), ...(common.success ? [] : common.error.issues)]) {
     failures.push({ property: issue.path.map(String).join(".") || "inputs", reason: issue.message });
   }
-  if (!own.success || !common.success) return { inputs: news, failures };
+  if (own.success && own.data.reportDirectory && !shared.evidenceDirectory) failures.push({ property: "reportDirectory", reason: "a triage report is made from kept packages: set evidenceDirectory too" });
+  if (!own.success || !common.success || failures.length > 0) return { inputs: news, failures };
 
   const c = common.data;
   const ids = own.data.machineIds === UNKNOWN ? UNKNOWN : normaliseIds(own.data.machineIds, own.data.selection, own.data.maxMachines, failures);
@@ -57,6 +59,7 @@ export function checkSweepInputs(news: Props): { inputs: Props; failures: CheckF
     timeoutMinutes: c.timeoutMinutes,
     evidenceDirectory: c.evidenceDirectory ?? null,
     cancelOnDelete: c.cancelOnDelete,
+    reportDirectory: own.data.reportDirectory ?? null,
     __provider,
   };
   return { inputs, failures };

@@ -69,7 +69,7 @@ function withoutPackage({ packagePath, packageSha256, ...rest }: HeldEntry): Hel
 }
 
 /** Settings that change how the sweep waits, keeps or cleans up, without a new round. */
-const IN_PLACE = ["waitForCompletion", "timeoutMinutes", "evidenceDirectory", "cancelOnDelete", "maxMachines", "selection"] as const;
+const IN_PLACE = ["waitForCompletion", "timeoutMinutes", "evidenceDirectory", "cancelOnDelete", "maxMachines", "selection", "reportDirectory"] as const;
 
 export interface SweepDiff {
   changes: boolean;

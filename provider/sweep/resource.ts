@@ -27,6 +27,12 @@ export interface InvestigationSweepArgs extends CollectionRequestArgs {
   cancelOnDelete?: pulumi.Input<boolean>;
   /** A selection of more machines than this fails instead of collecting. @default 1000 */
   maxMachines?: number;
+  /**
+   * After the collection, write the triage report of `evidenceDirectory` (report.html, report.json,
+   * a CSV per finding kind; docs/report.md) into this folder; its path is the `reportPath` output.
+   * Relative paths resolve against the Pulumi project folder. @default no report
+   */
+  reportDirectory?: pulumi.Input<string>;
 }
 
 export interface InvestigationSweepOptions extends pulumi.CustomResourceOptions {
@@ -55,6 +61,8 @@ export class InvestigationSweep extends pulumi.dynamic.Resource {
   declare readonly machines: pulumi.Output<Record<string, SweepMachine>>;
   /** Machines per status (every status present, `RequestFailed` included) and `total`. */
   declare readonly counts: pulumi.Output<SweepCounts>;
+  /** report.html of the triage report made after the last run (with `reportDirectory`), else null. */
+  declare readonly reportPath: pulumi.Output<string | null>;
   /** The machines the selector resolved to, sorted by id, with their names; known during preview, not stored in state. */
   readonly selected: pulumi.Output<SelectedMachine[]>;
 
@@ -87,7 +95,9 @@ export class InvestigationSweep extends pulumi.dynamic.Resource {
         timeoutMinutes: args.timeoutMinutes,
         cancelOnDelete: args.cancelOnDelete,
         maxMachines: args.maxMachines,
+        reportDirectory: args.reportDirectory,
         machines: undefined,
+        reportPath: undefined,
         counts: undefined,
         stateVersion: undefined,
       },

@@ -14,6 +14,7 @@ import type { SweepInputs } from "./inputs";
 import { cancelIfRunning, runMachine } from "./machine";
 import { markerFor } from "./marker";
 import { planSweep } from "./plan";
+import { reportAfterSweep } from "./report";
 import { type MachinePhase, SweepProgress } from "./progress";
 import { isFinal, type HeldEntry, type SweepSettings, type SweepState, stateOf } from "./state";
 
@@ -57,7 +58,7 @@ export async function runSweep(
       forget(sc, settings, plan.removed),
     ]);
     progress.finish();
-    return stateOf(settings, Object.fromEntries(machineIds.map((id) => [id, machines[id]])));
+    return stateOf(settings, Object.fromEntries(machineIds.map((id) => [id, machines[id]])), await reportAfterSweep(sc.shared, settings));
   } finally {
     done();
   }

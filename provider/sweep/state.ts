@@ -50,6 +50,8 @@ export const SweepSettingsSchema = z.object({
   evidenceDirectory: z.string().nullable(),
   cancelOnDelete: z.boolean(),
   maxMachines: z.number(),
+  /** Where the triage report goes after the collection (provider/report); null: no report. Absent in states stored before it existed. */
+  reportDirectory: z.string().nullable().optional(),
 });
 export type SweepSettings = z.infer<typeof SweepSettingsSchema>;
 
@@ -57,6 +59,8 @@ export const SweepStateSchema = SweepSettingsSchema.extend({
   stateVersion: z.literal(SWEEP_STATE_VERSION),
   machines: z.record(z.string(), MachineEntrySchema),
   counts: z.record(z.string(), z.number()),
+  /** report.html of the last run's triage report, when `reportDirectory` is set and it was made. */
+  reportPath: z.string().nullable().optional(),
 });
 export type SweepState = z.infer<typeof SweepStateSchema>;
 
@@ -81,12 +85,12 @@ export function isFinal(status: string): boolean {
 }
 
 /** The state to store: each entry's marker dropped where it is the sweep's current one. */
-export function stateOf(settings: SweepSettings, machines: Record<string, HeldEntry>): SweepState {
+export function stateOf(settings: SweepSettings, machines: Record<string, HeldEntry>, reportPath: string | null = null): SweepState {
   const current = markerFor(settings);
   const compact = Object.fromEntries(
     Object.entries(machines).map(([id, { marker, ...e }]) => [id, marker === current(id) ? e : { ...e, marker }]),
   );
-  return { stateVersion: SWEEP_STATE_VERSION, ...settings, machines: compact, counts: countByStatus(Object.values(machines)) };
+  return { stateVersion: SWEEP_STATE_VERSION, ...settings, machines: compact, counts: countByStatus(Object.values(machines)), reportPath };
 }
 
 /** The stored entries with their rounds made explicit. */

@@ -1,0 +1,86 @@
+/**
+ * Benchmark of the triage report (`mde-forensics report`, provider/report): report time and peak
+ * RSS for fleets of default packages and for packages with a large Security log, and the time
+ * report.html of the largest fleet takes to open in Chromium. Not a test; results print as a
+ * Markdown table (bench/README.md, "Triage report").
+ *
+ *   node dist/bench/triageReport.js [--sizes 10,100,1000] [--large-log 100x100] [--open]
+ *
+ * Each report runs in a child process of its own (a clean heap, so its peak RSS is its own);
+ * packages are generated first by the emulator's package builder, outside the timing.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createReport } from "../provider/report/run";
+import { fleetScenario, writeFleet } from "./evidenceFleet";
+
+interface Row { case: string; packages: number; bytes: number; seconds: number; peakRssMiB: number; findings: number; htmlMiB: number }
+
+async function child(location: string, out: string): Promise<void> {
+  const started = process.hrtime.bigint();
+  const r = await createReport({ location, outDir: out, custody: false });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const htmlBytes = Buffer.byteLength(require("node:fs").readFileSync(r.html));
+  process.stdout.write(JSON.stringify({ seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024, findings: r.report.findings.length, htmlMiB: htmlBytes / 1048576 }));
+}
+
+function folderBytes(dir: string): number {
+  return Number(execFileSync("du", ["-sb", dir], { encoding: "utf8" }).split("\t")[0]);
+}
+
+async function measure(name: string, count: number, logMiB: number | undefined, work: string): Promise<Row> {
+  const evidence = join(work, `${name}-evidence`);
+  await writeFleet(evidence, fleetScenario(`bench-${name}`, count, [], logMiB ? { securityLogMiB: logMiB } : undefined), "bench-report");
+  const out = join(work, `${name}-report`);
+  const text = execFileSync(process.execPath, [__filename, "--child", evidence, out], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const m = JSON.parse(text) as Omit<Row, "case" | "packages" | "bytes">;
+  return { case: name, packages: count, bytes: folderBytes(evidence), ...m };
+}
+
+async function openTime(html: string): Promise<number | string> {
+  if (!existsSync("/usr/bin/chromium")) return "no /usr/bin/chromium";
+  const { chromium } = await import("playwright-core");
+  const profile = mkdtempSync(join(tmpdir(), "bench-chromium-"));
+  const ctx = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+  try {
+    const page = await ctx.newPage();
+    const started = Date.now();
+    await page.goto(`file://${html}`);
+    await page.locator("#grid .tile").first().waitFor();
+    await page.locator('table[data-table="findings"] tbody tr').first().waitFor();
+    return (Date.now() - started) / 1000;
+  } finally {
+    await ctx.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100" }, "large-log": { type: "string", default: "" }, open: { type: "boolean", default: false }, child: { type: "boolean", default: false } }, allowPositionals: true });
+  if (values.child) return child(process.argv[3], process.argv[4]);
+  const work = mkdtempSync(join(tmpdir(), "bench-report-"));
+  const rows: Row[] = [];
+  try {
+    for (const n of values.sizes.split(",").filter(Boolean).map(Number)) rows.push(await measure(`default-${n}`, n, undefined, work));
+    if (values["large-log"]) {
+      const [n, mib] = values["large-log"].split("x").map(Number);
+      rows.push(await measure(`log${mib}MiB-${n}`, n, mib, work));
+    }
+    const largest = rows.filter((r) => r.case.startsWith("default")).sort((a, b) => b.packages - a.packages)[0];
+    const opened = values.open && largest ? await openTime(join(work, `${largest.case}-report`, "report.html")) : undefined;
+    const mib = (b: number) => (b / 1048576).toFixed(1);
+    console.log("| case | packages | evidence MiB | report s | s per 100 MiB | peak RSS MiB | findings | report.html MiB |\n|---|---|---|---|---|---|---|---|");
+    for (const r of rows) console.log(`| ${r.case} | ${r.packages} | ${mib(r.bytes)} | ${r.seconds.toFixed(1)} | ${((r.seconds * 100 * 1048576) / r.bytes).toFixed(1)} | ${r.peakRssMiB.toFixed(0)} | ${r.findings} | ${r.htmlMiB.toFixed(2)} |`);
+    if (opened !== undefined) console.log(`\nreport.html of ${largest.packages} devices opened in Chromium (first tile and first findings row drawn) in ${typeof opened === "number" ? `${opened.toFixed(2)} s` : opened}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

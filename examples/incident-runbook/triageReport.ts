@@ -1,0 +1,22 @@
+/**
+ * The runbook's optional triage report (config `reportDirectory`): once every collection of the
+ * incident has kept its package, `pulumi up` writes the report of the evidence folder
+ * (report.html, report.json, a CSV per finding kind) and the stack exports its path. Previews
+ * make no report. A report that fails is a warning, never a failed collection.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { createReport } from "pulumi-mde-forensics";
+import type { CollectionSummary } from "./incident";
+
+export function triageReport(reportDirectory: string | undefined, evidenceDirectory: string, collections: Record<string, CollectionSummary>): pulumi.Output<string | null> | undefined {
+  if (!reportDirectory || pulumi.runtime.isDryRun()) return undefined;
+  return pulumi.all(Object.values(collections).map((c) => c.packageSha256)).apply(async () => {
+    try {
+      return (await createReport({ location: evidenceDirectory, outDir: path.resolve(reportDirectory) })).html;
+    } catch (err) {
+      void pulumi.log.warn(`the triage report could not be made (${(err as Error).message}); run \`mde-forensics report ${evidenceDirectory}\` later`);
+      return null;
+    }
+  });
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+/**
+ * The `mde-forensics` command: dispatches to its subcommands, each a module of its own folder
+ * (`verify` → provider/verify/cli.ts, `report` → provider/report/cli.ts). Loaded lazily, so
+ * `verify` never loads the report's parsers and the other way round.
+ */
+const USAGE = `usage: mde-forensics <command> …
+  verify <folder | azblob://…> [--public-key <pem>] [--json]   check packages, manifests, custody chain, signatures
+  report <folder | azblob://…> [--out <dir>] [--no-custody]    triage report of the fleet's packages (HTML, JSON, CSV)
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command] = argv;
+  if (command === "verify") return (await import("./verify/cli")).main(argv);
+  if (command === "report") return (await import("./report/cli")).reportMain(argv.slice(1));
+  process.stderr.write(command && command !== "--help" && command !== "-h" ? `unknown command ${command}\n${USAGE}` : USAGE);
+  return command === "--help" || command === "-h" ? 0 : 2;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`mde-forensics: ${(e as Error).message}\n`);
+      process.exit(2);
+    },
+  );
+}

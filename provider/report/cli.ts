@@ -1,0 +1,45 @@
+/**
+ * `mde-forensics report <folder | azblob://account/container/prefix> [--out <dir>] [--no-custody]`
+ *
+ * For a responder after a sweep: verifies every package, reads the verified ones in place and
+ * writes report.html, report.json and findings-<kind>.csv into --out (default ./report), then
+ * records a `reported` custody event with the report's SHA-256. Prints one summary line per
+ * severity and where the files are; exits 0, or 2 for a usage or location error. Findings do
+ * not change the exit code (a report is not a verdict); unverified packages are listed.
+ */
+import { createReport } from "./run";
+
+const USAGE = "usage: mde-forensics report <folder | azblob://<account>/<container>[/<prefix>]> [--out <dir>] [--no-custody] [--quiet]";
+
+export async function reportMain(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  let location: string | undefined;
+  let outDir = "report";
+  let custody = true;
+  let quiet = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--out" && argv[i + 1] !== undefined) outDir = argv[++i];
+    else if (a === "--no-custody") custody = false;
+    else if (a === "--quiet") quiet = true;
+    else if (!a.startsWith("--") && location === undefined) location = a;
+    else {
+      err(`unknown argument ${a}\n${USAGE}\n`);
+      return 2;
+    }
+  }
+  if (!location) {
+    err(`${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const r = await createReport({ location, outDir, custody, log: quiet ? undefined : (line) => err(`${line}\n`) });
+    const by = (s: string) => r.report.findings.filter((f) => f.severity === s).length;
+    out(`${r.report.fleet.packages} package(s): ${r.report.fleet.verified} verified, ${r.report.fleet.unverified} unverified\n`);
+    out(`findings: ${by("high")} high, ${by("medium")} medium, ${by("low")} low\n`);
+    out(`${r.html}\n${r.json}\nreport SHA-256 ${r.htmlSha256}${custody ? " (recorded in the custody log)" : ""}\n`);
+    return 0;
+  } catch (e) {
+    err(`report: ${(e as Error).message}\n`);
+    return 2;
+  }
+}

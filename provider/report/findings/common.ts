@@ -1,0 +1,67 @@
+/**
+ * What every finding rule shares: a finding's evidence reference from a parsed row, the test for
+ * a user-writable path, the normal form of paths and registry keys (so one program installed
+ * under two user profiles counts as one item), and the fleet prevalence of an item.
+ */
+import type { DeviceFacts, Place } from "../facts";
+import type { EvidenceRef, Finding } from "../schema";
+
+export type Draft = Omit<Finding, "id">;
+
+export function ref(d: DeviceFacts, p: Place): EvidenceRef {
+  return { packageSha256: d.package.sha256, package: d.package.file, path: p.path, ...(p.line ? { line: p.line } : {}), ...(p.record ? { record: p.record } : {}) };
+}
+
+export function draft(d: DeviceFacts, f: Omit<Draft, "machineId" | "computerDnsName">): Draft {
+  return { ...f, machineId: d.machineId, computerDnsName: d.computerDnsName };
+}
+
+/**
+ * Folders any user can write to: profiles (AppData, Temp, Downloads, Public), ProgramData, the
+ * Windows temp folder, the recycle bin, PerfLogs. Defender's own platform folder under ProgramData
+ * is locked down and is where Defender runs from, so it is not counted.
+ */
+const WRITABLE = /(^|[\\/"])(users[\\/]|programdata[\\/]|windows[\\/]temp[\\/]|\$recycle\.bin|perflogs[\\/])|%(appdata|localappdata|temp|tmp|userprofile|public|programdata)%/i;
+const LOCKED = /programdata[\\/]microsoft[\\/]windows defender[\\/]/i;
+
+export const isUserWritable = (path: string) => WRITABLE.test(path) && !LOCKED.test(path);
+
+/** The executable of a command line or service path: `"C:\a b\x.exe" -k` → `C:\a b\x.exe`. */
+export function executableOf(commandLine: string): string {
+  const t = commandLine.trim();
+  if (t.startsWith('"')) return t.slice(1, t.indexOf('"', 1) > 0 ? t.indexOf('"', 1) : undefined);
+  const exe = /^(.*?\.(exe|com|bat|cmd|ps1|vbs|js|dll|scr))(\s|,|$)/i.exec(t);
+  return exe ? exe[1] : t.split(/\s+/)[0];
+}
+
+/** Profile names and SIDs replaced, lower case: the same item on every device has the same key. */
+export function normalise(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/([\\/]users[\\/])(?!public[\\/])[^\\/]+/g, "$1<user>")
+    .replace(/s-1-5-21-\d+-\d+-\d+-\d+/g, "<sid>")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Commands that hide what they run: encoded PowerShell, download cradles. */
+export const OBFUSCATED = /\s-(e|en|enc|encodedcommand|ec)\s+[A-Za-z0-9+/=]{16,}|\biex\b|invoke-expression|downloadstring|frombase64string/i;
+
+/** Which devices have each item: key → device indexes. */
+export class Prevalence {
+  private readonly hosts = new Map<string, Set<number>>();
+
+  add(key: string, device: number): void {
+    let s = this.hosts.get(key);
+    if (!s) this.hosts.set(key, (s = new Set()));
+    s.add(device);
+  }
+
+  count(key: string): number {
+    return this.hosts.get(key)?.size ?? 0;
+  }
+
+  devices(key: string): number[] {
+    return [...(this.hosts.get(key) ?? [])];
+  }
+}

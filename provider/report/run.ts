@@ -1,0 +1,121 @@
+/**
+ * `createReport`: the triage report of an evidence location, from code (the CLI in cli.ts and
+ * the sweep's `report` option call it). Every package is checked first with `verify`'s own checks
+ * (manifest, SHA-256, custody record, ZIP); one that fails is listed as unverified and nothing is
+ * read from it. Verified packages are read in place, one at a time, and the outputs are written
+ * only into `outDir` under fixed names: report.html, report.json, findings-<kind>.csv. Then a
+ * `reported` event with the report's SHA-256 is appended to the location's custody log.
+ */
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { TokenCredential } from "@azure/identity";
+import { sha256Hex } from "../evidence/custodyLog";
+import { writeFileAtomic } from "../evidence/files";
+import { systemClock, type Clock } from "../util/clock";
+import { PACKAGE_NAME, packageVersion } from "../util/packageInfo";
+import { verifyLocation } from "../verify/checks";
+import { openSource } from "../verify/open";
+import { assembleReport, type PackageStatus } from "./assemble";
+import { csvName, findingCsvs } from "./csvOut";
+import { custodyLogFor, packageFiles } from "./location";
+import { renderPage } from "./page/render";
+import { readDevice } from "./parse/device";
+import { DEFAULT_LIMITS, type ReadLimits } from "./parse/limits";
+import type { TriageReport } from "./schema";
+
+export interface ReportOptions {
+  /** An evidence folder or azblob://account/container[/prefix]. */
+  location: string;
+  /** Where report.html, report.json and the CSVs go (created if missing). */
+  outDir: string;
+  limits?: Partial<ReadLimits>;
+  clock?: Clock;
+  /** Append the `reported` custody event. @default true */
+  custody?: boolean;
+  credential?: TokenCredential;
+  /** Progress lines (one per package). */
+  log?: (line: string) => void;
+}
+
+export interface ReportResult {
+  report: TriageReport;
+  html: string;
+  json: string;
+  csvs: string[];
+  /** SHA-256 of report.html and of report.json, as the custody event records them. */
+  htmlSha256: string;
+  jsonSha256: string;
+}
+
+/** A manifest is a few hundred bytes; a larger one is not ours and is not read. */
+const MANIFEST_MAX_BYTES = 1 << 20;
+
+export async function createReport(options: ReportOptions): Promise<ReportResult> {
+  const clock = options.clock ?? systemClock;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const tool = { name: PACKAGE_NAME, version: packageVersion() };
+  const source = await openSource(options.location);
+  let statuses: PackageStatus[];
+  let locationProblems: string[];
+  try {
+    const verified = await verifyLocation(source);
+    const files = await packageFiles(options.location, options.credential);
+    locationProblems = verified.problems.filter((p) => !verified.rows.some((r) => p.startsWith(`${r.package}: `)));
+    statuses = [];
+    for (const row of verified.rows) {
+      const problems = verified.problems.filter((p) => p.startsWith(`${row.package}: `)).map((p) => p.slice(row.package.length + 2));
+      const manifest = parseJson((await source.readBytes(row.package.replace(/\.zip$/, ".json"), MANIFEST_MAX_BYTES))?.toString("utf8"));
+      const status: PackageStatus = {
+        file: row.package, machineId: row.device, actionId: row.action, computerDnsName: typeof manifest?.computerDnsName === "string" ? manifest.computerDnsName : "",
+        sha256: row.sha256, sizeBytes: typeof manifest?.sizeBytes === "number" ? manifest.sizeBytes : 0, problems,
+      };
+      if (problems.length === 0 && row.sha256 !== "-") {
+        try {
+          status.facts = await files.withLocalZip(row.package, row.sha256, (zip) =>
+            readDevice(zip, { machineId: row.device, actionId: row.action, computerDnsName: status.computerDnsName }, { file: row.package, sha256: row.sha256, sizeBytes: status.sizeBytes }, limits));
+        } catch (err) {
+          status.problems.push(`could not be read: ${(err as Error).message}`);
+        }
+      }
+      options.log?.(`${status.facts ? "read" : "UNVERIFIED"} ${row.package}${status.problems.length ? `: ${status.problems[0]}` : ""}`);
+      statuses.push(status);
+    }
+    const report = assembleReport(source.label, statuses, locationProblems, tool, new Date(clock.now()).toISOString());
+    const result = await writeOutputs(report, resolve(options.outDir));
+    if (options.custody !== false) {
+      await custodyLogFor(files, `${tool.name}@${tool.version}`, clock).append(files.custodyTarget, "reported", {}, {
+        reportSha256: result.htmlSha256, reportJsonSha256: result.jsonSha256, outDir: resolve(options.outDir),
+        packages: report.fleet.packages, unverified: report.fleet.unverified, findings: report.findings.length, high: report.findings.filter((f) => f.severity === "high").length,
+      });
+    }
+    return result;
+  } finally {
+    await source.close?.();
+  }
+}
+
+async function writeOutputs(report: TriageReport, dir: string): Promise<ReportResult> {
+  await mkdir(dir, { recursive: true });
+  const jsonText = `${JSON.stringify(report, null, 2)}\n`;
+  const htmlText = renderPage(report);
+  const html = join(dir, "report.html");
+  const json = join(dir, "report.json");
+  await writeFileAtomic(json, jsonText, 0o644);
+  await writeFileAtomic(html, htmlText, 0o644);
+  const csvs: string[] = [];
+  for (const [kind, text] of findingCsvs(report.findings)) {
+    const file = join(dir, csvName(kind));
+    await writeFileAtomic(file, text, 0o644);
+    csvs.push(file);
+  }
+  return { report, html, json, csvs, htmlSha256: sha256Hex(htmlText), jsonSha256: sha256Hex(jsonText) };
+}
+
+function parseJson(text: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = text === undefined ? undefined : JSON.parse(text);
+    return v && typeof v === "object" ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
