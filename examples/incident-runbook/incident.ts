@@ -164,7 +164,9 @@ export interface CollectionSummary {
  * round replaces (re-collects) that device only; everything else stays as it is.
  */
 export function declareIncident(spec: IncidentSpec, source: string): Record<string, CollectionSummary> {
-  const evidenceDirectory = path.resolve(spec.evidenceDirectory ?? path.join("evidence", spec.incident));
+  // Passed as written: the resource resolves a relative folder against the project folder, and an
+  // azblob:// destination must reach it whole (path.resolve would turn it into ./azblob:/…).
+  const evidenceDirectory = spec.evidenceDirectory ?? path.join("evidence", spec.incident);
   const planned = planCollections(spec, source, (line) => void pulumi.log.info(line));
   const out: Record<string, CollectionSummary> = {};
   for (const p of planned) {
