@@ -96,7 +96,7 @@ export interface CliIo {
 /** Runs the CLI; resolves with the running emulator, or `undefined` after --help or an error (exit code set). */
 export async function main(argv: string[], io: CliIo = { stdout: (l) => process.stdout.write(`${l}\n`), stderr: (l) => process.stderr.write(`${l}\n`) }): Promise<EmulatorHandle | undefined> {
   if (argv[0] === "env") {
-    process.exitCode = envMain(argv.slice(1), io);
+    process.exitCode = await envMain(argv.slice(1), io);
     return undefined;
   }
   let options: EmulatorOptions | undefined;

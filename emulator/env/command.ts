@@ -14,7 +14,7 @@ import { SECRET_SETTINGS, stackConfigKey, type SettingName } from "../../provide
 import { caBundleWith } from "./caBundle";
 import { readFacts, type EmulatorApp, type EmulatorFacts } from "./facts";
 
-export const ENV_USAGE = `Usage: mde-emulator env --data-dir <dir> [--app <name|client id>] [--stack <name>]
+export const ENV_USAGE = `Usage: mde-emulator env --data-dir <dir> [--app <name|client id>] [--stack <name>] [--wait <s>]
 
 Prints, for the emulator running on <dir> (started with --data-dir <dir>), the shell lines that
 make it the tenant of a Pulumi stack: NODE_EXTRA_CA_CERTS (your current bundle with the
@@ -28,6 +28,7 @@ Options:
   --app <name|id>    the application to sign in as (default: the scenario's first one);
                      e.g. "Fleet Reporter", which may read devices but not collect (403)
   --stack <name>     add --stack <name> to every pulumi command (default: the current stack)
+  --wait <seconds>   wait this long for an emulator still starting (default 30)
   -h, --help         show this help
 `;
 
@@ -64,11 +65,24 @@ export function envLines(facts: EmulatorFacts, app: EmulatorApp, bundle: string,
   ];
 }
 
-/** Runs `mde-emulator env`; returns the exit code (0, 1 no emulator, 2 usage). */
-export function envMain(argv: string[], io: { stdout: (l: string) => void; stderr: (l: string) => void }, env: NodeJS.ProcessEnv = process.env): number {
+/** The facts of the emulator on `dataDir`, waiting up to `waitMs` for one started just before (`mde-emulator … &`). */
+async function factsOf(dataDir: string, waitMs: number): Promise<EmulatorFacts> {
+  const end = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return readFacts(dataDir);
+    } catch (e) {
+      if (Date.now() >= end) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** Runs `mde-emulator env`; resolves with the exit code (0, 1 no emulator, 2 usage). */
+export async function envMain(argv: string[], io: { stdout: (l: string) => void; stderr: (l: string) => void }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { "data-dir": { type: "string" }, app: { type: "string" }, stack: { type: "string" }, help: { type: "boolean", short: "h" } } }));
+    ({ values } = parseArgs({ args: argv, strict: true, options: { "data-dir": { type: "string" }, app: { type: "string" }, stack: { type: "string" }, wait: { type: "string" }, help: { type: "boolean", short: "h" } } }));
   } catch (e) {
     io.stderr(`mde-emulator env: ${(e as Error).message}\n\n${ENV_USAGE}`);
     return 2;
@@ -81,9 +95,14 @@ export function envMain(argv: string[], io: { stdout: (l: string) => void; stder
     io.stderr(`mde-emulator env: --data-dir is required (the folder the emulator was started with)\n\n${ENV_USAGE}`);
     return 2;
   }
+  const waitSeconds = Number(values.wait ?? 30);
+  if (!(waitSeconds >= 0)) {
+    io.stderr(`mde-emulator env: --wait needs a number of seconds, got '${values.wait}'`);
+    return 2;
+  }
   try {
     const dataDir = path.resolve(values["data-dir"]);
-    const facts = readFacts(dataDir);
+    const facts = await factsOf(dataDir, waitSeconds * 1000);
     const app = pickApp(facts, values.app);
     const bundle = caBundleWith(facts.caFile, dataDir, env.NODE_EXTRA_CA_CERTS);
     for (const line of envLines(facts, app, bundle, values.stack)) io.stdout(line);

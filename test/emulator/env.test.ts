@@ -55,7 +55,7 @@ it("prints the stack settings and the CA variable of the running emulator, and s
     await emu.close();
   }
   errors.length = 0;
-  await main(["env", "--data-dir", dir], io);
+  await main(["env", "--data-dir", dir, "--wait", "0"], io);
   expect(process.exitCode).toBe(1);
   expect(errors.join("\n")).toContain(`no emulator is running on ${dir}`);
   process.exitCode = 0;

@@ -1,0 +1,53 @@
+/**
+ * docs/configuration.md "Use the emulator as your tenant" as written, in a fresh folder with the
+ * packed package: the emulator the steps start, and nothing else, is the stack's tenant. The
+ * shell the steps run in has none of the emulator variables the other README suites set
+ * (MDE_API_URL, AZURE_AUTHORITY_HOST, MDE_RATE_LIMITS, NODE_EXTRA_CA_CERTS): `mde-emulator env`
+ * must supply them. Then the path of a user who forgot the CA: the error names the certificate
+ * problem and the fix, not the tenant.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { packedTarball } from "../helpers/packedPackage";
+import { REPO_ROOT } from "../helpers/stackCli";
+import { EMULATOR_TENANT } from "./documentedSteps";
+import { emulatedUser } from "./emulatedUser";
+import { stepsOf, substitute } from "./readmeSteps";
+
+const suite = emulatedUser();
+/** What the suite's own tenant puts in the environment; the documented steps must do without it. */
+const WITHOUT_TEST_TENANT = "unset MDE_API_URL AZURE_AUTHORITY_HOST MDE_RATE_LIMITS NODE_EXTRA_CA_CERTS\n";
+
+afterAll(() => {
+  // The steps end with `kill %1`; should they fail before it, stop the emulator they started.
+  const facts = path.join(suite.user?.home ?? "/nonexistent", "mde-emulator", "emulator.json");
+  if (fs.existsSync(facts)) {
+    try {
+      process.kill(JSON.parse(fs.readFileSync(facts, "utf8")).pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+});
+
+it("collects the runbook's devices from the emulator the steps start, with only what `mde-emulator env` prints", async () => {
+  const { user } = suite;
+  const [steps] = stepsOf(EMULATOR_TENANT);
+  const script = substitute(steps, { "<this repo>": REPO_ROOT, "<pulumi-mde-forensics tarball>": packedTarball() });
+  const run = await user.run(WITHOUT_TEST_TENANT + script);
+  if (run.code !== 0) throw new Error(`the documented steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
+  expect(run.output).not.toContain("Could not find entry point");
+  const project = path.join(user.work, "lab-2041");
+  expect(fs.readdirSync(path.join(project, "evidence", "INC-2041")).filter((f) => f.endsWith(".zip"))).toHaveLength(2);
+  const stackFile = fs.readFileSync(path.join(project, "Pulumi.incident-2041.yaml"), "utf8");
+  expect(stackFile).toMatch(/mde:clientSecret:\n\s+secure: /);
+  expect(stackFile).toContain('mde:rateLimits: \'{"timeScale":60}\'');
+
+  // A new terminal without the CA line: sign-in names the certificate, not the tenant.
+  const restart = "npx mde-emulator --data-dir ~/mde-emulator --time-scale 60 --quiet > /dev/null 2>&1 &\n" + 'eval "$(npx mde-emulator env --data-dir ~/mde-emulator)"\nunset NODE_EXTRA_CA_CERTS\n';
+  const refresh = await user.run(`${WITHOUT_TEST_TENANT}${restart}pulumi refresh --yes; status=$?; kill %1; exit $status`, { cwd: project });
+  expect(refresh.code).not.toBe(0);
+  expect(refresh.output).toMatch(/the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)/);
+  expect(refresh.output).toContain("mde-emulator env");
+  expect(refresh.output).not.toMatch(/check mde:authorityHost/);
+}, 900_000);
