@@ -15,7 +15,7 @@ import { isLoopbackHost, PUBLIC_LOGIN_HOST } from "./endpoints";
 import type { Policy } from "./pipeline";
 import type { MdeSettings } from "./settings";
 import { signInError } from "./signInErrors";
-import { probeTlsTrust, tlsTrustCode } from "./tlsTrust";
+import { signInTlsCode } from "./tlsTrust";
 
 /** Options common to the identity credentials we build. */
 export interface IdentityOptions {
@@ -141,23 +141,12 @@ export class CachingTokenSource implements TokenSource {
       token = await this.credential.getToken(this.scope);
     } catch (cause) {
       const { description, knownSecrets, authorityHost } = this.options;
-      throw signInError(cause, { scope: this.scope, description, knownSecrets, authorityHost, tlsCode: await tlsCodeOf(cause, authorityHost) });
+      throw signInError(cause, { scope: this.scope, description, knownSecrets, authorityHost, tlsCode: await signInTlsCode(cause, authorityHost) });
     }
     if (!token) throw new MdeUnauthorizedError(`The ${this.options.description} returned no token for ${this.scope}.`);
     this.cached = token;
     return token;
   }
-}
-
-/**
- * The TLS trust code behind a failed sign-in. MSAL reports an untrusted certificate as
- * "endpoints cannot be resolved" and drops the code, so then one probe of the authority asks.
- */
-async function tlsCodeOf(cause: unknown, authorityHost: string | undefined): Promise<string | undefined> {
-  const direct = tlsTrustCode(cause);
-  if (direct || !authorityHost) return direct;
-  const unresolved = /endpoints_resolution_error|openid_config_error/.test(String((cause as Error)?.message ?? cause));
-  return unresolved ? probeTlsTrust(authorityHost) : undefined;
 }
 
 /** Lets one caller stop waiting for a shared promise without cancelling it for the others. */

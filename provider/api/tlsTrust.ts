@@ -61,3 +61,14 @@ export async function probeTlsTrust(url: string, timeoutMs = 5_000): Promise<str
     await dispatcher.close().catch(() => undefined);
   }
 }
+
+/**
+ * The TLS trust code behind a failed sign-in to `authorityHost`. MSAL reports an untrusted
+ * certificate as "endpoints cannot be resolved" and drops the code, so then one probe asks.
+ */
+export async function signInTlsCode(cause: unknown, authorityHost: string | undefined): Promise<string | undefined> {
+  const direct = tlsTrustCode(cause);
+  if (direct || !authorityHost) return direct;
+  const unresolved = /endpoints_resolution_error|openid_config_error/.test(String((cause as Error)?.message ?? cause));
+  return unresolved ? probeTlsTrust(authorityHost) : undefined;
+}

@@ -1,54 +1,69 @@
 #!/usr/bin/env node
 /**
  * `mde-forensics verify <folder | azblob://account/container/prefix> [--public-key key.pub.pem] [--json]`
+ * and the provider's sign-in settings as flags (args.ts, credential.ts); `--help` for all of it.
  *
  * For an investigator, after the fact and without Pulumi: recomputes every package's SHA-256,
  * checks manifests, ZIPs, the custody chain and (given the public key) every signature, prints
- * one row per package, and exits 1 naming the first broken item (2 for a usage error).
+ * one row per package, and exits 1 naming the first broken item (2 for a usage error, 3 when
+ * the evidence could not be read: sign-in, network, storage).
  */
 import { readFileSync } from "node:fs";
 import { loadPublicKey } from "../evidence/signingKey";
 import { ForensicsError } from "../util/error";
+import { isBlobDestination, parseBlobDestination } from "../evidence/blob/destination";
+import { parseVerifyArgs, VERIFY_USAGE as USAGE, type VerifyArgs } from "./args";
 import { verifyLocation, type VerifyReport } from "./checks";
+import { verifyCredential } from "./credential";
 import { openSource } from "./open";
-
-const USAGE = "usage: mde-forensics verify <folder | azblob://<account>/<container>[/<prefix>]> [--public-key <pem file>] [--json]";
 
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "--help" || command === "-h") {
+    out(USAGE);
+    return 0;
+  }
   if (command !== "verify") {
-    err(`${USAGE}\n`);
+    err(USAGE);
     return 2;
   }
-  let location: string | undefined;
-  let keyFile: string | undefined;
-  let json = false;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    if (a === "--public-key") keyFile = rest[++i];
-    else if (a === "--json") json = true;
-    else if (!a.startsWith("--") && location === undefined) location = a;
-    else {
-      err(`unknown argument ${a}\n${USAGE}\n`);
-      return 2;
-    }
+  let args: VerifyArgs | undefined;
+  try {
+    args = parseVerifyArgs(rest);
+  } catch (e) {
+    err(`verify: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
   }
-  if (!location || (rest.includes("--public-key") && !keyFile)) {
-    err(`${USAGE}\n`);
+  if (!args) {
+    out(USAGE);
+    return 0;
+  }
+  const { location, publicKeyFile: keyFile, json } = args;
+  let publicKey: ReturnType<typeof loadPublicKey> | undefined;
+  let credential: ReturnType<typeof verifyCredential> | undefined;
+  try {
+    // What the command line says is checked first: a mistake there is a usage error (2).
+    publicKey = keyFile ? loadPublicKey(readKeyFile(keyFile), `--public-key ${keyFile}`) : undefined;
+    if (isBlobDestination(location)) {
+      parseBlobDestination(location);
+      credential = verifyCredential(args.signIn);
+    }
+  } catch (e) {
+    err(`verify: ${(e as Error).message}\n`);
     return 2;
   }
   let report: VerifyReport;
   try {
-    const publicKey = keyFile ? loadPublicKey(readKeyFile(keyFile), `--public-key ${keyFile}`) : undefined;
-    const source = await openSource(location);
+    const source = await openSource(location, credential);
     try {
       report = await verifyLocation(source, publicKey);
     } finally {
       await source.close?.();
     }
   } catch (e) {
+    // Sign-in, network or storage: the evidence could not be read, which no argument fixes.
     err(`verify: ${(e as Error).message}\n`);
-    return 2;
+    return 3;
   }
   out(json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
   if (report.problems.length > 0) {
