@@ -14,7 +14,7 @@ import { SECRET_SETTINGS, stackConfigKey, type SettingName } from "../../provide
 import { caBundleWith } from "./caBundle";
 import { readFacts, type EmulatorApp, type EmulatorFacts } from "./facts";
 
-export const ENV_USAGE = `Usage: mde-emulator env --data-dir <dir> [--app <name|client id>] [--stack <name>] [--wait <s>]
+export const ENV_USAGE = `Usage: mde-emulator env --data-dir <dir> [--app <name|id>] [--stack <name>] [--azure] [--wait <s>]
 
 Prints, for the emulator running on <dir> (started with --data-dir <dir>), the shell lines that
 make it the tenant of a Pulumi stack: NODE_EXTRA_CA_CERTS (your current bundle with the
@@ -28,6 +28,8 @@ Options:
   --app <name|id>    the application to sign in as (default: the scenario's first one);
                      e.g. "Fleet Reporter", which may read devices but not collect (403)
   --stack <name>     add --stack <name> to every pulumi command (default: the current stack)
+  --azure            print AZURE_* variables instead of pulumi config (for mde-forensics verify,
+                     the Azure SDKs, Azurite): the secret is read from its file by the shell
   --wait <seconds>   wait this long for an emulator still starting (default 30)
   -h, --help         show this help
 `;
@@ -78,11 +80,23 @@ async function factsOf(dataDir: string, waitMs: number): Promise<EmulatorFacts> 
   }
 }
 
+/** The same sign-in as AZURE_* variables, which `mde-forensics verify` and the Azure SDKs read. */
+export function azureEnvLines(facts: EmulatorFacts, app: EmulatorApp, bundle: string): string[] {
+  return [
+    `# The MDE emulator on ${facts.dataDir} as the Azure sign-in of this shell, as "${app.displayName}".`,
+    `export NODE_EXTRA_CA_CERTS=${quote(bundle)}`,
+    `export AZURE_AUTHORITY_HOST=${quote(facts.authorityHost)}`,
+    `export AZURE_TENANT_ID=${quote(facts.tenantId)}`,
+    `export AZURE_CLIENT_ID=${quote(app.clientId)}`,
+    `export AZURE_CLIENT_SECRET="$(cat ${quote(app.secretFile)})"`,
+  ];
+}
+
 /** Runs `mde-emulator env`; resolves with the exit code (0, 1 no emulator, 2 usage). */
 export async function envMain(argv: string[], io: { stdout: (l: string) => void; stderr: (l: string) => void }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { "data-dir": { type: "string" }, app: { type: "string" }, stack: { type: "string" }, wait: { type: "string" }, help: { type: "boolean", short: "h" } } }));
+    ({ values } = parseArgs({ args: argv, strict: true, options: { "data-dir": { type: "string" }, app: { type: "string" }, stack: { type: "string" }, wait: { type: "string" }, azure: { type: "boolean" }, help: { type: "boolean", short: "h" } } }));
   } catch (e) {
     io.stderr(`mde-emulator env: ${(e as Error).message}\n\n${ENV_USAGE}`);
     return 2;
@@ -105,7 +119,7 @@ export async function envMain(argv: string[], io: { stdout: (l: string) => void;
     const facts = await factsOf(dataDir, waitSeconds * 1000);
     const app = pickApp(facts, values.app);
     const bundle = caBundleWith(facts.caFile, dataDir, env.NODE_EXTRA_CA_CERTS);
-    for (const line of envLines(facts, app, bundle, values.stack)) io.stdout(line);
+    for (const line of values.azure ? azureEnvLines(facts, app, bundle) : envLines(facts, app, bundle, values.stack)) io.stdout(line);
     return 0;
   } catch (e) {
     io.stderr(`mde-emulator env: ${(e as Error).message}`);

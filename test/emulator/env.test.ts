@@ -47,6 +47,12 @@ it("prints the stack settings and the CA variable of the running emulator, and s
     expect(fs.readFileSync(bundle, "utf8")).toBe(expected);
 
     lines.length = 0;
+    await main(["env", "--data-dir", dir, "--azure"], io);
+    expect(lines).toContain(`export AZURE_AUTHORITY_HOST=${emu.authorityHost}`);
+    expect(lines).toContain(`export AZURE_CLIENT_SECRET="$(cat ${path.join(dir, "secrets", emu.clientId)})"`);
+    expect(lines.join("\n")).not.toContain(emu.clientSecret);
+
+    lines.length = 0;
     await main(["env", "--data-dir", dir, "--app", "Fleet Reporter", "--stack", "inc-1"], io);
     expect(lines).toContain("pulumi config set --stack inc-1 mde:clientId 4b3c2d1e-6f70-4182-93a4-b5c6d7e8f901");
   } finally {

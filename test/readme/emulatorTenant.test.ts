@@ -1,6 +1,8 @@
 /**
  * docs/configuration.md "Use the emulator as your tenant" as written, in a fresh folder with the
- * packed package: the emulator the steps start, and nothing else, is the stack's tenant. The
+ * packed package: the emulator the steps start, and nothing else, is the stack's tenant. Then
+ * docs/evidence.md "Try it on Azurite" in that project: Azurite over HTTPS with OAuth, the
+ * container, the evidence moved into it, and `mde-forensics verify` of it signed in as written. The
  * shell the steps run in has none of the emulator variables the other README suites set
  * (MDE_API_URL, AZURE_AUTHORITY_HOST, MDE_RATE_LIMITS, NODE_EXTRA_CA_CERTS): `mde-emulator env`
  * must supply them. Then the path of a user who forgot the CA: the error names the certificate
@@ -10,7 +12,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { packedTarball } from "../helpers/packedPackage";
 import { REPO_ROOT } from "../helpers/stackCli";
-import { EMULATOR_TENANT } from "./documentedSteps";
+import { createServer } from "node:net";
+import { EMULATOR_TENANT, EVIDENCE_ON_AZURITE } from "./documentedSteps";
 import { emulatedUser } from "./emulatedUser";
 import { stepsOf, substitute } from "./readmeSteps";
 
@@ -18,23 +21,37 @@ const suite = emulatedUser();
 /** What the suite's own tenant puts in the environment; the documented steps must do without it. */
 const WITHOUT_TEST_TENANT = "unset MDE_API_URL AZURE_AUTHORITY_HOST MDE_RATE_LIMITS NODE_EXTRA_CA_CERTS\n";
 
+/** Background processes the steps start (emulator, Azurite) record their pids here, should a step fail before `kill`. */
+const PIDS = "echo $! >> ~/.bg-pids";
 afterAll(() => {
-  // The steps end with `kill %1`; should they fail before it, stop the emulator they started.
-  const facts = path.join(suite.user?.home ?? "/nonexistent", "mde-emulator", "emulator.json");
-  if (fs.existsSync(facts)) {
+  const file = path.join(suite.user?.home ?? "/nonexistent", ".bg-pids");
+  const pids = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number) : [];
+  for (const pid of pids) {
     try {
-      process.kill(JSON.parse(fs.readFileSync(facts, "utf8")).pid, "SIGTERM");
+      process.kill(pid, "SIGTERM");
     } catch {
       // already gone
     }
   }
 });
 
+/** Lines ending a background start (`… &`) also note its pid; nothing else changes. */
+const notingPids = (script: string) => script.replace(/&(\s*(#[^\n]*)?)$/gm, `& ${PIDS};$1`);
+
+async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => done(port));
+    });
+  });
+}
+
 it("collects the runbook's devices from the emulator the steps start, with only what `mde-emulator env` prints", async () => {
   const { user } = suite;
   const [steps] = stepsOf(EMULATOR_TENANT);
   const script = substitute(steps, { "<this repo>": REPO_ROOT, "<pulumi-mde-forensics tarball>": packedTarball() });
-  const run = await user.run(WITHOUT_TEST_TENANT + script);
+  const run = await user.run(WITHOUT_TEST_TENANT + notingPids(script));
   if (run.code !== 0) throw new Error(`the documented steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
   expect(run.output).not.toContain("Could not find entry point");
   const project = path.join(user.work, "lab-2041");
@@ -45,9 +62,22 @@ it("collects the runbook's devices from the emulator the steps start, with only 
 
   // A new terminal without the CA line: sign-in names the certificate, not the tenant.
   const restart = "npx mde-emulator --data-dir ~/mde-emulator --time-scale 60 --quiet > /dev/null 2>&1 &\n" + 'eval "$(npx mde-emulator env --data-dir ~/mde-emulator)"\nunset NODE_EXTRA_CA_CERTS\n';
-  const refresh = await user.run(`${WITHOUT_TEST_TENANT}${restart}pulumi refresh --yes; status=$?; kill %1; exit $status`, { cwd: project });
+  const refresh = await user.run(`${WITHOUT_TEST_TENANT}${notingPids(restart)}pulumi refresh --yes; status=$?; kill %1; exit $status`, { cwd: project });
   expect(refresh.code).not.toBe(0);
   expect(refresh.output).toMatch(/the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)/);
   expect(refresh.output).toContain("mde-emulator env");
   expect(refresh.output).not.toMatch(/check mde:authorityHost/);
+}, 900_000);
+
+it("moves the evidence into a container on Azurite and verifies it there, as docs/evidence.md says", async () => {
+  const { user } = suite;
+  const [steps] = stepsOf(EVIDENCE_ON_AZURITE);
+  // Azurite's default port, 10000, may be taken on a shared machine: the one substitution.
+  expect(steps.match(/10000/g)?.length).toBe(4);
+  const script = steps.split("10000").join(String(await freePort()));
+  const run = await user.run(WITHOUT_TEST_TENANT + notingPids(script));
+  if (run.code !== 0) throw new Error(`the documented steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
+  expect(run.output).toContain("container evidence ready");
+  expect(run.output).toMatch(/2 package\(s\) verified/);
+  expect(run.output).not.toContain("endpoints_resolution_error");
 }, 900_000);

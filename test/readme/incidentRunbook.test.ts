@@ -31,6 +31,7 @@ it("runs the README's install, first up, follow-up and new round as written", as
   // Run it: install, stack, credentials (the secret answers the prompt), preview, up.
   const first = await user.run(substitute(runIt, values), { stdin: `${e.clientSecret}\n` });
   expect(first.output).not.toMatch(/Cannot read properties of undefined/);
+  expect(first.output).not.toContain("Could not find entry point");
   expect(first.code).toBe(0);
   const project = path.join(user.work, "inc-2041");
   const evidence = path.join(project, "evidence", "INC-2041");
