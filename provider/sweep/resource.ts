@@ -79,7 +79,8 @@ export class InvestigationSweep extends pulumi.dynamic.Resource {
       {
         sweepName: name,
         selection: what,
-        machineIds: selection.then((ms) => ms.map((m) => m.machineId)),
+        // By id with its name: what `pulumi preview --diff` shows per machine (inputs.ts).
+        devices: selection.then((ms) => Object.fromEntries(ms.map((m) => [m.machineId, m.computerDnsName ?? m.machineId]))),
         comment: args.comment,
         triggers: args.triggers,
         evidenceDirectory: args.evidenceDirectory,

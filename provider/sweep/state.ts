@@ -56,6 +56,8 @@ export type SweepSettings = z.infer<typeof SweepSettingsSchema>;
 export const SweepStateSchema = SweepSettingsSchema.extend({
   stateVersion: z.literal(SWEEP_STATE_VERSION),
   machines: z.record(z.string(), MachineEntrySchema),
+  /** Machine id → device name, as selected: what a preview names a machine that leaves the selection by. Absent in older states. */
+  devices: z.record(z.string(), z.string()).optional(),
   counts: z.record(z.string(), z.number()),
 });
 export type SweepState = z.infer<typeof SweepStateSchema>;
