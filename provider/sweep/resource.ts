@@ -16,6 +16,7 @@ import type { CollectionRequestArgs } from "../resource/requestArgs";
 import { type MachineLookup, lookupMachines } from "./lookup";
 import { describeSelector, type MachineSelector, type SelectedMachine } from "./select";
 import { sweepShim } from "./shim";
+import { warnUnknownSettingsOnce } from "../resource/settingsWarnings";
 import { ForensicsError } from "../util/error";
 import type { MachineEntry, SweepCounts } from "./entryTypes";
 
@@ -59,6 +60,7 @@ export class InvestigationSweep extends pulumi.dynamic.Resource {
   readonly selected: pulumi.Output<SelectedMachine[]>;
 
   constructor(name: string, args: InvestigationSweepArgs, opts: InvestigationSweepOptions = {}) {
+    warnUnknownSettingsOnce();
     const { lookup = lookupMachines, ...resourceOptions } = opts;
     const what = describeSelector(args.select);
     const selection = lookup(args.select, { maxMachines: args.maxMachines, onWarning: (m) => void pulumi.log.warn(`InvestigationSweep '${name}': ${m}`) }).then(
