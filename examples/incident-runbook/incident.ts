@@ -127,7 +127,7 @@ export function planCollections(spec: IncidentSpec, source = "incident", notes: 
     const first = byKey.get(key);
     if (first) {
       if (alert === undefined) issues.push(`devices lists ${device} twice`);
-      else notes(`${device}: already collected for ${spec.incident}${first.alert ? ` (alert ${first.alert})` : ""}; raise rounds['${device}'] to collect it again`);
+      else notes(`${device}: already collected for ${spec.incident}${first.alert ? ` (alert ${first.alert})` : ""}${first.round > 1 ? `, round ${first.round}` : `; raise rounds['${device}'] to collect it again`}`);
       return;
     }
     const name = resourceName(device);
