@@ -62,7 +62,7 @@ export class InvestigationSweep extends pulumi.dynamic.Resource {
   constructor(name: string, args: InvestigationSweepArgs, opts: InvestigationSweepOptions = {}) {
     warnUnknownSettingsOnce();
     const { lookup = lookupMachines, ...resourceOptions } = opts;
-    const what = describeSelector(args.select);
+    const what = selectorOf(name, args.select);
     const selection = lookup(args.select, { maxMachines: args.maxMachines, onWarning: (m) => void pulumi.log.warn(`InvestigationSweep '${name}': ${m}`) }).then(
       (machines) => {
         void pulumi.log.info(`InvestigationSweep '${name}': ${machines.length} machine(s) selected by ${what}`);
@@ -99,5 +99,14 @@ export class InvestigationSweep extends pulumi.dynamic.Resource {
       "InvestigationSweep",
     );
     this.selected = pulumi.output(selection);
+  }
+}
+
+/** The selector described, or a RunError: a mistake in the program's config, shown without a stack trace. */
+function selectorOf(name: string, select: MachineSelector): string {
+  try {
+    return describeSelector(select);
+  } catch (err) {
+    throw new pulumi.RunError(`InvestigationSweep '${name}': ${err instanceof Error ? err.message : String(err)}`);
   }
 }

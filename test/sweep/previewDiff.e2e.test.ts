@@ -61,3 +61,17 @@ it("shows machines added, removed and collected again by name, and leaves the on
   const round = await preview();
   expect(round).toMatch(/~3 collected again: (?=.*win11-ws01\.contoso\.local)(?=.*lnx-srv01\.contoso\.local)(?=.*mac-ws01\.contoso\.local)/);
 }, 600_000);
+
+it("refuses a selector switched with --path (tag and filter both set) with the fix, not a stack trace", async () => {
+  cli.setConfig({
+    ...emulatorStackConfig(tenant.emulator, tenant.timeScale),
+    "mde-sweep:name": { value: "inc-21" },
+    "mde-sweep:select": { value: JSON.stringify({ tag: "finance", filter: "osPlatform eq 'Windows11'" }) },
+    "mde-sweep:comment": { value: "INC-21: review" },
+  });
+  const r = await cli.run("preview");
+  expect(r.code).not.toBe(0);
+  expect(r.stderr).toContain("select must set exactly one of machineIds, computerDnsNames, tag, filter (got tag and filter). To switch selectors, set the whole selector");
+  expect(r.stderr).toContain("pulumi config rm --path '<project>:select.tag'");
+  expect(r.stderr).not.toMatch(/\n\s+at .+\.(js|ts):\d+/);
+}, 300_000);

@@ -41,8 +41,10 @@ describe("InvestigationSweep in a program", () => {
   it("rejects a malformed selector at once, before any lookup", () => {
     const lookup = jest.fn();
     expect(() => new InvestigationSweep("bad", { select: { tag: "a", filter: "b" } as never, comment: "x" }, { lookup })).toThrow(
-      "select must set exactly one of machineIds, computerDnsNames, tag, filter (got tag and filter)",
+      "InvestigationSweep 'bad': select must set exactly one of machineIds, computerDnsNames, tag, filter (got tag and filter). To switch selectors, set the whole selector",
     );
+    // A RunError: Pulumi shows the message without a stack trace.
+    expect(() => new InvestigationSweep("bad", { select: { tag: "a", filter: "b" } as never, comment: "x" }, { lookup })).toThrow(pulumi.RunError);
     expect(lookup).not.toHaveBeenCalled();
   });
 
