@@ -15,9 +15,9 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 function drill(run: string) {
   const json = path.join(scratch, `${run}.json`);
-  const r = spawnSync(process.execPath, [CHECKER, "--quiet", "--work-dir", path.join(scratch, run), "--json", json], { cwd: REPO_ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [CHECKER, "--work-dir", path.join(scratch, run), "--json", json], { cwd: REPO_ROOT, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`the drill failed (exit ${r.status}):\n${r.stdout}\n${r.stderr.slice(-3000)}`);
-  return { stdout: r.stdout, report: JSON.parse(fs.readFileSync(json, "utf8")) };
+  return { stdout: r.stdout, stderr: r.stderr, report: JSON.parse(fs.readFileSync(json, "utf8")) };
 }
 
 it("runs the drill with every expected outcome, and the same seed gives the same hashes", () => {
@@ -39,6 +39,7 @@ it("runs the drill with every expected outcome, and the same seed gives the same
     expect(d.checks.map((c: any) => c.name)).toEqual(expect.arrayContaining(["output sha256 = emulator's", "file sha256 = emulator's", "manifest sha256 = emulator's"]));
   }
   expect(first.stdout).toMatch(/^PASS: 6\/6 devices as expected, 4 packages matching the emulator's hashes/m);
+  expect(first.stdout + first.stderr).not.toMatch(/Unhandled exception|failed to register/);
 
   const second = drill("second").report;
   expect(second.passed).toBe(true);
