@@ -100,20 +100,22 @@ async function main(): Promise<void> {
     { workDir: projectDir, pulumiCommand },
   );
   const onOutput = (line: string) => process.stdout.write(line);
+  // The CLI's stderr too (diagnostics), as a terminal shows it.
+  const onError = (line: string) => process.stderr.write(line);
   const parallel = values.parallel ? Number(values.parallel) : undefined;
   const continueOnError = values["continue-on-error"];
   switch (operation) {
     case "preview":
-      await stack.preview({ onOutput, parallel, diff: values.diff });
+      await stack.preview({ onOutput, onError, parallel, diff: values.diff });
       break;
     case "up":
-      await stack.up({ onOutput, parallel, continueOnError, diff: values.diff });
+      await stack.up({ onOutput, onError, parallel, continueOnError, diff: values.diff });
       break;
     case "refresh":
-      await stack.refresh({ onOutput, parallel });
+      await stack.refresh({ onOutput, onError, parallel });
       break;
     case "destroy":
-      await stack.destroy({ onOutput, parallel, continueOnError });
+      await stack.destroy({ onOutput, onError, parallel, continueOnError });
       break;
   }
 }
