@@ -63,8 +63,6 @@ export function substitute(script: string, values: Record<string, string>): stri
   return out;
 }
 
-const USER_NPMRC = process.env.npm_config_userconfig ?? path.join(os.homedir(), ".npmrc");
-
 const REAL_PULUMI = (): string => execFileSync("bash", ["-c", "command -v pulumi"], { encoding: "utf8" }).trim();
 
 export interface ReadmeRun {
@@ -111,9 +109,6 @@ export class UserShell {
       PATH: [this.bin, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(":"),
       // The user's npm cache stays warm: installs come from the registry either way.
       npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), ".npm"),
-      // And the user's npm settings (registry, proxy) come along, as on their own machine: with
-      // the fresh HOME alone, npm would wait on a registry this machine may not reach.
-      ...(fs.existsSync(USER_NPMRC) ? { npm_config_userconfig: USER_NPMRC } : {}),
       PULUMI_CONFIG_PASSPHRASE: "readme-test",
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
