@@ -18,8 +18,14 @@ import { emulatedUser } from "./emulatedUser";
 import { stepsOf, substitute } from "./readmeSteps";
 
 const suite = emulatedUser();
-/** What the suite's own tenant puts in the environment; the documented steps must do without it. */
-const WITHOUT_TEST_TENANT = "unset MDE_API_URL AZURE_AUTHORITY_HOST MDE_RATE_LIMITS NODE_EXTRA_CA_CERTS\n";
+/**
+ * The user's machine without the suite's own tenant: none of its variables, and NODE_EXTRA_CA_CERTS
+ * back to the bundle this machine had (a TLS-inspecting proxy's CA, say, which npm needs), without
+ * the emulator's CA: `mde-emulator env` must append that, keeping the rest.
+ */
+const OWN_BUNDLE = process.env.NODE_EXTRA_CA_CERTS;
+const OWN_CA = OWN_BUNDLE ? `export NODE_EXTRA_CA_CERTS=${OWN_BUNDLE}` : "unset NODE_EXTRA_CA_CERTS";
+const WITHOUT_TEST_TENANT = `unset MDE_API_URL AZURE_AUTHORITY_HOST MDE_RATE_LIMITS\n${OWN_CA}\n`;
 
 /** Background processes the steps start (emulator, Azurite) record their pids here, should a step fail before `kill`. */
 const PIDS = "echo $! >> ~/.bg-pids";
@@ -59,9 +65,13 @@ it("collects the runbook's devices from the emulator the steps start, with only 
   const stackFile = fs.readFileSync(path.join(project, "Pulumi.incident-2041.yaml"), "utf8");
   expect(stackFile).toMatch(/mde:clientSecret:\n\s+secure: /);
   expect(stackFile).toContain('mde:rateLimits: \'{"timeScale":60}\'');
+  // The CA variable is the user's bundle with the emulator's CA appended, never a replacement.
+  const bundle = fs.readFileSync(path.join(user.home, "mde-emulator", "ca-bundle.pem"), "utf8");
+  if (OWN_BUNDLE) expect(bundle.startsWith(fs.readFileSync(OWN_BUNDLE, "utf8").trimEnd())).toBe(true);
+  expect(bundle.trimEnd().endsWith(fs.readFileSync(path.join(user.home, "mde-emulator", "tls", "ca.crt"), "utf8").trimEnd())).toBe(true);
 
   // A new terminal without the CA line: sign-in names the certificate, not the tenant.
-  const restart = "npx mde-emulator --data-dir ~/mde-emulator --time-scale 60 --quiet > /dev/null 2>&1 &\n" + 'eval "$(npx mde-emulator env --data-dir ~/mde-emulator)"\nunset NODE_EXTRA_CA_CERTS\n';
+  const restart = "npx mde-emulator --data-dir ~/mde-emulator --time-scale 60 --quiet > /dev/null 2>&1 &\n" + `eval "$(npx mde-emulator env --data-dir ~/mde-emulator)"\n${OWN_CA}\n`;
   const refresh = await user.run(`${WITHOUT_TEST_TENANT}${notingPids(restart)}pulumi refresh --yes; status=$?; kill %1; exit $status`, { cwd: project });
   expect(refresh.code).not.toBe(0);
   expect(refresh.output).toMatch(/the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)/);
