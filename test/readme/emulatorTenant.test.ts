@@ -71,7 +71,7 @@ it("collects the runbook's devices from the emulator the steps start, with only 
   expect(bundle.trimEnd().endsWith(fs.readFileSync(path.join(user.home, "mde-emulator", "tls", "ca.crt"), "utf8").trimEnd())).toBe(true);
 
   // A new terminal without the CA line: sign-in names the certificate, not the tenant.
-  const restart = "npx mde-emulator --data-dir ~/mde-emulator --time-scale 60 --quiet > /dev/null 2>&1 &\n" + `eval "$(npx mde-emulator env --data-dir ~/mde-emulator)"\n${OWN_CA}\n`;
+  const restart = "node_modules/.bin/mde-emulator --data-dir ~/mde-emulator --time-scale 60 --quiet > /dev/null 2>&1 &\n" + `eval "$(npx mde-emulator env --data-dir ~/mde-emulator)"\n${OWN_CA}\n`;
   const refresh = await user.run(`${WITHOUT_TEST_TENANT}${notingPids(restart)}pulumi refresh --yes; status=$?; kill %1; exit $status`, { cwd: project });
   expect(refresh.code).not.toBe(0);
   expect(refresh.output).toMatch(/the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)/);
