@@ -9,7 +9,7 @@ import type { SettingName } from "../api/settingsSchema";
 import { ForensicsError } from "../util/error";
 
 /** Every row at most 100 columns: it is read in terminals and pasted into tickets. */
-export const VERIFY_USAGE = `Usage: mde-forensics verify <location> [--public-key <pem file>] [--json] [sign-in options]
+export const VERIFY_USAGE = `usage: mde-forensics verify <location> [--public-key <pem file>] [--json] [sign-in options]
 
 Checks kept evidence without Pulumi: every package's SHA-256, manifest and ZIP, the custody
 chain and, with --public-key, every signature. One row per package.
