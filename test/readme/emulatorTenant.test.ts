@@ -60,6 +60,9 @@ it("collects the runbook's devices from the emulator the steps start, with only 
   const run = await user.run(WITHOUT_TEST_TENANT + notingPids(script));
   if (run.code !== 0) throw new Error(`the documented steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
   expect(run.output).not.toContain("Could not find entry point");
+  // `kill %1` as written stops the emulator itself (under npx it left the server running).
+  const [emulatorPid] = fs.readFileSync(path.join(user.home, ".bg-pids"), "utf8").split("\n").map(Number);
+  expect(() => process.kill(emulatorPid, 0)).toThrow();
   const project = path.join(user.work, "lab-2041");
   expect(fs.readdirSync(path.join(project, "evidence", "INC-2041")).filter((f) => f.endsWith(".zip"))).toHaveLength(2);
   const stackFile = fs.readFileSync(path.join(project, "Pulumi.incident-2041.yaml"), "utf8");
