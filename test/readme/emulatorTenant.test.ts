@@ -84,11 +84,13 @@ it("collects the runbook's devices from the emulator the steps start, with only 
 
   // A new terminal without the CA line: sign-in names the certificate, not the tenant.
   const restart = "node_modules/.bin/mde-emulator --data-dir ~/mde-emulator --time-scale 60 --quiet > /dev/null 2>&1 &\n" + `eval "$(npx mde-emulator env --data-dir ~/mde-emulator)"\n${OWN_CA}\n`;
-  const refresh = await user.run(`${WITHOUT_TEST_TENANT}${notingPids(restart)}pulumi refresh --yes; status=$?; kill %1; exit $status`, { cwd: project });
-  expect(refresh.code).not.toBe(0);
-  expect(refresh.output).toMatch(/the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)/);
-  expect(refresh.output).toContain("mde-emulator env");
-  expect(refresh.output).not.toMatch(/check mde:authorityHost/);
+  // A new round, so the `up` signs in (with the settings just set: a refresh would use the stored ones).
+  const newRound = `pulumi config set --path 'incident-runbook:rounds["win11-ws01.contoso.local"]' 2\n`;
+  const up = await user.run(`${WITHOUT_TEST_TENANT}${notingPids(restart)}${newRound}pulumi up; status=$?; kill %1; exit $status`, { cwd: project });
+  expect(up.code).not.toBe(0);
+  expect(up.output).toMatch(/the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)/);
+  expect(up.output).toContain("mde-emulator env");
+  expect(up.output).not.toMatch(/check mde:authorityHost/);
 }, 900_000);
 
 it("moves the evidence into a container on Azurite and verifies it there, as docs/evidence.md says", async () => {
