@@ -9,6 +9,7 @@
  * problem and the fix, not the tenant.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { packedTarball } from "../helpers/packedPackage";
 import { REPO_ROOT } from "../helpers/stackCli";
@@ -27,10 +28,14 @@ const OWN_BUNDLE = process.env.NODE_EXTRA_CA_CERTS;
 const OWN_CA = OWN_BUNDLE ? `export NODE_EXTRA_CA_CERTS=${OWN_BUNDLE}` : "unset NODE_EXTRA_CA_CERTS";
 const WITHOUT_TEST_TENANT = `unset MDE_API_URL AZURE_AUTHORITY_HOST MDE_RATE_LIMITS\n${OWN_CA}\n`;
 
-/** Background processes the steps start (emulator, Azurite) record their pids here, should a step fail before `kill`. */
-const PIDS = "echo $! >> ~/.bg-pids";
+/**
+ * Background processes the steps start (emulator, Azurite) record their pids here, should a step
+ * fail before `kill`; outside the user's HOME, which the suite's own afterAll removes first.
+ */
+const PIDS_FILE = path.join(os.tmpdir(), `pmf-emulator-tenant-pids-${process.pid}`);
+const PIDS = `echo $! >> ${PIDS_FILE}`;
 afterAll(() => {
-  const file = path.join(suite.user?.home ?? "/nonexistent", ".bg-pids");
+  const file = PIDS_FILE;
   const pids = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number) : [];
   for (const pid of pids) {
     try {
@@ -39,6 +44,7 @@ afterAll(() => {
       // already gone
     }
   }
+  fs.rmSync(file, { force: true });
 });
 
 /** Lines ending a background start (`… &`) also note its pid; nothing else changes. */
@@ -61,7 +67,7 @@ it("collects the runbook's devices from the emulator the steps start, with only 
   if (run.code !== 0) throw new Error(`the documented steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
   expect(run.output).not.toContain("Could not find entry point");
   // `kill %1` as written stops the emulator itself (under npx it left the server running).
-  const [emulatorPid] = fs.readFileSync(path.join(user.home, ".bg-pids"), "utf8").split("\n").map(Number);
+  const [emulatorPid] = fs.readFileSync(PIDS_FILE, "utf8").split("\n").map(Number);
   const alive = () => {
     try {
       return process.kill(emulatorPid, 0);
