@@ -9,9 +9,12 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ForensicsError } from "../provider/util/error";
 import type { EmulatorOptions } from "./config";
+import { envMain } from "./env/command";
+import { removeFacts, writeFacts } from "./env/facts";
 import { startEmulator, type EmulatorHandle } from "./index";
 
 export const USAGE = `Usage: mde-emulator [options]
+       mde-emulator env --data-dir <dir>   (the running emulator as a stack's tenant; env --help)
 
 A local Microsoft Defender for Endpoint API (investigation packages) with Entra-like token
 endpoints, over HTTPS. Prints one JSON line with apiUrl, authorityHost, caFile, tenantId,
@@ -20,7 +23,8 @@ clientId and clientSecret on start; the access log goes to stderr.
 Options:
   --port <n>            TCP port (default 0: any free port)
   --host <addr>         interface to bind (default 127.0.0.1)
-  --data-dir <dir>      keep TLS files, keys and state here across restarts (default: memory)
+  --data-dir <dir>      keep TLS files, keys and state here across restarts (default: memory);
+                        \`mde-emulator env --data-dir <dir>\` then prints a stack's settings for it
   --seed <text>         seed for action ids and package contents (default mde-emulator)
   --time-scale <n>      run emulated time n times faster, quota windows included (default 1)
   --manual-clock        time only moves via POST /_emulator/clock/advance (needs --control)
@@ -91,6 +95,10 @@ export interface CliIo {
 
 /** Runs the CLI; resolves with the running emulator, or `undefined` after --help or an error (exit code set). */
 export async function main(argv: string[], io: CliIo = { stdout: (l) => process.stdout.write(`${l}\n`), stderr: (l) => process.stderr.write(`${l}\n`) }): Promise<EmulatorHandle | undefined> {
+  if (argv[0] === "env") {
+    process.exitCode = await envMain(argv.slice(1), io);
+    return undefined;
+  }
   let options: EmulatorOptions | undefined;
   try {
     options = parseCliArgs(argv);
@@ -106,6 +114,15 @@ export async function main(argv: string[], io: CliIo = { stdout: (l) => process.
   try {
     const emu = await startEmulator({ ...options, logger: io.stderr });
     const { apiUrl, authorityHost, caFile, tenantId, clientId, clientSecret, controlUrl, port } = emu;
+    if (options.dataDir) {
+      writeFacts(emu, options.dataDir, options.timeScale ?? 1);
+      const close = emu.close.bind(emu);
+      const dataDir = options.dataDir;
+      emu.close = async () => {
+        removeFacts(dataDir);
+        await close();
+      };
+    }
     io.stdout(JSON.stringify({ apiUrl, authorityHost, caFile, tenantId, clientId, clientSecret, controlUrl, port, pid: process.pid }));
     return emu;
   } catch (e) {

@@ -29,13 +29,18 @@ interface Project {
   runtime: string | { name: string; options?: { typescript?: boolean } };
 }
 
-/** The program file the language host runs: `main` when it names a file, else package.json's, else the folder. */
-function entryPoint(projectDir: string, project: Project, programDir: string): string {
+/**
+ * The program file the language host runs: `main` when it names a file, else package.json's, else
+ * the folder. A package.json `main` that does not exist (`npm init -y` writes index.js) earns the
+ * language host's warning on every run (@pulumi/pulumi cmd/run resolveEntrypoint), here too.
+ */
+function entryPoint(projectDir: string, project: Project, programDir: string, warn: (line: string) => void): string {
   if (project.main && fs.existsSync(path.join(projectDir, project.main)) && fs.statSync(path.join(projectDir, project.main)).isFile()) {
     return path.join(projectDir, project.main);
   }
   const manifest = path.join(programDir, "package.json");
   const main = fs.existsSync(manifest) ? (JSON.parse(fs.readFileSync(manifest, "utf8")).main as string | undefined) : undefined;
+  if (main && !fs.existsSync(path.join(programDir, main))) warn(`Could not find entry point '${main}' specified in package.json; using '${programDir}' instead`);
   return main && fs.existsSync(path.join(programDir, main)) ? path.join(programDir, main) : programDir;
 }
 
@@ -62,7 +67,8 @@ function program(projectDir: string, project: Project, programDir: string, proje
     process.chdir(programDir);
     const runtime = typeof project.runtime === "string" ? { name: project.runtime } : project.runtime;
     if (runtime.options?.typescript !== false) registerTypeScript(projectRequire, programDir);
-    const mod = projectRequire(entryPoint(projectDir, project, programDir));
+    const pulumi = projectRequire("@pulumi/pulumi") as { log: { warn(line: string): Promise<void> } };
+    const mod = projectRequire(entryPoint(projectDir, project, programDir, (line) => void pulumi.log.warn(line)));
     const exported = typeof mod.default === "function" ? await mod.default() : mod;
     return Object.fromEntries(Object.entries(exported ?? {}).filter(([k]) => k !== "default" && k !== "__esModule"));
   };
@@ -94,20 +100,22 @@ async function main(): Promise<void> {
     { workDir: projectDir, pulumiCommand },
   );
   const onOutput = (line: string) => process.stdout.write(line);
+  // The CLI's stderr too (diagnostics), as a terminal shows it.
+  const onError = (line: string) => process.stderr.write(line);
   const parallel = values.parallel ? Number(values.parallel) : undefined;
   const continueOnError = values["continue-on-error"];
   switch (operation) {
     case "preview":
-      await stack.preview({ onOutput, parallel, diff: values.diff });
+      await stack.preview({ onOutput, onError, parallel, diff: values.diff });
       break;
     case "up":
-      await stack.up({ onOutput, parallel, continueOnError, diff: values.diff });
+      await stack.up({ onOutput, onError, parallel, continueOnError, diff: values.diff });
       break;
     case "refresh":
-      await stack.refresh({ onOutput, parallel });
+      await stack.refresh({ onOutput, onError, parallel });
       break;
     case "destroy":
-      await stack.destroy({ onOutput, parallel, continueOnError });
+      await stack.destroy({ onOutput, onError, parallel, continueOnError });
       break;
   }
 }

@@ -33,27 +33,29 @@ async function main(): Promise<void> {
     ? (JSON.parse(fs.readFileSync(values["config-file"], "utf8")) as Record<string, StackConfigValue>)
     : undefined;
   const { stack } = await openStack({ projectDir: values.project, stackName: values.stack, config });
+  // The CLI's stdout and its stderr (diagnostics such as a provider's lines), as a terminal shows both.
   const onOutput = values.quiet ? undefined : (line: string) => process.stderr.write(line);
   const result = await run(operation, stack, onOutput);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 async function run(operation: Operation, stack: Awaited<ReturnType<typeof openStack>>["stack"], onOutput?: (s: string) => void) {
+  const onError = onOutput;
   switch (operation) {
     case "preview": {
-      const r = await stack.preview({ onOutput, diff: true });
+      const r = await stack.preview({ onOutput, onError, diff: true });
       return { operation, changeSummary: r.changeSummary };
     }
     case "up": {
-      const r = await stack.up({ onOutput });
+      const r = await stack.up({ onOutput, onError });
       return { operation, summary: r.summary.resourceChanges, outputs: plain(r.outputs) };
     }
     case "refresh": {
-      const r = await stack.refresh({ onOutput });
+      const r = await stack.refresh({ onOutput, onError });
       return { operation, summary: r.summary.resourceChanges };
     }
     case "destroy": {
-      const r = await stack.destroy({ onOutput });
+      const r = await stack.destroy({ onOutput, onError });
       return { operation, summary: r.summary.resourceChanges };
     }
     case "outputs":

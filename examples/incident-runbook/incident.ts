@@ -127,7 +127,7 @@ export function planCollections(spec: IncidentSpec, source = "incident", notes: 
     const first = byKey.get(key);
     if (first) {
       if (alert === undefined) issues.push(`devices lists ${device} twice`);
-      else notes(`${device}: already collected for ${spec.incident}${first.alert ? ` (alert ${first.alert})` : ""}; raise rounds['${device}'] to collect it again`);
+      else notes(`${device}: already collected for ${spec.incident}${first.alert ? ` (alert ${first.alert})` : ""}${first.round > 1 ? `, round ${first.round}` : `; raise rounds['${device}'] to collect it again`}`);
       return;
     }
     const name = resourceName(device);
@@ -164,7 +164,9 @@ export interface CollectionSummary {
  * round replaces (re-collects) that device only; everything else stays as it is.
  */
 export function declareIncident(spec: IncidentSpec, source: string): Record<string, CollectionSummary> {
-  const evidenceDirectory = path.resolve(spec.evidenceDirectory ?? path.join("evidence", spec.incident));
+  // Passed as written: the resource resolves a relative folder against the project folder, and an
+  // azblob:// destination must reach it whole (path.resolve would turn it into ./azblob:/…).
+  const evidenceDirectory = spec.evidenceDirectory ?? path.join("evidence", spec.incident);
   const planned = planCollections(spec, source, (line) => void pulumi.log.info(line));
   const out: Record<string, CollectionSummary> = {};
   for (const p of planned) {

@@ -15,6 +15,7 @@ import { isLoopbackHost, PUBLIC_LOGIN_HOST } from "./endpoints";
 import type { Policy } from "./pipeline";
 import type { MdeSettings } from "./settings";
 import { signInError } from "./signInErrors";
+import { signInTlsCode } from "./tlsTrust";
 
 /** Options common to the identity credentials we build. */
 export interface IdentityOptions {
@@ -140,7 +141,7 @@ export class CachingTokenSource implements TokenSource {
       token = await this.credential.getToken(this.scope);
     } catch (cause) {
       const { description, knownSecrets, authorityHost } = this.options;
-      throw signInError(cause, { scope: this.scope, description, knownSecrets, authorityHost });
+      throw signInError(cause, { scope: this.scope, description, knownSecrets, authorityHost, tlsCode: await signInTlsCode(cause, authorityHost) });
     }
     if (!token) throw new MdeUnauthorizedError(`The ${this.options.description} returned no token for ${this.scope}.`);
     this.cached = token;

@@ -12,6 +12,7 @@
  */
 import { MdeNetworkError, MdeUnauthorizedError } from "./errors";
 import { proxyFor, redactProxyUrl } from "./proxy";
+import { tlsTrustAdvice } from "./tlsTrust";
 
 /** Entra answered 5xx or 429, or the connection to it failed: nothing reached MDE, and waiting helps. */
 export class EntraUnavailableError extends MdeNetworkError {
@@ -94,12 +95,19 @@ export interface SignInContext {
   /** e.g. `clientSecret credential for client …`. */
   description: string;
   knownSecrets: readonly (string | undefined)[];
+  /** The TLS trust failure behind it (tlsTrust.ts), e.g. `SELF_SIGNED_CERT_IN_CHAIN`. */
+  tlsCode?: string;
 }
 
 /** The error to throw for a failed sign-in: an `EntraUnavailableError` to retry, or a refusal naming Entra's code. */
 export function signInError(cause: unknown, ctx: SignInContext): EntraUnavailableError | MdeSignInError {
   const f = classifySignInFailure(cause);
   const prefix = `Could not get an access token for ${ctx.scope} with the ${ctx.description}`;
+  if (ctx.tlsCode) {
+    // Not the tenant, not the app: the connection was refused on its certificate, and waiting cannot help.
+    const host = ctx.authorityHost ? new URL(ctx.authorityHost).host : "the authority host";
+    return new MdeSignInError(`${prefix}: ${tlsTrustAdvice(host, ctx.tlsCode)}.`, { code: ctx.tlsCode, cause, knownSecrets: ctx.knownSecrets });
+  }
   const proxy = ctx.authorityHost ? proxyFor(new URL(ctx.authorityHost)) : undefined;
   const viaProxy = proxy
     ? ` Sign-in goes through the proxy ${redactProxyUrl(proxy)} (HTTPS_PROXY): check that it lets ${new URL(ctx.authorityHost!).host} through and that its user and password are right, or list the host in NO_PROXY if it is reachable directly.`

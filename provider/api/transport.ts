@@ -14,6 +14,7 @@ import { MdeNetworkError } from "./errors";
 import { toMdeError } from "./httpErrors";
 import type { MdeRequest, MdeResponse } from "./pipeline";
 import { proxyAwareDispatcher, proxyFor, redactProxyUrl } from "./proxy";
+import { tlsTrustAdvice } from "./tlsTrust";
 
 /** Time to establish TCP + TLS; a connect that fails never reached MDE, so it is safe to retry. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -121,8 +122,8 @@ export class Transport {
       ? "The request did not reach MDE."
       : "The request may have reached MDE; its outcome is unknown.";
     const via = proxy ? ` through the proxy ${redactProxyUrl(proxy)} (HTTPS_PROXY)` : "";
-    const advice = tls
-      ? ` The server's TLS certificate is not trusted: add its CA to NODE_EXTRA_CA_CERTS (read at process start).`
+    const advice = tls && code
+      ? ` ${tlsTrustAdvice(url.host, code).replace(/^t/, "T")}.`
       : proxyStatus > 0
         ? ` The proxy ${redactProxyUrl(proxy!)} refused to connect to ${url.host} (HTTP ${proxyStatus}${proxyStatus === 407 ? ", proxy authentication required: check the user and password in HTTPS_PROXY" : ""}); allow the host on the proxy, or list it in NO_PROXY if it is reachable directly.`
         : ` Check connectivity to ${url.host}${via} (proxy, firewall, DNS).`;

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { correlationMarker } from "../adoption/marker";
 import type { CollectionRequestArgs } from "./requestArgs";
 import { collectionShim } from "./shim";
+import { warnUnknownSettingsOnce } from "./settingsWarnings";
 
 /** Which device, and the request's settings (./requestArgs.ts). */
 export interface InvestigationPackageCollectionArgs extends CollectionRequestArgs {
@@ -10,9 +11,8 @@ export interface InvestigationPackageCollectionArgs extends CollectionRequestArg
   /** The device name; it must match exactly one device. Set this or `machineId`. */
   computerDnsName?: pulumi.Input<string>;
   /**
-   * Where to keep the evidence: a local folder (as `evidenceDirectory`) or a blob container,
-   * `azblob://<account>/<container>[/<prefix>][?legalHold=true&retentionDays=<n>&endpoint=<url>]`.
-   * Set this or `evidenceDirectory`, not both.
+   * Where to keep the evidence: a local folder (as `evidenceDirectory`) or a blob container, set this or
+   * `evidenceDirectory`, not both: `azblob://<account>/<container>[/<prefix>][?legalHold=true&retentionDays=<n>&endpoint=<url>]`.
    */
   evidence?: pulumi.Input<string>;
   /** Cancel the collection when the resource is deleted while it is still Pending or InProgress. @default false */
@@ -20,10 +20,9 @@ export interface InvestigationPackageCollectionArgs extends CollectionRequestArg
 }
 
 /**
- * An MDE investigation package collection, declared: `pulumi up` requests it (or adopts the
- * one already running on the device), waits for it within the API's quotas, and keeps the
- * package as evidence when asked to. The MDE action id is the resource id, so it is never
- * requested twice.
+ * An MDE investigation package collection, declared: `pulumi up` requests it (or adopts the one already running on
+ * the device), waits for it within the API's quotas, and keeps the package as evidence when asked to. The MDE
+ * action id is the resource id, so it is never requested twice.
  */
 export class InvestigationPackageCollection extends pulumi.dynamic.Resource {
   declare readonly actionId: pulumi.Output<string>;
@@ -44,6 +43,7 @@ export class InvestigationPackageCollection extends pulumi.dynamic.Resource {
   declare readonly manifestPath: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: InvestigationPackageCollectionArgs, opts?: pulumi.CustomResourceOptions) {
+    warnUnknownSettingsOnce();
     super(
       collectionShim,
       name,

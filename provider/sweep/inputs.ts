@@ -5,7 +5,10 @@
  * never empty, never more than `maxMachines`, each id well formed, each machine once.
  *
  * Machines selected by name, tag or filter are looked up by the program (a read, also during
- * preview) and arrive here as ids; see resource.ts.
+ * preview) and arrive here as `devices`, machine id → device name (resource.ts). Kept as a map,
+ * not a list, in the inputs Pulumi stores and diffs: `pulumi preview --diff` then shows each
+ * machine added or removed by id and name, where a sorted list was compared position by
+ * position (issue #21). A plain `machineIds` list is still accepted (names unknown: the id).
  */
 import { z } from "zod";
 import { MachineIdSchema } from "../api/schemas";
@@ -19,6 +22,7 @@ const SweepOwnSchema = z.object({
   sweepName: z.string({ error: "sweepName is required (the sweep's resource name)" }).min(1),
   selection: z.string().default("machine ids"),
   machineIds: z.union([z.literal(UNKNOWN), z.array(z.string(), { error: "machineIds must be a list of machine ids" })]),
+  devices: z.union([z.literal(UNKNOWN), z.record(z.string(), z.string(), { error: "devices must map machine ids to device names" })]).optional(),
   maxMachines: z
     .number({ error: "maxMachines must be a number" })
     .int("maxMachines must be a whole number")
@@ -35,9 +39,10 @@ export interface SweepInputs extends SweepSettings {
 type Props = Record<string, unknown>;
 
 export function checkSweepInputs(news: Props): { inputs: Props; failures: CheckFailure[] } {
-  const { __provider, sweepName, selection, machineIds, maxMachines, reportDirectory, ...shared } = news;
+  const { __provider, sweepName, selection, devices, maxMachines, reportDirectory, ...rest } = news;
+  const { machineIds = devicesAsIds(devices), ...shared } = rest;
   const failures: CheckFailure[] = [];
-  const own = SweepOwnSchema.safeParse({ sweepName, selection, machineIds, maxMachines, reportDirectory: reportDirectory ?? undefined });
+  const own = SweepOwnSchema.safeParse({ sweepName, selection, machineIds, devices, maxMachines, reportDirectory: reportDirectory ?? undefined });
   // The single collection's schema, with a placeholder device: its device rules are the sweep's machine list here.
   const common = PreviewInputsSchema.safeParse({ ...shared, machineId: "0".repeat(40) });
   for (const issue of [...(own.success ? [] : own.error.issues), ...(common.success ? [] : common.error.issues)]) {
@@ -51,7 +56,7 @@ export function checkSweepInputs(news: Props): { inputs: Props; failures: CheckF
   const inputs: Props = {
     sweepName: own.data.sweepName,
     selection: own.data.selection,
-    machineIds: ids,
+    devices: ids === UNKNOWN || own.data.devices === UNKNOWN ? UNKNOWN : namesFor(ids, own.data.devices),
     maxMachines: own.data.maxMachines,
     comment: c.comment,
     triggers: c.triggers ?? {},
@@ -88,12 +93,37 @@ function normaliseIds(raw: string[], selection: string, maxMachines: number, fai
   return [...ids].sort();
 }
 
+/** The ids of a `devices` map (undefined when absent, the sentinel when unknown). */
+function devicesAsIds(devices: unknown): unknown {
+  if (devices === undefined || devices === UNKNOWN || typeof devices !== "object" || devices === null) return devices;
+  return Object.keys(devices);
+}
+
+/** Machine id → device name for the normalised ids; the id where no name is known. */
+function namesFor(ids: string[], devices: Record<string, string> | undefined): Record<string, string> {
+  const byId = new Map(Object.entries(devices ?? {}).map(([id, name]) => [id.toLowerCase(), name]));
+  return Object.fromEntries(ids.map((id) => [id, byId.get(id) || id]));
+}
+
+/** The machine ids of checked inputs (a `devices` map, or a `machineIds` list stored by an older version). */
+export function machineIdsOf(news: Props): string[] | typeof UNKNOWN {
+  if (news.devices === UNKNOWN || news.machineIds === UNKNOWN) return UNKNOWN;
+  if (news.devices && typeof news.devices === "object") return Object.keys(news.devices).sort();
+  return z.array(z.string()).parse(news.machineIds ?? []);
+}
+
+/** The device names of checked inputs, by machine id; empty when unknown or not given. */
+export function deviceNamesOf(news: Props): Record<string, string> {
+  const parsed = z.record(z.string(), z.string()).safeParse(news.devices);
+  return parsed.success ? parsed.data : {};
+}
+
 const KnownInputsSchema = SweepSettingsSchema.extend({ machineIds: z.array(z.string()) });
 
 /** Inputs `check` accepted (create and update never see unknowns). */
 export function parseSweepInputs(news: Props): SweepInputs & { machineIds: string[] } {
-  const { __provider, ...rest } = news;
-  return KnownInputsSchema.parse(rest);
+  const { __provider, devices, ...rest } = news;
+  return KnownInputsSchema.parse({ ...rest, machineIds: machineIdsOf(news) });
 }
 
 export function settingsOf(inputs: SweepInputs): SweepSettings {

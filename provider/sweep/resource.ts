@@ -16,6 +16,7 @@ import type { CollectionRequestArgs } from "../resource/requestArgs";
 import { type MachineLookup, lookupMachines } from "./lookup";
 import { describeSelector, type MachineSelector, type SelectedMachine } from "./select";
 import { sweepShim } from "./shim";
+import { warnUnknownSettingsOnce } from "../resource/settingsWarnings";
 import { ForensicsError } from "../util/error";
 import type { MachineEntry, SweepCounts } from "./entryTypes";
 
@@ -67,8 +68,9 @@ export class InvestigationSweep extends pulumi.dynamic.Resource {
   readonly selected: pulumi.Output<SelectedMachine[]>;
 
   constructor(name: string, args: InvestigationSweepArgs, opts: InvestigationSweepOptions = {}) {
+    warnUnknownSettingsOnce();
     const { lookup = lookupMachines, ...resourceOptions } = opts;
-    const what = describeSelector(args.select);
+    const what = selectorOf(name, args.select);
     const selection = lookup(args.select, { maxMachines: args.maxMachines, onWarning: (m) => void pulumi.log.warn(`InvestigationSweep '${name}': ${m}`) }).then(
       (machines) => {
         void pulumi.log.info(`InvestigationSweep '${name}': ${machines.length} machine(s) selected by ${what}`);
@@ -87,7 +89,8 @@ export class InvestigationSweep extends pulumi.dynamic.Resource {
       {
         sweepName: name,
         selection: what,
-        machineIds: selection.then((ms) => ms.map((m) => m.machineId)),
+        // By id with its name: what `pulumi preview --diff` shows per machine (inputs.ts).
+        devices: selection.then((ms) => Object.fromEntries(ms.map((m) => [m.machineId, m.computerDnsName ?? m.machineId]))),
         comment: args.comment,
         triggers: args.triggers,
         evidenceDirectory: args.evidenceDirectory,
@@ -106,5 +109,14 @@ export class InvestigationSweep extends pulumi.dynamic.Resource {
       "InvestigationSweep",
     );
     this.selected = pulumi.output(selection);
+  }
+}
+
+/** The selector described, or a RunError: a mistake in the program's config, shown without a stack trace. */
+function selectorOf(name: string, select: MachineSelector): string {
+  try {
+    return describeSelector(select);
+  } catch (err) {
+    throw new pulumi.RunError(`InvestigationSweep '${name}': ${err instanceof Error ? err.message : String(err)}`);
   }
 }

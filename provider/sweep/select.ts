@@ -66,9 +66,11 @@ export class MachineSelectionError extends ForensicsError {
 export function describeSelector(select: MachineSelector): string {
   const set = SELECTOR_KEYS.filter((k) => select?.[k] !== undefined);
   if (set.length !== 1) {
-    throw new MachineSelectionError(
-      `select must set exactly one of ${SELECTOR_KEYS.join(", ")}${set.length > 1 ? ` (got ${set.join(" and ")})` : ""}`,
-    );
+    // Two set is what `pulumi config set --path '…select.filter'` leaves after a tag: say how to switch.
+    const switching = set.length > 1
+      ? ` (got ${set.join(" and ")}). To switch selectors, set the whole selector, e.g. pulumi config set <project>:select '{"${set[set.length - 1]}": …}', or remove the old one first: pulumi config rm --path '<project>:select.${set[0]}'`
+      : "";
+    throw new MachineSelectionError(`select must set exactly one of ${SELECTOR_KEYS.join(", ")}${switching}`);
   }
   const key = set[0];
   if (key === "machineIds" || key === "computerDnsNames") {

@@ -58,6 +58,8 @@ export type SweepSettings = z.infer<typeof SweepSettingsSchema>;
 export const SweepStateSchema = SweepSettingsSchema.extend({
   stateVersion: z.literal(SWEEP_STATE_VERSION),
   machines: z.record(z.string(), MachineEntrySchema),
+  /** Machine id → device name, as selected: what a preview names a machine that leaves the selection by. Absent in older states. */
+  devices: z.record(z.string(), z.string()).optional(),
   counts: z.record(z.string(), z.number()),
   /** report.html of the last run's triage report, when `reportDirectory` is set and it was made. */
   reportPath: z.string().nullable().optional(),

@@ -9,8 +9,11 @@
 import { ResourceInitError } from "../resource/initError";
 import { type Untyped as Props, withStackConfig } from "../resource/stackConfig";
 import { getSweepContext } from "./context";
-import { checkSweepInputs, parseSweepInputs } from "./inputs";
+import { stderrProgressLog } from "../resource/contextFactory";
+import { UNKNOWN } from "../resource/inputs";
+import { checkSweepInputs, deviceNamesOf, machineIdsOf, parseSweepInputs } from "./inputs";
 import { diffSweep } from "./plan";
+import { previewSummary } from "./previewSummary";
 import { cancelRunning, incompleteMessage, runSweep } from "./run";
 import { heldEntries, parseSweepState, type SweepState } from "./state";
 
@@ -21,20 +24,25 @@ export const sweepProvider = withStackConfig("sweep", (stackConfig) => ({
 
   async diff(_id: string, olds: Props, news: Props) {
     const previous = parseSweepState(olds);
-    const inputs = { ...news, triggers: news.triggers ?? {} } as Parameters<typeof diffSweep>[1];
-    return diffSweep(previous, inputs);
+    const inputs = { ...news, triggers: news.triggers ?? {}, machineIds: machineIdsOf(news) } as Parameters<typeof diffSweep>[1];
+    const diff = diffSweep(previous, inputs);
+    // The reviewer's line (preview and up): which machines are added, removed, collected again, by name.
+    const ids = inputs.machineIds;
+    const summary = diff.changes && ids !== UNKNOWN ? previewSummary(previous, { ...inputs, machineIds: ids }, deviceNamesOf(news)) : undefined;
+    if (summary) stderrProgressLog(summary);
+    return diff;
   },
 
   async create(inputs: Props) {
     const parsed = parseSweepInputs(inputs);
     const state = await runSweep(getSweepContext(stackConfig, parsed.machineIds.length), undefined, parsed);
-    return { id: parsed.sweepName, outs: finish(parsed.sweepName, state, inputs.__provider) };
+    return { id: parsed.sweepName, outs: finish(parsed.sweepName, { ...state, devices: deviceNamesOf(inputs) }, inputs.__provider) };
   },
 
   async update(id: string, olds: Props, news: Props) {
     const inputs = parseSweepInputs(news);
     const state = await runSweep(getSweepContext(stackConfig, inputs.machineIds.length), parseSweepState(olds), inputs);
-    return { outs: finish(id, state, news.__provider) };
+    return { outs: finish(id, { ...state, devices: deviceNamesOf(news) }, news.__provider) };
   },
 
   /** Refresh keeps what was stored (after validating it): the next `pulumi up` reads every running machine's status anyway. */

@@ -40,6 +40,8 @@ export const REGISTRY_NAMESPACES = [
   "stack-config",
   /** How many sweeps are summarising quota waits (./quotaWaitLines.ts). */
   "quota-wait-lines",
+  /** Whether the program already warned about unknown `mde:*` keys (../resource/settingsWarnings.ts). */
+  "settings-warnings",
   /** The package's own version (./packageInfo.ts). */
   "package-version",
   /** In-process queues of the evidence folder and blob locks (../evidence/fileLock.ts, ../evidence/blob/custody.ts). */

@@ -1,82 +1,91 @@
 #!/usr/bin/env node
 /**
- * `mde-forensics verify <folder | azblob://account/container/prefix> [--public-key key.pub.pem]... [--tsa-root tsa-ca.pem]... [--json] [--report]`
+ * `mde-forensics verify <folder | azblob://account/container/prefix> [--public-key key.pub.pem]...
+ * [--tsa-root tsa-ca.pem]... [--json] [--report]` and the provider's sign-in settings as flags
+ * (args.ts, credential.ts); `--help` for all of it.
  *
  * For an investigator, after the fact and without Pulumi: recomputes every package's SHA-256,
  * checks manifests, ZIPs, the custody chain against its signed head, every envelope's claims and
  * (given public keys) every signature; prints one row per package and each signer's key id.
  *
  * Exit codes (docs/evidence.md): 0 intact and every signature by a trusted key; 1 something is
- * broken or unaccounted for; 3 intact, but authenticity not established (unsigned, or no key
- * given); 2 a usage error only. Bad evidence is never a 2 and never a crash.
+ * broken or unaccounted for, or the evidence could not be read (then nothing is established);
+ * 3 intact, but authenticity not established (unsigned, or no key given); 2 a usage error only.
+ * Bad evidence is never a 2 and never a crash, and an unreadable location is never a 3: a
+ * script that accepts unsigned evidence (3) must not accept evidence nobody read.
  */
 import { readFileSync } from "node:fs";
 import type { KeyObject } from "node:crypto";
+import { isBlobDestination, parseBlobDestination } from "../evidence/blob/destination";
 import { loadPublicKey } from "../evidence/signingKey";
 import { pemCertificates } from "../evidence/timestamp/token";
-import { ForensicsError } from "../util/error";
+import { errorMessage, ForensicsError } from "../util/error";
+import { parseVerifyArgs, VERIFY_USAGE as USAGE, type VerifyArgs } from "./args";
 import { exitCodeOf, verifyLocation, type VerifyReport } from "./checks";
+import { verifyCredential } from "./credential";
 import { openSource } from "./open";
 import { renderReport } from "./render";
 import { renderStatement } from "./statement";
 
 export { renderReport } from "./render";
 
-const USAGE = "usage: mde-forensics verify <folder | azblob://<account>/<container>[/<prefix>]> [--public-key <pem file>]... [--tsa-root <pem file>]... [--json] [--report]";
+type Write = (s: string) => void;
 
-interface Args {
-  location: string;
-  keyFiles: string[];
-  tsaRootFiles: string[];
-  json: boolean;
-  report: boolean;
-}
-
-function parseArgs(rest: string[]): Args | string {
-  const a: Partial<Args> & { keyFiles: string[]; tsaRootFiles: string[] } = { keyFiles: [], tsaRootFiles: [], json: false, report: false };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (arg === "--public-key") {
-      const file = rest[++i];
-      if (!file || file.startsWith("--")) return "--public-key needs a PEM file";
-      a.keyFiles.push(file);
-    } else if (arg === "--tsa-root") {
-      const file = rest[++i];
-      if (!file || file.startsWith("--")) return "--tsa-root needs a PEM certificate file";
-      a.tsaRootFiles.push(file);
-    } else if (arg === "--json") a.json = true;
-    else if (arg === "--report") a.report = true;
-    else if (!arg.startsWith("--") && a.location === undefined) a.location = arg;
-    else return `unknown argument ${arg}`;
-  }
-  return a.location ? (a as Args) : "no evidence location given";
-}
-
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function main(argv: string[], out: Write = (s) => process.stdout.write(s), err: Write = (s) => process.stderr.write(s)): Promise<number> {
   const [command, ...rest] = argv;
-  const args = command === "verify" ? parseArgs(rest) : "";
-  if (typeof args === "string") {
-    err(`${args ? `${args}\n` : ""}${USAGE}\n`);
+  if (command === "--help" || command === "-h") {
+    out(USAGE);
+    return 0;
+  }
+  if (command !== "verify") {
+    err(USAGE);
     return 2;
+  }
+  let args: VerifyArgs | undefined;
+  try {
+    args = parseVerifyArgs(rest);
+  } catch (e) {
+    err(`verify: ${errorMessage(e)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (!args) {
+    out(USAGE);
+    return 0;
   }
   let publicKeys: KeyObject[];
   let tsaRoots: string[];
-  let source: Awaited<ReturnType<typeof openSource>>;
-  let report: VerifyReport;
+  let credential: ReturnType<typeof verifyCredential> | undefined;
   try {
-    publicKeys = args.keyFiles.map((f) => loadPublicKey(readKeyFile(f), `--public-key ${f}`));
+    // What the command line says is checked first: a mistake there is a usage error (2).
+    publicKeys = args.publicKeyFiles.map((f) => loadPublicKey(readKeyFile(f), `--public-key ${f}`));
     tsaRoots = args.tsaRootFiles.map((f) => {
       const pem = readKeyFile(f);
       pemCertificates(pem);
       return pem;
     });
-    source = await openSource(args.location);
-    // What cannot even be listed is a wrong location (usage); everything after is a finding.
-    await source.list();
+    if (isBlobDestination(args.location)) {
+      parseBlobDestination(args.location);
+      credential = verifyCredential(args.signIn);
+    }
   } catch (e) {
-    err(`verify: ${(e as Error).message}\n`);
+    err(`verify: ${errorMessage(e)}\n`);
     return 2;
   }
+  let source: Awaited<ReturnType<typeof openSource>>;
+  try {
+    source = await openSource(args.location, credential);
+    await source.list();
+  } catch (e) {
+    // A folder that is not there is a wrong argument; a container that cannot be read (sign-in,
+    // network, storage permissions) is evidence nobody checked: exit 1, never "intact".
+    if (!credential) {
+      err(`verify: ${errorMessage(e)}\n`);
+      return 2;
+    }
+    err(`verify: NOT VERIFIED, the evidence could not be read: ${errorMessage(e)}\n`);
+    return 1;
+  }
+  let report: VerifyReport;
   try {
     report = await verifyLocation(source, { publicKeys, tsaRoots });
   } finally {
@@ -103,7 +112,7 @@ if (require.main === module) {
     (code) => process.exit(code),
     (e) => {
       // Reached only by a defect: bad evidence is reported, not thrown. Not 2: that means usage.
-      process.stderr.write(`verify: internal error, nothing verified: ${(e as Error).message}\n`);
+      process.stderr.write(`verify: internal error, nothing verified: ${errorMessage(e)}\n`);
       process.exit(1);
     },
   );

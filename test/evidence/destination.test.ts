@@ -49,4 +49,17 @@ describe("evidence destinations", () => {
     expect(failures[0].property).toBe(field);
     expect(failures[0].reason).toMatch(/NUL byte/);
   });
+
+  it.each([
+    ["evidenceDirectory", "/work/examples/incident-runbook/azblob:/devstoreaccount1/evidence/INC-2041", /azblob:\/\/<account>\/<container>.*passed as it is \(no path.resolve or path.join\)/],
+    ["evidence", "azblob:/contosoir/evidence", /passed as it is/],
+    ["evidence", "https://contosoir.blob.core.windows.net/evidence", /looks like a URL \(https:\/…\), not a folder path/],
+  ])("refuse a local %s that looks like a URL (%s) at check", (field, value, message) => {
+    const { failures } = checkInputs({ ...base, [field]: value });
+    expect(failures).toEqual([{ property: field, reason: expect.stringMatching(message) }]);
+  });
+
+  it.each(["./evidence/INC-1", "/srv/ir/evidence", "C:/evidence", "evidence/10:30"])("keep the folder path %s", (evidence) => {
+    expect(checkInputs({ ...base, evidence }).failures).toEqual([]);
+  });
 });

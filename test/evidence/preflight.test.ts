@@ -4,7 +4,7 @@
  */
 import { readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { preflightDirectory } from "../../provider/evidence/preflight";
+import { preflightDirectory, type PreflightFs } from "../../provider/evidence/preflight";
 import { isEvidenceError } from "../../provider/evidence/errors";
 import { tempDirEachTest } from "./helpers/fixtures";
 import { harness } from "./helpers/harness";
@@ -63,5 +63,17 @@ describe("preflightDirectory", () => {
     } finally {
       await h.close();
     }
+  });
+
+  it("ends, naming the problem, where a file system takes no new folder (/proc), and gives up on a path that never answers", async () => {
+    // Node's own recursive mkdir loops forever here; the check must end at once.
+    await expect(preflightDirectory("/proc/mde-forensics-evidence")).rejects.toThrow(
+      "evidenceDirectory /proc/mde-forensics-evidence cannot be created: the file system refused to create /proc/mde-forensics-evidence in /proc, which exists (ENOENT): a special file system such as /proc?",
+    );
+    const never = new Promise<never>(() => undefined);
+    const hung = { mkdir: () => never, stat: () => never, open: () => never, unlink: () => never } as unknown as PreflightFs;
+    await expect(preflightDirectory("/mnt/hung/evidence", { fs: hung, timeoutMs: 20 })).rejects.toThrow(
+      "evidenceDirectory /mnt/hung/evidence did not answer within 20 ms (creating, reading or writing a probe file never finished): is it on a hung network mount",
+    );
   });
 });

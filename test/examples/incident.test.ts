@@ -26,6 +26,15 @@ describe("planCollections", () => {
     // The initial devices keep their comments: adding a follow-up must not replace them.
     expect(planned[0].comment).toBe("INC-2041: suspected credential theft");
     expect(notes).toEqual(["win11-WS01.contoso.local: already collected for INC-2041; raise rounds['win11-WS01.contoso.local'] to collect it again"]);
+
+    // Once the round was raised, the note says so instead of asking for it again.
+    notes.length = 0;
+    planCollections(
+      { ...base, followUps: [{ alert: "da6384", devices: ["win11-ws01.contoso.local"] }], rounds: { "win11-ws01.contoso.local": 2 } },
+      "test",
+      (n) => notes.push(n),
+    );
+    expect(notes).toEqual(["win11-ws01.contoso.local: already collected for INC-2041, round 2"]);
   });
 
   it("puts a raised round into the trigger and the comment of that device only", () => {

@@ -26,7 +26,10 @@ export const SWEEP_RUN_IT: RunSection = { file: "examples/sweep/README.md", head
 export const EVIDENCE_SIGNING: RunSection = { file: "docs/evidence.md", heading: "## Signing", suite: "test/readme/signingKey.test.ts" };
 export const EVIDENCE_TRUSTED_TIME: RunSection = { file: "docs/evidence.md", heading: "## Trusted time (RFC 3161)", suite: "test/verify/timestamp.e2e.test.ts" };
 
-export const RUN_SECTIONS: readonly RunSection[] = [TWO_COMMANDS, QUICK_START, EXERCISE_RUN_IT, RUNBOOK_RUN_IT, RUNBOOK_FOLLOW_UPS, SWEEP_RUN_IT, EVIDENCE_SIGNING, EVIDENCE_TRUSTED_TIME];
+export const EMULATOR_TENANT: RunSection = { file: "docs/configuration.md", heading: "## Use the emulator as your tenant", suite: "test/readme/emulatorTenant.test.ts" };
+export const EVIDENCE_ON_AZURITE: RunSection = { file: "docs/evidence.md", heading: "### Try it on Azurite", suite: "test/readme/emulatorTenant.test.ts" };
+
+export const RUN_SECTIONS: readonly RunSection[] = [TWO_COMMANDS, QUICK_START, EXERCISE_RUN_IT, RUNBOOK_RUN_IT, RUNBOOK_FOLLOW_UPS, SWEEP_RUN_IT, EVIDENCE_SIGNING, EVIDENCE_TRUSTED_TIME, EMULATOR_TENANT, EVIDENCE_ON_AZURITE];
 
 /** Documented bash blocks no suite runs, each with the reason. Keep it short. */
 export const NOT_RUN: readonly (DocumentedSection & { why: string })[] = [

@@ -31,6 +31,7 @@ it("runs the README's install, first up, follow-up and new round as written", as
   // Run it: install, stack, credentials (the secret answers the prompt), preview, up.
   const first = await user.run(substitute(runIt, values), { stdin: `${e.clientSecret}\n` });
   expect(first.output).not.toMatch(/Cannot read properties of undefined/);
+  expect(first.output).not.toContain("Could not find entry point");
   expect(first.code).toBe(0);
   const project = path.join(user.work, "inc-2041");
   const evidence = path.join(project, "evidence", "INC-2041");
@@ -56,5 +57,6 @@ it("runs the README's install, first up, follow-up and new round as written", as
   const round = await user.run(followUps[2], { cwd: project });
   expect(round.code).toBe(0);
   expect([tenant.collectPosts(win11), tenant.collectPosts(linux), tenant.collectPosts(mac)]).toEqual([2, 1, 1]);
+  expect(round.output).not.toContain("raise rounds['win11-ws01.contoso.local']");
   expect(fs.readdirSync(evidence).filter((f) => f.endsWith(".zip"))).toHaveLength(4);
 }, 900_000);

@@ -26,6 +26,7 @@ it("sweeps the finance devices as the README says", async () => {
   });
   const run = await user.run(script, { stdin: `${e.clientSecret}\n` });
   if (run.code !== 0) throw new Error(`the README steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
+  expect(run.output).not.toContain("Could not find entry point");
   const finance = [DEFAULT_MACHINES.win11, DEFAULT_MACHINES.mac, DEFAULT_MACHINES.win11b];
   expect(finance.map((id) => tenant.collectPosts(id))).toEqual([1, 1, 1]);
   const evidence = path.join(user.work, "sweep-2041", "evidence", "INC-2041");

@@ -26,7 +26,10 @@ describe("check: bad input is refused before any API call", () => {
   it("keeps one of a machine named twice (case), and normalises ids to lower case, sorted", () => {
     const r = checkSweepInputs(news({ machineIds: [id(11).toUpperCase(), id(2), id(11)] }));
     expect(r.failures).toEqual([]);
-    expect(r.inputs.machineIds).toEqual([id(2), id(11)]);
+    // Stored as a map, machine id → name (the id when none is known), so a preview diffs it by id.
+    expect(r.inputs.devices).toEqual({ [id(2)]: id(2), [id(11)]: id(11) });
+    expect(r.inputs.machineIds).toBeUndefined();
+    expect(checkSweepInputs(news({ machineIds: undefined, devices: { [id(3).toUpperCase()]: "fin-ws-03" } })).inputs.devices).toEqual({ [id(3)]: "fin-ws-03" });
     expect(r.inputs).toMatchObject({ triggers: {}, waitForCompletion: true, timeoutMinutes: 60, cancelOnDelete: false, evidenceDirectory: null, maxMachines: 1000, __provider: "p" });
   });
 

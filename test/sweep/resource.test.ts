@@ -24,7 +24,7 @@ describe("InvestigationSweep in a program", () => {
     );
   });
 
-  it("registers ONE resource for the whole fleet, with the looked-up machines as ids and the shared settings", async () => {
+  it("registers ONE resource for the whole fleet, with the looked-up machines by id and name and the shared settings", async () => {
     const sweep = new InvestigationSweep(
       "inc-7",
       { select: { tag: "finance" }, comment: "INC-7: triage", timeoutMinutes: 90, maxMachines: 50 },
@@ -35,14 +35,16 @@ describe("InvestigationSweep in a program", () => {
     const sweeps = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/mde:InvestigationSweep");
     expect(sweeps).toHaveLength(1);
     expect(registered.filter((r) => r.name !== "inc-7" && r.type.includes("InvestigationPackageCollection"))).toEqual([]);
-    expect(sweeps[0].inputs).toMatchObject({ sweepName: "inc-7", selection: "tag 'finance'", machineIds: [id(1), id(2), id(3)], comment: "INC-7: triage", timeoutMinutes: 90, maxMachines: 50 });
+    expect(sweeps[0].inputs).toMatchObject({ sweepName: "inc-7", selection: "tag 'finance'", devices: { [id(1)]: "host-1.contoso.local", [id(2)]: "host-2.contoso.local", [id(3)]: "host-3.contoso.local" }, comment: "INC-7: triage", timeoutMinutes: 90, maxMachines: 50 });
   });
 
   it("rejects a malformed selector at once, before any lookup", () => {
     const lookup = jest.fn();
     expect(() => new InvestigationSweep("bad", { select: { tag: "a", filter: "b" } as never, comment: "x" }, { lookup })).toThrow(
-      "select must set exactly one of machineIds, computerDnsNames, tag, filter (got tag and filter)",
+      "InvestigationSweep 'bad': select must set exactly one of machineIds, computerDnsNames, tag, filter (got tag and filter). To switch selectors, set the whole selector",
     );
+    // A RunError: Pulumi shows the message without a stack trace.
+    expect(() => new InvestigationSweep("bad", { select: { tag: "a", filter: "b" } as never, comment: "x" }, { lookup })).toThrow(pulumi.RunError);
     expect(lookup).not.toHaveBeenCalled();
   });
 

@@ -1,0 +1,113 @@
+/**
+ * docs/configuration.md "Use the emulator as your tenant" as written, in a fresh folder with the
+ * packed package: the emulator the steps start, and nothing else, is the stack's tenant. Then
+ * docs/evidence.md "Try it on Azurite" in that project: Azurite over HTTPS with OAuth, the
+ * container, the evidence moved into it, and `mde-forensics verify` of it signed in as written. The
+ * shell the steps run in has none of the emulator variables the other README suites set
+ * (MDE_API_URL, AZURE_AUTHORITY_HOST, MDE_RATE_LIMITS, NODE_EXTRA_CA_CERTS): `mde-emulator env`
+ * must supply them. Then the path of a user who forgot the CA: the error names the certificate
+ * problem and the fix, not the tenant.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { packedTarball } from "../helpers/packedPackage";
+import { REPO_ROOT } from "../helpers/stackCli";
+import { createServer } from "node:net";
+import { EMULATOR_TENANT, EVIDENCE_ON_AZURITE } from "./documentedSteps";
+import { emulatedUser } from "./emulatedUser";
+import { stepsOf, substitute } from "./readmeSteps";
+
+const suite = emulatedUser();
+/**
+ * The user's machine without the suite's own tenant: none of its variables, and NODE_EXTRA_CA_CERTS
+ * back to the bundle this machine had (a TLS-inspecting proxy's CA, say, which npm needs), without
+ * the emulator's CA: `mde-emulator env` must append that, keeping the rest.
+ */
+const OWN_BUNDLE = process.env.NODE_EXTRA_CA_CERTS;
+const OWN_CA = OWN_BUNDLE ? `export NODE_EXTRA_CA_CERTS=${OWN_BUNDLE}` : "unset NODE_EXTRA_CA_CERTS";
+const WITHOUT_TEST_TENANT = `unset MDE_API_URL AZURE_AUTHORITY_HOST MDE_RATE_LIMITS\n${OWN_CA}\n`;
+
+/**
+ * Background processes the steps start (emulator, Azurite) record their pids here, should a step
+ * fail before `kill`; outside the user's HOME, which the suite's own afterAll removes first.
+ */
+const PIDS_FILE = path.join(os.tmpdir(), `pmf-emulator-tenant-pids-${process.pid}`);
+const PIDS = `echo $! >> ${PIDS_FILE}`;
+afterAll(() => {
+  const file = PIDS_FILE;
+  const pids = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number) : [];
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  fs.rmSync(file, { force: true });
+});
+
+/** Lines ending a background start (`… &`) also note its pid; nothing else changes. */
+const notingPids = (script: string) => script.replace(/&(\s*(#[^\n]*)?)$/gm, `& ${PIDS};$1`);
+
+async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => done(port));
+    });
+  });
+}
+
+it("collects the runbook's devices from the emulator the steps start, with only what `mde-emulator env` prints", async () => {
+  const { user } = suite;
+  const [steps] = stepsOf(EMULATOR_TENANT);
+  const script = substitute(steps, { "<this repo>": REPO_ROOT, "<pulumi-mde-forensics tarball>": packedTarball() });
+  const run = await user.run(WITHOUT_TEST_TENANT + notingPids(script));
+  if (run.code !== 0) throw new Error(`the documented steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
+  expect(run.output).not.toContain("Could not find entry point");
+  // `kill %1` as written stops the emulator itself (under npx it left the server running).
+  const [emulatorPid] = fs.readFileSync(PIDS_FILE, "utf8").split("\n").map(Number);
+  const alive = () => {
+    try {
+      return process.kill(emulatorPid, 0);
+    } catch {
+      return false;
+    }
+  };
+  // It closes its server before exiting: give it that long (a backstop, not a race: it was told to stop).
+  for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(alive()).toBe(false);
+  const project = path.join(user.work, "lab-2041");
+  expect(fs.readdirSync(path.join(project, "evidence", "INC-2041")).filter((f) => f.endsWith(".zip"))).toHaveLength(2);
+  const stackFile = fs.readFileSync(path.join(project, "Pulumi.incident-2041.yaml"), "utf8");
+  expect(stackFile).toMatch(/mde:clientSecret:\n\s+secure: /);
+  expect(stackFile).toContain('mde:rateLimits: \'{"timeScale":60}\'');
+  // The CA variable is the user's bundle with the emulator's CA appended, never a replacement.
+  const bundle = fs.readFileSync(path.join(user.home, "mde-emulator", "ca-bundle.pem"), "utf8");
+  if (OWN_BUNDLE) expect(bundle.startsWith(fs.readFileSync(OWN_BUNDLE, "utf8").trimEnd())).toBe(true);
+  expect(bundle.trimEnd().endsWith(fs.readFileSync(path.join(user.home, "mde-emulator", "tls", "ca.crt"), "utf8").trimEnd())).toBe(true);
+
+  // A new terminal without the CA line: sign-in names the certificate, not the tenant.
+  const restart = "node_modules/.bin/mde-emulator --data-dir ~/mde-emulator --time-scale 60 --quiet > /dev/null 2>&1 &\n" + `eval "$(npx mde-emulator env --data-dir ~/mde-emulator)"\n${OWN_CA}\n`;
+  // A new round, so the `up` signs in (with the settings just set: a refresh would use the stored ones).
+  const newRound = `pulumi config set --path 'incident-runbook:rounds["win11-ws01.contoso.local"]' 2\n`;
+  const up = await user.run(`${WITHOUT_TEST_TENANT}${notingPids(restart)}${newRound}pulumi up; status=$?; kill %1; exit $status`, { cwd: project });
+  expect(up.code).not.toBe(0);
+  expect(up.output).toMatch(/the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)/);
+  expect(up.output).toContain("mde-emulator env");
+  expect(up.output).not.toMatch(/check mde:authorityHost/);
+}, 900_000);
+
+it("moves the evidence into a container on Azurite and verifies it there, as docs/evidence.md says", async () => {
+  const { user } = suite;
+  const [steps] = stepsOf(EVIDENCE_ON_AZURITE);
+  // Azurite's default port, 10000, may be taken on a shared machine: the one substitution.
+  expect(steps.match(/10000/g)?.length).toBe(4);
+  const script = steps.split("10000").join(String(await freePort()));
+  const run = await user.run(WITHOUT_TEST_TENANT + notingPids(script));
+  if (run.code !== 0) throw new Error(`the documented steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
+  expect(run.output).toContain("container evidence ready");
+  expect(run.output).toMatch(/2 package\(s\) verified/);
+  expect(run.output).not.toContain("endpoints_resolution_error");
+}, 900_000);
