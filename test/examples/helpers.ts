@@ -1,11 +1,10 @@
 /**
  * What the example tests share: the `mde:*` config that points a stack at an emulated tenant,
- * a sample `Pulumi.<stack>.yaml` read as the runner's config, and hashing of kept packages.
+ * and hashing of kept packages.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
 import { emulatorStackConfig } from "../../scripts/lib/emulatorConfig";
 import type { StackConfigValue } from "../../scripts/lib/stackRunner";
 import type { EmulatedTenant } from "../helpers/e2e";
@@ -15,14 +14,6 @@ export const EXAMPLES = path.join(REPO_ROOT, "examples");
 
 export function mdeConfig(tenant: EmulatedTenant): Record<string, StackConfigValue> {
   return emulatorStackConfig(tenant.emulator, tenant.timeScale);
-}
-
-/** A committed `Pulumi.<stack>.yaml` as runner config: lists and maps become JSON, as `pulumi config set --path` would store them. */
-export function stackFileConfig(file: string): Record<string, StackConfigValue> {
-  const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
-  return Object.fromEntries(
-    Object.entries(doc.config ?? {}).map(([key, value]) => [key, { value: typeof value === "string" ? value : JSON.stringify(value) }]),
-  );
 }
 
 export function sha256File(file: string): string {
