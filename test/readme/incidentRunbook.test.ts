@@ -78,7 +78,8 @@ it("runs the README's install, first up, follow-up and new round as written", as
   // A new round: one device collected again (a replace), its first package kept beside the new one.
   const round = await user.run(followUps[2], { cwd: project });
   expect(round.code).toBe(0);
-  expect(round.output).toMatch(/1 to replace/);
+  expect(round.output).toMatch(/\+-1 replaced/);
+  expect(round.output).toMatch(/3 unchanged/);
   expect(posts()).toEqual([2, 1, 1]);
   const again = ((await user.json("pulumi stack output collections --json", project)) as Record<string, any>)["win11-ws01.contoso.local"];
   expect(again).toMatchObject({ status: "Succeeded", round: 2, adopted: false });

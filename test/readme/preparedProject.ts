@@ -36,19 +36,42 @@ function readmeInstallLines(): string[] {
 export async function preparedNodeModules(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const lines = [...readmeInstallLines(), `npm install -D ${TYPESCRIPT5}@npm:typescript@5.9.3`];
   const dir = path.join(os.tmpdir(), `pmf-prepared-${createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 16)}`);
-  if (fs.existsSync(path.join(dir, "node_modules", TYPESCRIPT5))) return dir;
-  // Made aside, then renamed into place: a second worker preparing at the same time loses the
-  // rename harmlessly and uses the winner's identical folder.
-  const staging = fs.mkdtempSync(path.join(os.tmpdir(), "pmf-preparing-"));
-  const options = { cwd: staging, env, maxBuffer: 64 * 1024 * 1024 };
-  await run("npm", ["init", "-y"], options);
-  for (const line of lines) await run("bash", ["--norc", "-c", `${line} --no-audit --no-fund --loglevel=error`], options);
+  const ready = () => fs.existsSync(path.join(dir, "node_modules", TYPESCRIPT5));
+  if (ready()) return dir;
+  // One jest worker prepares; another that needs it meanwhile waits for it rather than installing
+  // the same packages beside it. A lock left by a killed run is taken over after ten minutes.
+  const lock = `${dir}.lock`;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      const held = fs.statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 600_000) fs.rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 1000));
+      if (ready()) return dir;
+    }
+  }
   try {
-    fs.renameSync(staging, dir);
-  } catch {
-    fs.rmSync(staging, { recursive: true, force: true });
+    if (!ready()) await prepare(lines, dir, env);
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
   }
   return dir;
+}
+
+/** Runs the install lines in a folder aside, then renames it into place. */
+async function prepare(lines: string[], dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), "pmf-preparing-"));
+  try {
+    const options = { cwd: staging, env, maxBuffer: 64 * 1024 * 1024 };
+    await run("npm", ["init", "-y"], options);
+    for (const line of lines) await run("bash", ["--norc", "-c", `${line} --no-audit --no-fund --loglevel=error`], options);
+    fs.rmSync(dir, { recursive: true, force: true }); // a half-made folder of a killed run
+    fs.renameSync(staging, dir);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 /** Hard links (seconds, not an install); npm's record of the install is copied so npm can rewrite it in the copy. */
