@@ -4,12 +4,14 @@
  * e2e because it needs the build; the verdicts themselves are tested in-process in tamper.test.ts.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { bin } from "../../package.json";
 import { signedFolder, type SignedFolder } from "./helpers";
 
-const BIN = resolve(__dirname, "../..", bin["mde-forensics"]);
+const ROOT = resolve(__dirname, "../..");
+// Read, not imported: an imported package.json would be copied into dist/ by the build, where
+// it would make dist/ look like the package root to Node and to the scripts.
+const BIN = resolve(ROOT, JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")).bin["mde-forensics"]);
 let f: SignedFolder;
 beforeAll(async () => {
   f = await signedFolder(2);
