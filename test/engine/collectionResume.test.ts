@@ -26,8 +26,7 @@ beforeAll(async () => {
   for (const id of [...Object.values(HELD), TEN_MINUTES]) tenant.emulator.machines.hold(id);
 });
 
-// Destroys every stack of this file, one after the other: minutes on a loaded machine.
-afterAll(() => tenant.close(), 600_000);
+afterAll(() => tenant.close());
 
 const newStack = (name: string, collections: Record<string, Record<string, unknown>>) => tenant.stack(name, collections);
 

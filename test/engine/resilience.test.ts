@@ -22,8 +22,7 @@ beforeAll(async () => {
   tenant = await EmulatedTenant.start({ timeScale: 60, scenario });
 });
 
-// Destroying every stack of the file takes minutes on a loaded machine.
-afterAll(() => tenant.close(), 600_000);
+afterAll(() => tenant.close());
 
 const newStack = (name: string, collections: Record<string, Record<string, unknown>>) => tenant.stack(name, collections);
 

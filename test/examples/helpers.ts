@@ -20,7 +20,7 @@ export function sha256File(file: string): string {
   return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
-/** Stacks a test made, destroyed and removed at the end (the evidence stays on disk). */
+/** Stacks a test made, their private backends removed at the end (the evidence stays on disk). */
 export class Stacks {
   private readonly all: StackCli[] = [];
 
@@ -31,10 +31,7 @@ export class Stacks {
   }
 
   async dispose(): Promise<void> {
-    for (const s of this.all) {
-      await s.run("destroy");
-      await s.run("remove");
-      s.dispose();
-    }
+    // Private backends, removed without a `pulumi destroy` each (see EmulatedTenant.close).
+    for (const s of this.all) s.dispose();
   }
 }
