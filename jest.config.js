@@ -37,5 +37,6 @@ module.exports = {
   testTimeout: 120000,
   // Suites that drive the real Pulumi CLI are heavy; two cores, two workers.
   maxWorkers: 2,
+  testSequencer: "<rootDir>/test/helpers/slowFirstSequencer.js",
   reporters: ["default", "<rootDir>/test/helpers/summaryReporter.js"],
 };
