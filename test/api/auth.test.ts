@@ -27,7 +27,7 @@ describe("credentialOptionsFor", () => {
 
 /**
  * jest 29 cannot load @azure/identity (one of its dependencies is ESM-only), so here the module is
- * replaced by recording constructors to check exactly what we pass; identity.test.ts runs the real
+ * replaced by recording constructors to check exactly what we pass; identity.e2e.test.ts runs the real
  * library in a child process against a local token endpoint.
  */
 jest.mock("@azure/identity", () => {

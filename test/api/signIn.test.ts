@@ -2,7 +2,7 @@
  * Sign-in failures: an Entra outage (5xx, 429, dropped connection) is retried with back-off and
  * costs no collection; a refusal fails at once and names Entra's AADSTS code. The outage runs in
  * virtual time: the client sleeps on the emulator's manual clock, so 20 s pass without waiting.
- * The real @azure/identity's error shapes are exercised in identity.test.ts (child process).
+ * The real @azure/identity's error shapes are exercised in identity.e2e.test.ts (child process).
  */
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { DEFAULT_MACHINES as M } from "../../emulator/scenario/defaultScenario";

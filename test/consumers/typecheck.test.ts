@@ -4,13 +4,16 @@
  * classic one is also compiled with TypeScript 5.9, where `esModuleInterop` is still off by
  * default: there, a public type that leaks zod's declarations fails with TS1259 in zod's .d.cts.
  * The emulator entry still exposes zod-derived types (scenario, faults), so it is checked with
- * TypeScript 6 only.
+ * TypeScript 6 only. The project's node_modules is the README suites' prepared one (the packed
+ * package, @pulumi/pulumi and @types/node as the README installs them, TypeScript 5.9 beside),
+ * copied, not installed again.
  */
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { freshProjectDir, npmInstall, packedTarball } from "../helpers/packedPackage";
+import { freshProjectDir } from "../helpers/packedPackage";
 import { REPO_ROOT } from "../helpers/stackCli";
+import { preparedNodeModules, TYPESCRIPT5 } from "../readme/preparedProject";
 
 const REPO_TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
 let dir: string;
@@ -68,10 +71,10 @@ function tsc(compiler: string, config: string) {
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = freshProjectDir("consumer");
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
-  npmInstall(dir, [packedTarball(), "@pulumi/pulumi@3.259.0", "@types/node@24.19.2", "typescript@5.9.3"]);
+  execFileSync("cp", ["-al", path.join(await preparedNodeModules(), "node_modules"), path.join(dir, "node_modules")]);
   fs.writeFileSync(path.join(dir, "program.ts"), USER_PROGRAM);
   fs.writeFileSync(path.join(dir, "emulatorUser.ts"), EMULATOR_USER);
   fs.writeFileSync(path.join(dir, "wrong.ts"), WRONG_INPUT);
@@ -81,7 +84,7 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const TS5 = () => path.join(dir, "node_modules", "typescript", "bin", "tsc");
+const TS5 = () => path.join(dir, "node_modules", TYPESCRIPT5, "bin", "tsc");
 
 // Each tsc run checks @pulumi/pulumi's declarations too (no skipLibCheck): a few runs, many files.
 it.each(["nodenext", "classic"] as const)("a %s project type-checks a program and the emulator entry against the packed package with TypeScript 6", (setup) => {

@@ -2,7 +2,7 @@
  * The token endpoint's client assertions, over HTTPS, as Entra checks them: a certificate
  * credential's self-signed JWT (x5t / x5t#S256, RS256 / PS256) and a federated token from a local
  * OIDC issuer standing in for GitHub Actions, each failure with Entra's AADSTS code.
- * (The real @azure/identity's credentials run against it in test/api/credentials.test.ts.)
+ * (The real @azure/identity's credentials run against it in test/api/credentials.e2e.test.ts.)
  */
 import { execFileSync } from "node:child_process";
 import { constants, createHash, createPrivateKey, randomUUID, sign, X509Certificate } from "node:crypto";

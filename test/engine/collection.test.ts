@@ -23,8 +23,7 @@ beforeAll(async () => {
   tenant.emulator.actions.hold(DEFAULT_ACTIONS.running);
 });
 
-// Destroys every stack of this file, one after the other: minutes on a loaded machine.
-afterAll(() => tenant.close(), 600_000);
+afterAll(() => tenant.close());
 
 const newStack = (name: string, collections: Record<string, Record<string, unknown>>) => tenant.stack(name, collections);
 

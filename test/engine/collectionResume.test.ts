@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { Agent, request } from "undici";
-import type { EmulatedTenant } from "../helpers/e2e";
+import { type EmulatedTenant, succeeded } from "../helpers/e2e";
 import { collectionResources, marked, tenantWith } from "./collectionTenant";
 
 /** Devices of the intent tests below: each collection there stays unfinished (held by the emulator) until the test ends it. */
@@ -26,8 +26,7 @@ beforeAll(async () => {
   for (const id of [...Object.values(HELD), TEN_MINUTES]) tenant.emulator.machines.hold(id);
 });
 
-// Destroys every stack of this file, one after the other: minutes on a loaded machine.
-afterAll(() => tenant.close(), 600_000);
+afterAll(() => tenant.close());
 
 const newStack = (name: string, collections: Record<string, Record<string, unknown>>) => tenant.stack(name, collections);
 
@@ -120,7 +119,7 @@ describe("InvestigationPackageCollection through the real engine", () => {
     expect(tenant.collectPosts(TEN_MINUTES)).toBe(1);
   }, 300_000);
 
-  it("a `pulumi up` killed after its POST, whose collection still runs, is resumed by the next up: zero second POSTs", async () => {
+  it("a `pulumi up` killed after its POST, whose collection still runs, is resumed by the next up, which waits for it: zero second POSTs", async () => {
     const machineId = HELD.killedRunning;
     // Killed while it waits (the collection is held unfinished): the create never returned, nothing is in state.
     const cli = newStack("killed-running", { k: { machineId, comment: "INC-13: lost runner" } });
@@ -133,10 +132,15 @@ describe("InvestigationPackageCollection through the real engine", () => {
     expect(collection.status).toEqual(RUNNING);
     expect(await collectionResources(cli)).toEqual([]);
 
-    // The same declaration; only how long to wait differs, so the next `up` returns at once.
-    tenant.configure(cli, { k: { machineId, comment: "INC-13: lost runner", waitForCompletion: false } });
-    const again = await cli.ok("up");
-    expect(again.outputs.results.k).toMatchObject({ actionId: collection.id, status: RUNNING, adopted: false });
+    // Found again by its correlation marker: the killed run's own collection, resumed (not
+    // adopted, not requested again). The new `up` waits on it; once it has read it, it ends.
+    const reads = tenant.actionReads(collection.id);
+    const resumed = cli.start("up");
+    await tenant.seen(collection.id, reads);
+    expect(tenant.collectPosts(machineId)).toBe(1);
+    tenant.emulator.actions.complete(collection.id, "Succeeded");
+    const again = await succeeded(resumed, "up");
+    expect(again.outputs.results.k).toMatchObject({ actionId: collection.id, status: "Succeeded", adopted: false });
     expect(tenant.collectPosts(machineId)).toBe(1);
   }, 300_000);
 });

@@ -9,9 +9,11 @@ import { readFile, utimes, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { CUSTODY_LOG_NAME, CustodyLog } from "../../provider/evidence/custodyLog";
 import { checkChain } from "../../provider/verify/chain";
+import { TS_REQUIRE_HOOK } from "../helpers/clientChild";
 import { InstantClock, MACHINE_ID, tempDirEachTest } from "./helpers/fixtures";
 
-const DIST_LOG = resolve(__dirname, "../../dist/provider/evidence/custodyLog.js");
+/** The source, loaded by each child through the TypeScript require hook: no build needed. */
+const SOURCE_LOG = resolve(__dirname, "../../provider/evidence/custodyLog.ts");
 
 describe("custody chain", () => {
   const temp = tempDirEachTest("chain");
@@ -29,9 +31,8 @@ describe("custody chain", () => {
   });
 
   it("links the appends of two processes writing at once into one chain (no fork)", async () => {
-    if (!existsSync(DIST_LOG)) throw new Error(`${DIST_LOG} is missing: run \`npm run build\` before the tests`);
-    const script = `
-      const { CustodyLog } = require(${JSON.stringify(DIST_LOG)});
+    const script = `${TS_REQUIRE_HOOK}
+      const { CustodyLog } = require(${JSON.stringify(SOURCE_LOG)});
       const log = new CustodyLog({ clock: { now: () => Date.now(), sleep: async () => {} }, tool: "t@1", operator: process.argv[1] });
       (async () => { for (let i = 0; i < 100; i++) await log.append(${JSON.stringify(temp.path)}, "requested", { actionId: process.argv[1] + "-" + i }); })()
         .catch((e) => { console.error(e); process.exit(1); });`;

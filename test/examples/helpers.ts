@@ -1,6 +1,6 @@
 /**
  * What the example tests share: the `mde:*` config that points a stack at an emulated tenant,
- * a sample `Pulumi.<stack>.yaml` read as the runner's config, and hashing of kept packages.
+ * and hashing of kept packages.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -17,7 +17,7 @@ export function mdeConfig(tenant: EmulatedTenant): Record<string, StackConfigVal
   return emulatorStackConfig(tenant.emulator, tenant.timeScale);
 }
 
-/** A committed `Pulumi.<stack>.yaml` as runner config: lists and maps become JSON, as `pulumi config set --path` would store them. */
+/** A checked-in stack file's config (e.g. examples/incident-runbook/Pulumi.incident-2041.yaml) as stack config values. */
 export function stackFileConfig(file: string): Record<string, StackConfigValue> {
   const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
   return Object.fromEntries(
@@ -29,7 +29,7 @@ export function sha256File(file: string): string {
   return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
-/** Stacks a test made, destroyed and removed at the end (the evidence stays on disk). */
+/** Stacks a test made, their private backends removed at the end (the evidence stays on disk). */
 export class Stacks {
   private readonly all: StackCli[] = [];
 
@@ -40,10 +40,7 @@ export class Stacks {
   }
 
   async dispose(): Promise<void> {
-    for (const s of this.all) {
-      await s.run("destroy");
-      await s.run("remove");
-      s.dispose();
-    }
+    // Private backends, removed without a `pulumi destroy` each (see EmulatedTenant.close).
+    for (const s of this.all) s.dispose();
   }
 }

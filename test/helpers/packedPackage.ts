@@ -1,8 +1,9 @@
 /**
  * The package as users get it: `npm pack` of the built repo, and fresh project folders outside
- * the repo that install it. Packing takes seconds and every README and consumer test needs the
- * same tarball, so it is packed once per content (package.json and the packed dist files) and
- * shared by all jest workers and runs through a folder keyed by that content.
+ * the repo for it. Packing takes seconds and every README and consumer test needs the same
+ * tarball, so it is packed once per content (package.json and the packed dist files) and shared
+ * by all jest workers and runs through a folder keyed by that content. The node_modules those
+ * projects install it into is prepared once too: test/readme/preparedProject.ts.
  */
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -50,9 +51,4 @@ export function packedTarball(): string {
 /** A fresh folder outside the repo for a user's project; removed by the caller. */
 export function freshProjectDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `pmf-${prefix}-`));
-}
-
-/** `npm install` in a project folder, from the registry (the packed package as a file). */
-export function npmInstall(dir: string, args: string[]): void {
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
 }

@@ -134,6 +134,18 @@ export class UserShell {
     return new Promise((resolve) => child.on("close", (code) => resolve({ code, output })));
   }
 
+  /** A read-only CLI command's JSON stdout (e.g. `pulumi stack output --json`), as the user would read it. */
+  async json(command: string, cwd: string): Promise<any> {
+    const child = spawn("bash", ["--norc", "-c", command], { cwd, env: this.env(), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    if (code !== 0) throw new Error(`${command} failed (exit ${code}):\n${stderr.slice(-2000)}`);
+    return JSON.parse(stdout);
+  }
+
   dispose(): void {
     fs.rmSync(this.home, { recursive: true, force: true });
   }

@@ -12,12 +12,9 @@ import { REPO_ROOT, StackCli } from "../helpers/stackCli";
 const PROJECTS = path.join(REPO_ROOT, "test", "scripts", "projects");
 const clis: StackCli[] = [];
 
-afterAll(async () => {
-  for (const cli of clis) {
-    await cli.run("destroy");
-    await cli.run("remove");
-    cli.dispose();
-  }
+// Private backends, removed without a `pulumi destroy` each (see EmulatedTenant.close).
+afterAll(() => {
+  for (const cli of clis) cli.dispose();
 });
 
 it.each([
