@@ -32,6 +32,8 @@ export interface QuotaShareRun {
   /** Collect POSTs beyond one per machine (429s re-sent included). */
   extraCollectPosts: number;
   succeeded: number;
+  /** Runners killed at the deadline (twice the bound, at least the bound + 15 min), uncoordinated runners stuck in 429s. */
+  stopped: number;
   /** Emulated minutes: the last accepted collect POST, and its bound for all the collections. */
   lastPostMin: number;
   boundMin: number;
@@ -56,6 +58,7 @@ interface RunnerResult {
   machines?: Record<string, { status: string }>;
   metrics?: { reads: number; writes: number; conflicts: number };
   fatal?: string;
+  stopped?: boolean;
 }
 
 /** Both modes, each on a fresh emulator; the ledger on one Azurite. */
@@ -69,7 +72,7 @@ export async function runQuotaShareCase(o: QuotaShareOptions): Promise<QuotaShar
         `quota share ${mode.padEnd(13)} ${run.runners}x${run.machinesPerRunner} ×${run.timeScale}: last POST ${run.lastPostMin.toFixed(2)} min (bound ${run.boundMin.toFixed(2)}, ×${run.ratio.toFixed(3)}) ` +
           `429s ${run.tooManyRequests} extra POSTs ${run.extraCollectPosts} ok ${run.succeeded}` +
           (run.ledgerCallsPerMdeCall !== undefined ? ` ledger calls/MDE call ${run.ledgerCallsPerMdeCall.toFixed(3)} CAS conflicts ${(100 * run.casConflictRate!).toFixed(1)}%` : "") +
-          ` [${run.realSeconds.toFixed(0)} s]`,
+          (run.stopped ? ` STOPPED: ${run.stopped} runner(s) at the deadline` : "") + ` [${run.realSeconds.toFixed(0)} s]`,
       );
       runs.push(run);
     }
@@ -105,14 +108,16 @@ async function runMode(mode: QuotaShareRun["mode"], azuriteEndpoint: string, o: 
     timeline = new Timeline(() => emulator.clock.now());
     timeline.start();
     const started = Date.now();
-    const results = await Promise.all(Array.from({ length: runners }, (_, i) => runChild({ sweepName: `runner-${i}`, machineIds: machines.slice(i * per, (i + 1) * per) }, env)));
+    const boundMs = collectionBound(runners * per, 0).lastPostMs;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), Math.max(2 * boundMs, boundMs + 15 * 60_000) / timeScale);
+    const results = await Promise.all(Array.from({ length: runners }, (_, i) => runChild({ sweepName: `runner-${i}`, machineIds: machines.slice(i * per, (i + 1) * per) }, env, deadline.signal))).finally(() => clearTimeout(timer));
     const realSeconds = (Date.now() - started) / 1000;
     const fatal = results.find((r) => r.fatal);
     if (fatal) throw new Error(`a runner failed: ${fatal.fatal}`);
     const counters = emulator.counters();
     const accepted = timeline.entries.filter((e) => e.route === "collect" && typeof e.status === "number" && e.status < 300).map((e) => e.t);
     const lastPostMs = Math.max(0, ...accepted);
-    const boundMs = collectionBound(runners * per, 0).lastPostMs;
     const mdeCalls = Object.values(counters.requests).reduce((n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
     const m = results.map((r) => r.metrics).filter((x) => x !== undefined);
     const writes = m.reduce((n, x) => n + x.writes, 0);
@@ -120,11 +125,12 @@ async function runMode(mode: QuotaShareRun["mode"], azuriteEndpoint: string, o: 
       mode, runners, machinesPerRunner: per, timeScale,
       tooManyRequests: counters.tooManyRequests,
       extraCollectPosts: Object.values(counters.collectPosts).reduce((n, x) => n + x, 0) - runners * per,
+      stopped: results.filter((r) => r.stopped).length,
       succeeded: results.reduce((n, r) => n + Object.values(r.machines ?? {}).filter((e) => e.status === "Succeeded").length, 0),
       lastPostMin: lastPostMs / 60_000,
       boundMin: boundMs / 60_000,
       ratio: boundMs > 0 ? lastPostMs / boundMs : 1,
-      ...(mode === "ledger" ? { ledgerCallsPerMdeCall: m.reduce((n, x) => n + x.reads + x.writes, 0) / mdeCalls, casConflictRate: writes > 0 ? m.reduce((n, x) => n + x.conflicts, 0) / writes : 0 } : {}),
+      ...(mode === "ledger" && m.length > 0 ? { ledgerCallsPerMdeCall: m.reduce((n, x) => n + x.reads + x.writes, 0) / mdeCalls, casConflictRate: writes > 0 ? m.reduce((n, x) => n + x.conflicts, 0) / writes : 0 } : {}),
       realSeconds,
     };
   } finally {
@@ -132,15 +138,19 @@ async function runMode(mode: QuotaShareRun["mode"], azuriteEndpoint: string, o: 
   }
 }
 
-function runChild(task: { sweepName: string; machineIds: string[] }, env: NodeJS.ProcessEnv): Promise<RunnerResult> {
+function runChild(task: { sweepName: string; machineIds: string[] }, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<RunnerResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(__dirname, "runnerChild.js"), JSON.stringify(task)], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const stop = () => child.kill("SIGKILL");
+    signal.addEventListener("abort", stop, { once: true });
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => {
+      signal.removeEventListener("abort", stop);
+      if (signal.aborted) return resolve({ stopped: true });
       try {
         resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as RunnerResult);
       } catch {
@@ -155,7 +165,7 @@ export function quotaShareMarkdown(runs: readonly QuotaShareRun[]): string[] {
   const lines = ["## Several runners, one quota", "", "| runners | mode | last POST (min) | bound (min) | ratio | 429s | extra POSTs | Succeeded | ledger calls / MDE call | CAS conflicts |", "|---|---|---|---|---|---|---|---|---|---|"];
   for (const r of runs) {
     const ledger = r.ledgerCallsPerMdeCall !== undefined ? [r.ledgerCallsPerMdeCall.toFixed(3), `${(100 * r.casConflictRate!).toFixed(1)}%`] : ["", ""];
-    lines.push(`| ${r.runners}×${r.machinesPerRunner} | ${r.mode} | ${r.lastPostMin.toFixed(2)} | ${r.boundMin.toFixed(2)} | ×${r.ratio.toFixed(3)} | ${r.tooManyRequests} | ${r.extraCollectPosts} | ${r.succeeded} | ${ledger[0]} | ${ledger[1]} |`);
+    lines.push(`| ${r.runners}×${r.machinesPerRunner} | ${r.mode} | ${r.lastPostMin.toFixed(2)} | ${r.boundMin.toFixed(2)} | ×${r.ratio.toFixed(3)} | ${r.tooManyRequests} | ${r.extraCollectPosts} | ${r.succeeded}${r.stopped ? ` (${r.stopped} runner(s) stopped)` : ""} | ${ledger[0]} | ${ledger[1]} |`);
   }
   lines.push("");
   return lines;
