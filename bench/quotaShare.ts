@@ -34,6 +34,8 @@ export interface QuotaShareRun {
   succeeded: number;
   /** Runners killed at the deadline (twice the bound, at least the bound + 15 min), uncoordinated runners stuck in 429s. */
   stopped: number;
+  /** Collect POSTs MDE accepted; the ratio means something only when all were. */
+  accepted: number;
   /** Emulated minutes: the last accepted collect POST, and its bound for all the collections. */
   lastPostMin: number;
   boundMin: number;
@@ -69,7 +71,7 @@ export async function runQuotaShareCase(o: QuotaShareOptions): Promise<QuotaShar
     for (const mode of ["uncoordinated", "ledger"] as const) {
       const run = await runMode(mode, azurite.endpoint, o);
       o.log(
-        `quota share ${mode.padEnd(13)} ${run.runners}x${run.machinesPerRunner} ×${run.timeScale}: last POST ${run.lastPostMin.toFixed(2)} min (bound ${run.boundMin.toFixed(2)}, ×${run.ratio.toFixed(3)}) ` +
+        `quota share ${mode.padEnd(13)} ${run.runners}x${run.machinesPerRunner} ×${run.timeScale}: last POST ${run.lastPostMin.toFixed(2)} min (bound ${run.boundMin.toFixed(2)}, ${Number.isNaN(run.ratio) ? `n/a: ${run.accepted} accepted` : `×${run.ratio.toFixed(3)}`}) ` +
           `429s ${run.tooManyRequests} extra POSTs ${run.extraCollectPosts} ok ${run.succeeded}` +
           (run.ledgerCallsPerMdeCall !== undefined ? ` ledger calls/MDE call ${run.ledgerCallsPerMdeCall.toFixed(3)} CAS conflicts ${(100 * run.casConflictRate!).toFixed(1)}%` : "") +
           (run.stopped ? ` STOPPED: ${run.stopped} runner(s) at the deadline` : "") + ` [${run.realSeconds.toFixed(0)} s]`,
@@ -127,9 +129,11 @@ async function runMode(mode: QuotaShareRun["mode"], azuriteEndpoint: string, o: 
       extraCollectPosts: Object.values(counters.collectPosts).reduce((n, x) => n + x, 0) - runners * per,
       stopped: results.filter((r) => r.stopped).length,
       succeeded: results.reduce((n, r) => n + Object.values(r.machines ?? {}).filter((e) => e.status === "Succeeded").length, 0),
+      accepted: accepted.length,
       lastPostMin: lastPostMs / 60_000,
       boundMin: boundMs / 60_000,
-      ratio: boundMs > 0 ? lastPostMs / boundMs : 1,
+      // Of fewer POSTs than machines, the last one's time is no schedule at all.
+      ratio: accepted.length < runners * per ? Number.NaN : boundMs > 0 ? lastPostMs / boundMs : 1,
       ...(mode === "ledger" && m.length > 0 ? { ledgerCallsPerMdeCall: m.reduce((n, x) => n + x.reads + x.writes, 0) / mdeCalls, casConflictRate: writes > 0 ? m.reduce((n, x) => n + x.conflicts, 0) / writes : 0 } : {}),
       realSeconds,
     };
@@ -165,7 +169,7 @@ export function quotaShareMarkdown(runs: readonly QuotaShareRun[]): string[] {
   const lines = ["## Several runners, one quota", "", "| runners | mode | last POST (min) | bound (min) | ratio | 429s | extra POSTs | Succeeded | ledger calls / MDE call | CAS conflicts |", "|---|---|---|---|---|---|---|---|---|---|"];
   for (const r of runs) {
     const ledger = r.ledgerCallsPerMdeCall !== undefined ? [r.ledgerCallsPerMdeCall.toFixed(3), `${(100 * r.casConflictRate!).toFixed(1)}%`] : ["", ""];
-    lines.push(`| ${r.runners}×${r.machinesPerRunner} | ${r.mode} | ${r.lastPostMin.toFixed(2)} | ${r.boundMin.toFixed(2)} | ×${r.ratio.toFixed(3)} | ${r.tooManyRequests} | ${r.extraCollectPosts} | ${r.succeeded}${r.stopped ? ` (${r.stopped} runner(s) stopped)` : ""} | ${ledger[0]} | ${ledger[1]} |`);
+    lines.push(`| ${r.runners}×${r.machinesPerRunner} | ${r.mode} | ${r.lastPostMin.toFixed(2)} | ${r.boundMin.toFixed(2)} | ${Number.isNaN(r.ratio) ? `n/a (${r.accepted} accepted)` : `×${r.ratio.toFixed(3)}`} | ${r.tooManyRequests} | ${r.extraCollectPosts} | ${r.succeeded}${r.stopped ? ` (${r.stopped} runner(s) stopped)` : ""} | ${ledger[0]} | ${ledger[1]} |`);
   }
   lines.push("");
   return lines;
