@@ -21,6 +21,7 @@ import { oursPolicy } from "./policies/ours";
 import { sweepPolicy } from "./policies/sweep";
 import type { Policy } from "./policies/types";
 import { xsoarPolicy } from "./policies/xsoar";
+import { runQuotaShareCase } from "./quotaShare";
 import { writeResults } from "./report";
 import { runOne } from "./run";
 
@@ -34,6 +35,8 @@ const USAGE = `npm run bench -- [options]
   --engine-only         only the \`pulumi up\` runs
   --sweep-only          the one-resource sweep's runs (in-process and \`pulumi up\`) beside the component design's
                         essentials only (ours in-process at 1000; \`pulumi up\` of 100 machines and the engine cost at 1000)
+  --quota-share-only    only the quota-sharing case: 4 runners x 250 machines, uncoordinated and through the ledger
+  --quota-share <n>     machines per runner in that case (default 250)
   --engine-1000 <scale>  also run 1000 machines through \`pulumi up\`, waiting, at this time scale (1: real speed, ~12 min)
   --out <dir>           where results go (default bench/results)
   --render <json>       only write the Markdown and the chart again from a results JSON
@@ -95,6 +98,8 @@ async function main(): Promise<void> {
       "no-engine": { type: "boolean", default: false },
       "engine-only": { type: "boolean", default: false },
       "sweep-only": { type: "boolean", default: false },
+      "quota-share-only": { type: "boolean", default: false },
+      "quota-share": { type: "string" },
       "engine-1000": { type: "string" },
       help: { type: "boolean", default: false },
       render: { type: "string" },
@@ -117,7 +122,8 @@ async function main(): Promise<void> {
 
   const forcedScale = values.scale ? Number(values.scale) : undefined;
   const sweepOnly = values["sweep-only"];
-  const cases = values["engine-only"] ? [] : values.only ? parseOnly(values.only) : defaultCases().filter((c) => !sweepOnly || c.policy.id === "sweep" || (c.policy.id === "ours" && c.machines === 1000 && !c.packages));
+  const shareOnly = values["quota-share-only"];
+  const cases = values["engine-only"] || shareOnly ? [] : values.only ? parseOnly(values.only) : defaultCases().filter((c) => !sweepOnly || c.policy.id === "sweep" || (c.policy.id === "ours" && c.machines === 1000 && !c.packages));
   const started = Date.now();
   const runs: RunMetrics[] = [];
   for (const c of cases) {
@@ -135,13 +141,14 @@ async function main(): Promise<void> {
   }
   let engine: EngineResults | undefined;
   let sweepEngine: SweepEngineResults | undefined;
-  if (!values["no-engine"] && !values.only) {
+  const quotaShare = values.only || values["engine-only"] ? undefined : await runQuotaShareCase({ tlsDir, seed: SEED, log, machinesPerRunner: values["quota-share"] ? Number(values["quota-share"]) : undefined });
+  if (!values["no-engine"] && !values.only && !shareOnly) {
     sweepEngine = await runSweepEngineSuite({ tlsDir, workDir, seed: SEED, log });
     const fleet1000Scale = values["engine-1000"] === undefined ? undefined : Number(values["engine-1000"]);
     engine = await runEngineSuite({ tlsDir, workDir, seed: SEED, log, fleet1000Scale, ...(sweepOnly ? { collectionSizes: [100], costSizes: [1000] } : {}) });
   }
   const environment = { node: process.versions.node, cpus: os.cpus().length, platform: `${os.platform()} ${os.arch()}` };
-  const files = writeResults(values.out!, { startedAt: new Date(started).toISOString(), seed: SEED, realSeconds: (Date.now() - started) / 1000, runs, engine, sweepEngine, environment });
+  const files = writeResults(values.out!, { startedAt: new Date(started).toISOString(), seed: SEED, realSeconds: (Date.now() - started) / 1000, runs, engine, sweepEngine, quotaShare, environment });
   log(`results: ${files.join(", ")} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 

@@ -2,6 +2,7 @@
  * Writes a benchmark's results: `<timestamp>.json` and `latest.json` (everything measured),
  * `latest.md` (the tables docs/operations.md embeds) and `latest.svg` (the chart).
  */
+import { quotaShareMarkdown, type QuotaShareRun } from "./quotaShare";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderChart } from "./chart";
@@ -18,6 +19,8 @@ export interface BenchResults {
   runs: RunMetrics[];
   engine?: EngineResults;
   sweepEngine?: SweepEngineResults;
+  /** Four runners sharing one quota, uncoordinated and through the ledger (quotaShare.ts). */
+  quotaShare?: QuotaShareRun[];
   environment?: { node: string; cpus: number; platform: string };
 }
 
@@ -101,6 +104,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(...sweepMarkdown(r.runs, r.sweepEngine, r.engine));
   if (r.engine) lines.push(...engineMarkdown(r.engine));
 
+  if (r.quotaShare?.length) lines.push(...quotaShareMarkdown(r.quotaShare));
   lines.push("## Targets", "");
   const all = r.runs.filter((m) => m.policy === "ours");
   const oursPackages = packages.filter((m) => m.policy === "ours");

@@ -14,6 +14,7 @@ import { collectWithAdoption, type CollectResult } from "./collectRequest";
 import { isMdeErrorOfKind } from "./errors";
 import { buildUrl, isMachineId, parseActionId, parseCancelComment, parseCollectComment, parseMachineId, pathSegment, plainText, type QueryValue } from "./ids";
 import { DEFAULT_PAGE_SIZE, listAll, type ListOptions, MAX_PAGE_SIZE } from "./paging";
+import type { RateLimiter } from "./limiter";
 import type { HttpMethod, Send } from "./pipeline";
 import type { ApiFamily } from "./quotas";
 import { parseResponse } from "./responses";
@@ -48,10 +49,13 @@ export class MdeClient {
   private readonly pageSize: number;
   private readonly transport: Transport;
   private readonly send: Send;
+  private readonly limiter: RateLimiter;
+  /** The one preflight of this client, its outcome kept: a refused ledger fails every caller alike, once. */
+  private preflighted?: Promise<void>;
 
   constructor(settings: MdeSettings, options: MdeClientOptions = {}) {
     this.settings = settings;
-    ({ send: this.send, transport: this.transport, clock: this.clock, logger: this.logger, retryOptions: this.retryOptions } =
+    ({ send: this.send, limiter: this.limiter, transport: this.transport, clock: this.clock, logger: this.logger, retryOptions: this.retryOptions } =
       buildClientPipeline(settings, options));
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE));
   }
@@ -60,7 +64,7 @@ export class MdeClient {
    * Starts an investigation package collection, or adopts the one already running on the machine
    * (`adopted: true`). Never starts a second one after an ambiguous failure (see ./collectRequest.ts).
    */
-  async collectInvestigationPackage(machineId: string, comment: string, options: CallOptions = {}): Promise<CollectResult> {
+  async collectInvestigationPackage(machineId: string, comment: string, options: CallOptions & { deadlineMs?: number } = {}): Promise<CollectResult> {
     const id = parseMachineId(machineId);
     const text = parseCollectComment(comment);
     return collectWithAdoption(
@@ -70,6 +74,7 @@ export class MdeClient {
         clock: this.clock,
         logger: this.logger,
         retry: this.retryOptions,
+        deadlineMs: options.deadlineMs,
         post: (signal) =>
           this.call(MachineActionSchema, {
             method: "POST", route: "POST /api/machines/{id}/collectInvestigationPackage", family: "collect",
@@ -141,9 +146,23 @@ export class MdeClient {
     return page;
   }
 
-  /** Releases the client's idle connections; the client stays usable and reconnects on the next call. */
+  /**
+   * Proves, before anything is collected, that quota slots can be had: with `mde:quotaLedger`,
+   * that the ledger is reachable, its container exists and the identity may write it. Once per
+   * client; every caller gets the same outcome, so a refused ledger is one error, not one per machine.
+   */
+  preflight(): Promise<void> {
+    this.preflighted ??= this.limiter.preflight?.() ?? Promise.resolve();
+    return this.preflighted;
+  }
+
+  /**
+   * Releases the client's idle connections and gives back the quota slots reserved for calls that
+   * will not be made (the shared ledger's future slots, for the other runners at once); the client
+   * stays usable and reconnects (and reserves again) on the next call.
+   */
   async close(): Promise<void> {
-    await this.transport.close();
+    await Promise.all([this.transport.close(), this.limiter.close?.()]);
   }
 
   private async list<S extends z.ZodType>(item: S, path: string, route: string, options: ListOptions): Promise<z.output<S>[]> {

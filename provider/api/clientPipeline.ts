@@ -57,6 +57,8 @@ export function quotaWaitLine(event: QuotaWaitEvent): string {
 
 export interface ClientPipeline {
   send: Send;
+  /** Where the quota slots come from: its preflight and close are the client's. */
+  limiter: RateLimiter;
   transport: Transport;
   clock: Clock;
   logger: Logger;
@@ -99,5 +101,5 @@ export function buildClientPipeline(settings: MdeSettings, options: MdeClientOpt
     [retryPolicy({ clock, options: retryOptions, onRetry }), throttlePolicy(limiter, onWait), authPolicy(tokens)],
     transport.send,
   );
-  return { send, transport, clock, logger, retryOptions };
+  return { send, limiter, transport, clock, logger, retryOptions };
 }

@@ -8,7 +8,9 @@
  * After a timeout or reset, nobody knows whether our POST created an action. Then the machine's
  * collections are listed in ANY status: the one carrying exactly our comment (with its
  * correlation marker, ../adoption/marker.ts) is ours even if it already finished; failing that, a running
- * one is adopted. The POST is only re-sent when neither exists, so nothing can be duplicated by it.
+ * one is adopted. The POST is only re-sent when neither exists, so nothing can be duplicated by it,
+ * and as often as the resource's own time (`deadlineMs`, from `timeoutMinutes`) allows: under
+ * shared load MDE may answer 503 for minutes, and a device must not need a second `pulumi up` for that.
  */
 import { isMdeError, MdeAlreadyRunningError, MdeNetworkError, MdeUnexpectedResponseError } from "./errors";
 import { parseTimestamp } from "./responses";
@@ -26,8 +28,6 @@ export interface CollectResult {
 
 /** A 2xx action created this long before our request was not created by it. */
 export const ADOPTION_AGE_MS = 60_000;
-/** POSTs in all, when earlier ones failed ambiguously and no action turned up. */
-export const MAX_COLLECT_POSTS = 3;
 
 /** 400 codes that clearly mean something other than "already running", so no lookup is spent on them. */
 const UNRELATED_400_CODES = new Set(["OsPlatformNotSupported", "ClientVersionNotSupported", "InvalidRequestBody", "MissingRequiredParameter", "DisabledFeature"]);
@@ -41,6 +41,13 @@ export interface CollectDeps {
   clock: Clock;
   logger: Logger;
   retry: RetryOptions;
+  /**
+   * Until when (on `clock`) a POST that failed with an unknown outcome is checked for and sent
+   * again: the resource's own `timeoutMinutes`. Under shared load MDE answers 503 for minutes,
+   * so a fixed number of POSTs gave up on a device its deadline still had room for.
+   * @default the first POST's time plus `retry.maxTotalMs`
+   */
+  deadlineMs?: number;
 }
 
 /** True when an action returned for our request was not created by it. */
@@ -61,6 +68,7 @@ function outcomeUnknown(error: unknown): boolean {
 
 export async function collectWithAdoption(deps: CollectDeps, signal?: AbortSignal): Promise<CollectResult> {
   const requestedAt = deps.clock.now();
+  const deadlineMs = deps.deadlineMs ?? requestedAt + deps.retry.maxTotalMs;
   for (let post = 1; ; post++) {
     try {
       const action = await deps.post(signal);
@@ -89,8 +97,9 @@ export async function collectWithAdoption(deps: CollectDeps, signal?: AbortSigna
         throw error;
       }
       if (!outcomeUnknown(error)) throw error;
-      // Give MDE a moment to list an action our POST may have created, then look before re-sending.
-      const delayMs = backoffDelayMs(post, deps.retry);
+      // Give MDE a moment to list an action our POST may have created, then look before re-sending;
+      // the look comes before the deadline, so the last POST's outcome is always settled.
+      const delayMs = Math.min(backoffDelayMs(post, deps.retry), Math.max(0, deadlineMs - deps.clock.now()));
       deps.logger.warn(`Collect request for machine ${deps.machineId} failed with an unknown outcome (${(error as Error).message}); checking for the collection it may have created in ${(delayMs / 1000).toFixed(1)} s.`);
       await deps.clock.sleep(delayMs, signal);
       const listed = await deps.listCollections(signal);
@@ -104,8 +113,11 @@ export async function collectWithAdoption(deps: CollectDeps, signal?: AbortSigna
         deps.logger.info(`Found collection ${active.id} (${active.status}) on machine ${deps.machineId}, started elsewhere; adopting it.`);
         return { action: active, adopted: true };
       }
-      // Nothing was created, so sending again cannot duplicate anything.
-      if (post >= MAX_COLLECT_POSTS) throw error;
+      // Nothing was created, so sending again cannot duplicate anything; within the time allowed.
+      if (deps.clock.now() >= deadlineMs) {
+        deps.logger.warn(`Collect request for machine ${deps.machineId}: ${post} POST(s) failed and none created a collection before the time allowed (timeoutMinutes) ran out; giving up.`);
+        throw error;
+      }
     }
   }
 }

@@ -15,11 +15,14 @@ export interface CollectionApi {
   collectInvestigationPackage(
     machineId: string,
     comment: string,
-    options?: { signal?: AbortSignal },
+    /** `deadlineMs` (on the client's clock): until when a POST answered 503 or cut off may be checked and sent again. */
+    options?: { signal?: AbortSignal; deadlineMs?: number },
   ): Promise<{ action: MachineAction; adopted: boolean }>;
   getMachineAction(actionId: string): Promise<MachineAction>;
   listMachineActions(query: ListQuery): Promise<MachineAction[]>;
   cancelMachineAction(actionId: string, comment: string): Promise<MachineAction>;
   listMachines(query: ListQuery): Promise<Machine[]>;
   getPackageUri(actionId: string): Promise<string>;
+  /** Proves the quota slots can be had (the shared ledger) before anything is collected; throws with what to fix. */
+  preflight?(): Promise<void>;
 }

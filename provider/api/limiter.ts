@@ -38,6 +38,8 @@ export interface RateLimiter {
   acquireLease?(family: ApiFamily, signal?: AbortSignal, onWait?: WaitHook): Promise<() => void>;
   /** Proves the slot source can be used before anything is requested (the shared ledger: reachable, allowed). */
   preflight?(): Promise<void>;
+  /** Gives back what the slot source holds and will not use (the shared ledger: future slots); the limiter stays usable. */
+  close?(): Promise<void>;
 }
 
 export interface RateLimiterOptions {
@@ -90,6 +92,10 @@ export class SlidingWindowLimiter implements RateLimiter {
 
   async preflight(): Promise<void> {
     await this.slots.preflight?.();
+  }
+
+  async close(): Promise<void> {
+    await this.slots.close?.();
   }
 
   /** Milliseconds until the next call of `family` in line may be sent (0: a slot is free), for progress lines. */

@@ -54,26 +54,7 @@ export interface SettingsSources {
 
 /** Reads, validates and normalises the settings; throws {@link MdeValidationError} listing every problem. */
 export function resolveSettings(sources: SettingsSources = {}): MdeSettings {
-  const env = sources.env ?? process.env;
-  const raw: Partial<Record<SettingName, { value: string; from: string }>> = {};
-  for (const [name, key] of Object.entries(SETTING_KEYS) as [SettingName, (typeof SETTING_KEYS)[SettingName]][]) {
-    const fromConfig = sources.config?.(key.config);
-    if (fromConfig !== undefined && fromConfig.trim() !== "") {
-      raw[name] = { value: fromConfig, from: stackConfigKey(name) };
-      continue;
-    }
-    const fromEnv = env[key.env];
-    if (fromEnv !== undefined && fromEnv.trim() !== "") raw[name] = { value: fromEnv, from: key.env };
-  }
-  const result = validateSettings(raw);
-  if (!result.ok) {
-    throw new MdeValidationError(
-      `Invalid MDE settings:\n${result.issues.map((i) => `  - ${i}`).join("\n")}`,
-      result.issues,
-      { knownSecrets: [raw.clientSecret?.value, raw.clientCertificatePassword?.value] },
-    );
-  }
-  const v = result.value;
+  const v = validated(readSettings(sources));
   const endpoints = CLOUD_ENDPOINTS[v.cloud];
   const secrets: SettingsSecrets = hideSecrets({
     clientSecret: v.clientSecret,
@@ -96,6 +77,42 @@ export function resolveSettings(sources: SettingsSources = {}): MdeSettings {
     quotaLedgerFallback: v.quotaLedgerFallback,
     secrets,
   };
+}
+
+/**
+ * Checks the quota ledger's settings alone, for `check` (which `pulumi preview` calls): a
+ * malformed `mde:quotaLedger` fails the preview, saying what to fix, while settings only `up`
+ * needs (credentials CI provides at run time) are left to it. Throws {@link MdeValidationError}.
+ */
+export function checkQuotaLedgerSettings(sources: SettingsSources = {}): void {
+  const raw = readSettings(sources);
+  validated({ quotaLedger: raw.quotaLedger, quotaLedgerFallback: raw.quotaLedgerFallback });
+}
+
+type RawSettings = Parameters<typeof validateSettings>[0];
+
+/** Each setting's value and where it came from: stack config wins over the environment, key by key. */
+function readSettings(sources: SettingsSources): RawSettings {
+  const env = sources.env ?? process.env;
+  const raw: RawSettings = {};
+  for (const [name, key] of Object.entries(SETTING_KEYS) as [SettingName, (typeof SETTING_KEYS)[SettingName]][]) {
+    const fromConfig = sources.config?.(key.config);
+    if (fromConfig !== undefined && fromConfig.trim() !== "") {
+      raw[name] = { value: fromConfig, from: stackConfigKey(name) };
+      continue;
+    }
+    const fromEnv = env[key.env];
+    if (fromEnv !== undefined && fromEnv.trim() !== "") raw[name] = { value: fromEnv, from: key.env };
+  }
+  return raw;
+}
+
+function validated(raw: RawSettings) {
+  const result = validateSettings(raw);
+  if (result.ok) return result.value;
+  throw new MdeValidationError(`Invalid MDE settings:\n${result.issues.map((i) => `  - ${i}`).join("\n")}`, result.issues, {
+    knownSecrets: [raw.clientSecret?.value, raw.clientCertificatePassword?.value],
+  });
 }
 
 /** Makes secret fields non-enumerable and opaque to JSON and `util.inspect`, so a stray log cannot print them. */

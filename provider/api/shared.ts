@@ -18,7 +18,7 @@ export function getSharedClient(settings: MdeSettings, options: MdeClientOptions
   return processSingleton("clients", settingsKey(settings), () => new MdeClient(settings, options));
 }
 
-/** Closes and forgets every shared client, e.g. when the provider process shuts down. */
+/** Closes and forgets every shared client, e.g. when the provider process shuts down; with a quota ledger, the slots reserved for calls that will not be made go back to the other runners. */
 export async function closeSharedClients(): Promise<void> {
   const clients = drainSingletons<MdeClient>("clients");
   await Promise.all(clients.map((c) => c.close()));

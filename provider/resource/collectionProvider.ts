@@ -7,6 +7,7 @@
  * Every method that is handed stored outputs parses them first (state.ts): a corrupt field fails
  * with its name, and state written by an older version is migrated, not cast.
  */
+import { checkQuotaLedgerSettings } from "../api/settings";
 import { FINAL_STATUSES } from "../api/schemas";
 import { isMdeErrorOfKind } from "../api/errors";
 import { getSharedContext } from "./contextFactory";
@@ -20,6 +21,8 @@ import { type CollectionOutputs, parseStoredState, STATE_VERSION } from "./state
 
 export const collectionProvider = withStackConfig("collection", (stackConfig) => ({
   async check(_olds: Untyped, news: Untyped) {
+    // `pulumi preview` calls check: a malformed quota ledger fails here, not at the first machine.
+    checkQuotaLedgerSettings({ config: (key) => stackConfig(`mde:${key}`) });
     return checkInputs(news);
   },
 

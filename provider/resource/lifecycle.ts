@@ -47,6 +47,8 @@ export async function requestCollection(ctx: ProviderContext, inputs: Collection
   const { marker } = inputs;
   if (!marker) throw new ForensicsError("marker is missing: InvestigationPackageCollection computes it in the program; declare the resource with it");
   const deadlineMs = options.deadlineMs ?? deadlineFor(ctx, inputs.timeoutMinutes);
+  // Before anything is asked of MDE: a quota ledger that cannot be used fails here, with what to fix.
+  await ctx.api.preflight?.();
   if (inputs.evidenceDirectory) await ctx.evidence?.preflight(inputs.evidenceDirectory);
   const machineId = await resolveMachineId(ctx.api, inputs);
   // One list call, shared with the creates running at the same time (../adoption/finder.ts).
@@ -64,7 +66,7 @@ export async function requestCollection(ctx: ProviderContext, inputs: Collection
   const foreign = previousRuns ? undefined : found.foreign;
   const { action, adopted } = foreign
     ? { action: foreign, adopted: true }
-    : await ctx.api.collectInvestigationPackage(machineId, withMarker(inputs.comment, marker));
+    : await ctx.api.collectInvestigationPackage(machineId, withMarker(inputs.comment, marker), { deadlineMs });
   const outs = toOutputs(adopted ? { ...inputs, marker: undefined } : inputs, action, adopted);
   ctx.log(`${describe(outs)}: ${action.status} (${adopted ? "adopted a collection already running" : "requested"})`);
   await recordGuarded(ctx, outs, adopted ? "adopted" : "requested", providerProps);

@@ -30,6 +30,8 @@ export async function runSweep(
   options: SweepRunOptions = {},
 ): Promise<SweepState> {
   const { machineIds, ...settings } = inputs;
+  // Once for the fleet, before any machine: a quota ledger that cannot be used is one error, not one per machine.
+  await sc.shared.api.preflight?.();
   const markerOf = markerFor(settings);
   const plan = planSweep(previous, inputs);
   const initial = [...plan.steps].map(([id, step]): [string, MachinePhase] => [

@@ -6,6 +6,7 @@
  * The resource id is the sweep's name; the sweep is never replaced, only updated machine by
  * machine (plan.ts), so a change of round or selection never drops what was collected.
  */
+import { checkQuotaLedgerSettings } from "../api/settings";
 import { ResourceInitError } from "../resource/initError";
 import { type Untyped as Props, withStackConfig } from "../resource/stackConfig";
 import { getSweepContext } from "./context";
@@ -19,6 +20,8 @@ import { heldEntries, parseSweepState, type SweepState } from "./state";
 
 export const sweepProvider = withStackConfig("sweep", (stackConfig) => ({
   async check(_olds: Props, news: Props) {
+    // `pulumi preview` calls check: a malformed quota ledger fails here, not at the first machine.
+    checkQuotaLedgerSettings({ config: (key) => stackConfig(`mde:${key}`) });
     return checkSweepInputs(news);
   },
 

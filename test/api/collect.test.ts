@@ -134,10 +134,40 @@ describe("collectInvestigationPackage", () => {
     expect(calls()).toEqual([`POST ${POST_PATH}`, "GET /api/machineactions", `POST ${POST_PATH}`]);
   });
 
-  it("stops after three POSTs that all died, having looked for a collection after each", async () => {
-    await setup((req, res, raw) => (req.method === "GET" ? json(res, 200, runningList()) : raw.socket.destroy()), { retry: { random: () => 0.5 } });
-    await expect(client.collectInvestigationPackage(MACHINE_ID, COMMENT)).rejects.toMatchObject({ name: "MdeNetworkError", ambiguous: true });
-    expect(calls()).toEqual([1, 2, 3].flatMap(() => [`POST ${POST_PATH}`, "GET /api/machineactions"]));
+  it("stops at the resource's deadline, not after a count of POSTs, having looked for a collection after each", async () => {
+    const clock = await setup((req, res, raw) => (req.method === "GET" ? json(res, 200, runningList()) : raw.socket.destroy()), { retry: { random: () => 0.5 } });
+    const deadlineMs = clock.now() + 10_000;
+    await expect(client.collectInvestigationPackage(MACHINE_ID, COMMENT, { deadlineMs })).rejects.toMatchObject({ name: "MdeNetworkError", ambiguous: true });
+    // Back-offs of 1, 2 and 4 s, then the 3 s left: the last POST's outcome is settled by a look at the deadline.
+    expect(clock.sleeps).toEqual([1000, 2000, 4000, 3000]);
+    expect(clock.now()).toBe(deadlineMs);
+    expect(calls()).toEqual([1, 2, 3, 4].flatMap(() => [`POST ${POST_PATH}`, "GET /api/machineactions"]));
+    expect(logger.lines.join("\n")).toMatch(/4 POST\(s\) failed and none created a collection before the time allowed \(timeoutMinutes\) ran out/);
+  });
+
+  it("rides out minutes of 503s on the POST within timeoutMinutes (virtual time): one collection, created by the first POST MDE accepted", async () => {
+    let posts = 0;
+    // Eight refusals: 1+2+4+8+16+30+30+30 s of back-off, more than two minutes, where three POSTs used to end it.
+    const clock = await setup((req, res) => {
+      if (req.method === "GET") return json(res, 200, runningList());
+      if (++posts <= 8) return mdeError(res, 503, "ServiceUnavailable", "busy");
+      json(res, 201, actionWire());
+    }, { retry: { random: () => 0.5 } });
+    const started = clock.now();
+    const result = await client.collectInvestigationPackage(MACHINE_ID, COMMENT, { deadlineMs: started + 30 * 60_000 });
+    expect(result).toMatchObject({ adopted: false, action: { id: ACTION_ID } });
+    expect(posts).toBe(9);
+    expect(clock.now() - started).toBe(121_000);
+    // Never a POST without a look first: no second collection can come of a refused one.
+    expect(calls()).toEqual([...Array.from({ length: 8 }, () => [`POST ${POST_PATH}`, "GET /api/machineactions"]).flat(), `POST ${POST_PATH}`]);
+  });
+
+  it("without a deadline, keeps to the retry budget (maxTotalMs) rather than a count", async () => {
+    const clock = await setup((req, res) => (req.method === "GET" ? json(res, 200, runningList()) : mdeError(res, 503, "ServiceUnavailable", "busy")), { retry: { random: () => 0.5, maxTotalMs: 60_000 } });
+    const started = clock.now();
+    await expect(client.collectInvestigationPackage(MACHINE_ID, COMMENT)).rejects.toMatchObject({ status: 503 });
+    expect(clock.now() - started).toBe(60_000);
+    expect(server.requests.filter((r) => r.method === "POST").length).toBe(6);
   });
 
   it("treats a 5xx on the POST as an unknown outcome too", async () => {

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { DEFAULT_MACHINES, defaultScenario } from "../../emulator";
 import { EmulatedTenant } from "../helpers/e2e";
 
-const { win11, linux, mac, offline } = DEFAULT_MACHINES;
+const { win11, win11b, linux, mac, offline } = DEFAULT_MACHINES;
 let tenant: EmulatedTenant;
 // Each test drives several `pulumi` runs; on a loaded machine (two cores, load 20) one run can
 // take minutes. The limit is a backstop for a hung run, not a speed assertion.
@@ -38,6 +38,20 @@ describe("InvestigationPackageCollection under faults", () => {
     expect((tenant.emulator.counters().faultsInjected as number) - before).toBe(6);
     expect(tenant.collectPosts(win11)).toBe(1);
     expect(tenant.collectPosts(linux)).toBe(1);
+  });
+
+  it("collects on the fault-matrix device (20% resets on every call, 503s on the collect POST) in one `pulumi up`, one collection", async () => {
+    // Seeded: the same calls are struck on every run. Four 503s and the resets that fall on POSTs
+    // take more than the three POSTs the client used to allow, and less than the resource's time.
+    tenant.emulator.faults.add({ name: "matrix-resets", path: "/api/**", type: "reset", rate: 0.2 });
+    tenant.emulator.faults.add({ name: "matrix-503", route: "collect", type: "status", status: 503, count: 4 });
+    const cli = newStack("matrix", { m: { machineId: win11b, comment: "INC-10", timeoutMinutes: 120 } });
+    const up = await cli.ok("up");
+    tenant.emulator.faults.clear();
+    expect(up.outputs.results.m).toMatchObject({ status: "Succeeded", adopted: false });
+    // Every refused or cut-off POST was looked for before the next: one collection on the device.
+    expect(tenant.emulator.actions.ofMachine(win11b)).toHaveLength(1);
+    expect(tenant.collectPosts(win11b)).toBeGreaterThan(3);
   });
 
   it("keeps the action id when the wait runs out, and the next up resumes it", async () => {

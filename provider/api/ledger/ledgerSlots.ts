@@ -45,6 +45,11 @@ interface FamilyState {
   error?: unknown;
 }
 
+/**
+ * Lost compare-and-swap writes before contention is an error, and only once they have also lasted
+ * a lease: every lost write is another runner's progress, and on a slow or busy store (four
+ * runners, a loaded machine) a dozen in a row happen while the ledger works as designed.
+ */
 const MAX_CAS_ATTEMPTS = 12;
 
 export class LedgerSlotSource implements SlotSource {
@@ -152,6 +157,7 @@ export class LedgerSlotSource implements SlotSource {
   /** One read-modify-write of the family's document, retried with jitter while another runner wins. */
   private async compareAndSwap<R extends { doc: LedgerDocument }>(st: FamilyState, change: (doc: LedgerDocument, now: number) => R): Promise<R> {
     const { store } = this.options;
+    const since = this.options.clock.now();
     for (let attempt = 1; ; attempt++) {
       if (!st.cached) {
         this.metrics.reads++;
@@ -169,7 +175,7 @@ export class LedgerSlotSource implements SlotSource {
       }
       this.metrics.conflicts++;
       st.cached = undefined;
-      if (attempt >= MAX_CAS_ATTEMPTS) throw new QuotaLedgerError("contention", `${this.description}: lost ${attempt} compare-and-swap writes in a row to other runners; too many runners share one ledger document, or one of them writes in a loop`);
+      if (attempt >= MAX_CAS_ATTEMPTS && this.options.clock.now() - since >= st.policy.leaseMs) throw new QuotaLedgerError("contention", `${this.description}: lost ${attempt} compare-and-swap writes in a row to other runners over ${Math.round((this.options.clock.now() - since) / 1000)} s; too many runners share one ledger document, or one of them writes in a loop`);
       // Full jitter over a doubling span, so runners that collided do not collide again.
       await this.options.clock.sleep(Math.round((this.options.random ?? Math.random)() * Math.min(1_000, 20 * 2 ** attempt)));
     }

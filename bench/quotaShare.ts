@@ -1,0 +1,176 @@
+/**
+ * The quota-sharing case (issue #24): four runners (separate processes, the sweep runtime each)
+ * collecting from 250 machines each of one tenant, side by side in one run:
+ *
+ * - uncoordinated (each process its own windows, as without `mde:quotaLedger`): MDE's 429s and
+ *   the ratio to the bound;
+ * - through the ledger on Azurite: the ratio to the bound, ledger calls per MDE call, and the
+ *   compare-and-swap conflict rate.
+ *
+ * The bound is the single-process one for all the runners' collections together: the last collect
+ * POST of N cannot be accepted before the N-th grant of 100 per sliding minute (collectionBound).
+ * Measured on the emulator's side: the emulated instants it accepted the POSTs at, its 429 counter.
+ */
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { ClientSecretCredential } from "@azure/identity";
+import { ContainerClient } from "@azure/storage-blob";
+import { startEmulator } from "../emulator";
+import { startAzurite } from "../scripts/lib/azurite";
+import { collectionBound } from "./bounds";
+import { fleetScenario } from "./run";
+import { Timeline } from "./timeline";
+
+const MARGIN_MS = 1_000;
+
+export interface QuotaShareRun {
+  mode: "uncoordinated" | "ledger";
+  runners: number;
+  machinesPerRunner: number;
+  timeScale: number;
+  tooManyRequests: number;
+  /** Collect POSTs beyond one per machine (429s re-sent included). */
+  extraCollectPosts: number;
+  succeeded: number;
+  /** Runners killed at the deadline (twice the bound, at least the bound + 15 min), uncoordinated runners stuck in 429s. */
+  stopped: number;
+  /** Collect POSTs MDE accepted; the ratio means something only when all were. */
+  accepted: number;
+  /** Emulated minutes: the last accepted collect POST, and its bound for all the collections. */
+  lastPostMin: number;
+  boundMin: number;
+  ratio: number;
+  /** Ledger only. */
+  ledgerCallsPerMdeCall?: number;
+  casConflictRate?: number;
+  realSeconds: number;
+}
+
+export interface QuotaShareOptions {
+  tlsDir: string;
+  seed: string;
+  runners?: number;
+  machinesPerRunner?: number;
+  /** @default 10: a minute lasts 6 real seconds */
+  timeScale?: number;
+  log: (line: string) => void;
+}
+
+interface RunnerResult {
+  machines?: Record<string, { status: string }>;
+  metrics?: { reads: number; writes: number; conflicts: number };
+  fatal?: string;
+  stopped?: boolean;
+}
+
+/** Both modes, each on a fresh emulator; the ledger on one Azurite. */
+export async function runQuotaShareCase(o: QuotaShareOptions): Promise<QuotaShareRun[]> {
+  const azurite = await startAzurite(o.tlsDir);
+  try {
+    const runs: QuotaShareRun[] = [];
+    for (const mode of ["uncoordinated", "ledger"] as const) {
+      const run = await runMode(mode, azurite.endpoint, o);
+      o.log(
+        `quota share ${mode.padEnd(13)} ${run.runners}x${run.machinesPerRunner} ×${run.timeScale}: last POST ${run.lastPostMin.toFixed(2)} min (bound ${run.boundMin.toFixed(2)}, ${Number.isNaN(run.ratio) ? `n/a: ${run.accepted} accepted` : `×${run.ratio.toFixed(3)}`}) ` +
+          `429s ${run.tooManyRequests} extra POSTs ${run.extraCollectPosts} ok ${run.succeeded}` +
+          (run.ledgerCallsPerMdeCall !== undefined ? ` ledger calls/MDE call ${run.ledgerCallsPerMdeCall.toFixed(3)} CAS conflicts ${(100 * run.casConflictRate!).toFixed(1)}%` : "") +
+          (run.stopped ? ` STOPPED: ${run.stopped} runner(s) at the deadline` : "") + ` [${run.realSeconds.toFixed(0)} s]`,
+      );
+      runs.push(run);
+    }
+    return runs;
+  } finally {
+    await azurite.close();
+  }
+}
+
+async function runMode(mode: QuotaShareRun["mode"], azuriteEndpoint: string, o: QuotaShareOptions): Promise<QuotaShareRun> {
+  const runners = o.runners ?? 4;
+  const per = o.machinesPerRunner ?? 250;
+  const timeScale = o.timeScale ?? 10;
+  let timeline: Timeline | undefined;
+  const emulator = await startEmulator({ seed: o.seed, tlsDir: o.tlsDir, timeScale, scenario: fleetScenario(runners * per), logger: (line) => timeline?.log(line) });
+  try {
+    const credential = new ClientSecretCredential(emulator.tenantId, emulator.clientId, emulator.clientSecret, { authorityHost: emulator.authorityHost, disableInstanceDiscovery: true });
+    const container = `quota-${Date.now().toString(36)}`;
+    if (mode === "ledger") await new ContainerClient(`${azuriteEndpoint}/${container}`, credential).create();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      MDE_API_URL: emulator.apiUrl,
+      AZURE_AUTHORITY_HOST: emulator.authorityHost,
+      AZURE_TENANT_ID: emulator.tenantId,
+      AZURE_CLIENT_ID: emulator.clientId,
+      AZURE_CLIENT_SECRET: emulator.clientSecret,
+      MDE_RATE_LIMITS: JSON.stringify({ timeScale }),
+      // Real ms a slot is held beyond the window, for latency that differs between calls on a loaded
+      // machine (fourRunners.e2e.test.ts): a sixth of a 6 s emulated minute; MDE's default 2000 is 3% of 60 s.
+      ...(mode === "ledger" ? { MDE_QUOTA_LEDGER: `azblob://devstoreaccount1/${container}/ledger?endpoint=${azuriteEndpoint}&marginMs=${MARGIN_MS}` } : {}),
+    };
+    const machines = emulator.scenario.machines.map((m) => m.id);
+    timeline = new Timeline(() => emulator.clock.now());
+    timeline.start();
+    const started = Date.now();
+    const boundMs = collectionBound(runners * per, 0).lastPostMs;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), Math.max(2 * boundMs, boundMs + 15 * 60_000) / timeScale);
+    const results = await Promise.all(Array.from({ length: runners }, (_, i) => runChild({ sweepName: `runner-${i}`, machineIds: machines.slice(i * per, (i + 1) * per) }, env, deadline.signal))).finally(() => clearTimeout(timer));
+    const realSeconds = (Date.now() - started) / 1000;
+    const fatal = results.find((r) => r.fatal);
+    if (fatal) throw new Error(`a runner failed: ${fatal.fatal}`);
+    const counters = emulator.counters();
+    const accepted = timeline.entries.filter((e) => e.route === "collect" && typeof e.status === "number" && e.status < 300).map((e) => e.t);
+    const lastPostMs = Math.max(0, ...accepted);
+    const mdeCalls = Object.values(counters.requests).reduce((n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
+    const m = results.map((r) => r.metrics).filter((x) => x !== undefined);
+    const writes = m.reduce((n, x) => n + x.writes, 0);
+    return {
+      mode, runners, machinesPerRunner: per, timeScale,
+      tooManyRequests: counters.tooManyRequests,
+      extraCollectPosts: Object.values(counters.collectPosts).reduce((n, x) => n + x, 0) - runners * per,
+      stopped: results.filter((r) => r.stopped).length,
+      succeeded: results.reduce((n, r) => n + Object.values(r.machines ?? {}).filter((e) => e.status === "Succeeded").length, 0),
+      accepted: accepted.length,
+      lastPostMin: lastPostMs / 60_000,
+      boundMin: boundMs / 60_000,
+      // Of fewer POSTs than machines, the last one's time is no schedule at all.
+      ratio: accepted.length < runners * per ? Number.NaN : boundMs > 0 ? lastPostMs / boundMs : 1,
+      ...(mode === "ledger" && m.length > 0 ? { ledgerCallsPerMdeCall: m.reduce((n, x) => n + x.reads + x.writes, 0) / mdeCalls, casConflictRate: writes > 0 ? m.reduce((n, x) => n + x.conflicts, 0) / writes : 0 } : {}),
+      realSeconds,
+    };
+  } finally {
+    await emulator.close();
+  }
+}
+
+function runChild(task: { sweepName: string; machineIds: string[] }, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<RunnerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, "runnerChild.js"), JSON.stringify(task)], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const stop = () => child.kill("SIGKILL");
+    signal.addEventListener("abort", stop, { once: true });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      signal.removeEventListener("abort", stop);
+      if (signal.aborted) return resolve({ stopped: true });
+      try {
+        resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as RunnerResult);
+      } catch {
+        reject(new Error(`runner ${task.sweepName} exited ${code} without a result:\n${err.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+/** The side-by-side table for latest.md. */
+export function quotaShareMarkdown(runs: readonly QuotaShareRun[]): string[] {
+  const lines = ["## Several runners, one quota", "", "| runners | mode | last POST (min) | bound (min) | ratio | 429s | extra POSTs | Succeeded | ledger calls / MDE call | CAS conflicts |", "|---|---|---|---|---|---|---|---|---|---|"];
+  for (const r of runs) {
+    const ledger = r.ledgerCallsPerMdeCall !== undefined ? [r.ledgerCallsPerMdeCall.toFixed(3), `${(100 * r.casConflictRate!).toFixed(1)}%`] : ["", ""];
+    lines.push(`| ${r.runners}×${r.machinesPerRunner} | ${r.mode} | ${r.lastPostMin.toFixed(2)} | ${r.boundMin.toFixed(2)} | ${Number.isNaN(r.ratio) ? `n/a (${r.accepted} accepted)` : `×${r.ratio.toFixed(3)}`} | ${r.tooManyRequests} | ${r.extraCollectPosts} | ${r.succeeded}${r.stopped ? ` (${r.stopped} runner(s) stopped)` : ""} | ${ledger[0]} | ${ledger[1]} |`);
+  }
+  lines.push("");
+  return lines;
+}
