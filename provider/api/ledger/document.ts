@@ -43,6 +43,12 @@ export interface LedgerPolicy {
   leaseMs: number;
   /** At most this many unused reservations per runner at a time. */
   batch: number;
+  /**
+   * Reserve no slot later than this ahead of now: a runner may take its whole share of a window
+   * that opens now in one write, yet never holds a later window's slots before a newcomer can
+   * announce itself (an incident's single collection still gets the next slot that frees).
+   */
+  horizonMs?: number;
 }
 
 export function emptyLedger(family: string, quota: FamilyQuota & { timeScale: number }): LedgerDocument {
@@ -154,6 +160,11 @@ export function reserve(input: LedgerDocument, holder: string, want: number, hel
   let from = now;
   for (let i = 0; i < room; i++) {
     const t = from + waitTimeMs(times, windows, from);
+    if (policy.horizonMs !== undefined && t > now + policy.horizonMs) {
+      // Asked again within half a lease, so the demand announced here does not lapse meanwhile.
+      if (slots.length === 0) return { doc, slots, released, retryInMs: Math.min(t - policy.horizonMs - now, policy.leaseMs / 2) };
+      break;
+    }
     times.splice(insertionIndex(times, t), 0, t);
     slots.push(t);
     from = t;

@@ -3,9 +3,9 @@
  * several runners signed in as one app share MDE's quota instead of each assuming all of it.
  *
  * How a runner gets a slot:
- * - It keeps a small stock of slots reserved in the family's ledger document, at most `batch`
- *   at a time (a tenth of the per-minute limit), and refills it in the background when it runs
- *   half empty: one compare-and-swap write per batch, not per MDE call.
+ * - It keeps a stock of slots reserved in the family's ledger document, none more than a tenth
+ *   of the minute window ahead (so a window that opens is taken in one write, not in tenths), and
+ *   refills it in the background when it runs half empty: one compare-and-swap write per batch.
  * - Each refill announces how many calls wait here; the document shares the windows fairly
  *   among the runners that wait (document.ts), so a newcomer's demand is seen at the others'
  *   next refill, seconds later.
@@ -54,7 +54,7 @@ const MAX_CAS_ATTEMPTS = 12;
 
 export class LedgerSlotSource implements SlotSource {
   readonly description: string;
-  readonly metrics: LedgerMetrics = { reads: 0, writes: 0, conflicts: 0, reserved: 0, granted: 0, voided: 0, released: 0 };
+  readonly metrics: LedgerMetrics = { reads: 0, writes: 0, conflicts: 0, reserved: 0, granted: 0, voided: 0, released: 0, maxLateMs: 0, maxReplyMs: 0, byFamily: {} };
   private readonly families = new Map<ApiFamily, FamilyState>();
   private local?: LocalSlotSource;
   /** Our own grants, kept to seed the local windows on a fallback. */
@@ -84,8 +84,9 @@ export class LedgerSlotSource implements SlotSource {
     const renew = now >= st.seen + st.policy.leaseMs / 2 && (wanted > 0 || st.stock.length > 0);
     if (!st.refill && (low || renew)) this.startRefill(family, st, queued);
     if (st.stock.length > 0 && st.stock[0] <= now) {
-      st.stock.shift();
+      this.metrics.maxLateMs = Math.max(this.metrics.maxLateMs, now - st.stock.shift()!);
       this.metrics.granted++;
+      this.count(family).granted++;
       this.record(family, now);
       return { grantedAt: now };
     }
@@ -94,6 +95,7 @@ export class LedgerSlotSource implements SlotSource {
   }
 
   replied(family: ApiFamily, grantedAt: number): void {
+    this.metrics.maxReplyMs = Math.max(this.metrics.maxReplyMs, this.options.clock.now() - grantedAt);
     this.local?.replied(family, grantedAt);
   }
 
@@ -110,8 +112,7 @@ export class LedgerSlotSource implements SlotSource {
   /** Reads (or creates) the collect document and writes our lease: reachable, allowed, same quota. */
   async preflight(): Promise<void> {
     const st = this.state("collect");
-    const answer = await (st.refill ?? this.startRefill("collect", st, 0));
-    void answer;
+    await (st.refill ?? this.startRefill("collect", st, 0));
     if (st.error !== undefined) {
       const error = st.error;
       st.error = undefined;
@@ -167,6 +168,7 @@ export class LedgerSlotSource implements SlotSource {
       const now = this.options.clock.now();
       const result = change(st.cached?.doc ?? emptyLedger(st.family, st.quota), now);
       this.metrics.writes++;
+      this.count(st.family).writes++;
       const written = await store.write(st.name, JSON.stringify(result.doc), st.cached?.etag);
       if (written !== "conflict") {
         st.cached = { doc: result.doc, etag: written.etag };
@@ -174,6 +176,7 @@ export class LedgerSlotSource implements SlotSource {
         return result;
       }
       this.metrics.conflicts++;
+      this.count(st.family).conflicts++;
       st.cached = undefined;
       if (attempt >= MAX_CAS_ATTEMPTS && this.options.clock.now() - since >= st.policy.leaseMs) throw new QuotaLedgerError("contention", `${this.description}: lost ${attempt} compare-and-swap writes in a row to other runners over ${Math.round((this.options.clock.now() - since) / 1000)} s; too many runners share one ledger document, or one of them writes in a loop`);
       // Full jitter over a doubling span, so runners that collided do not collide again.
@@ -218,6 +221,8 @@ export class LedgerSlotSource implements SlotSource {
     );
   }
 
+  private count = (family: ApiFamily) => (this.metrics.byFamily[family] ??= { writes: 0, conflicts: 0, granted: 0 });
+
   private void(st: FamilyState, n: number): void {
     st.stock.splice(0, n);
     this.metrics.voided += n;
@@ -236,7 +241,7 @@ export class LedgerSlotSource implements SlotSource {
     if (!st) {
       const quota = { ...(this.options.quotas?.[family] ?? MDE_QUOTAS[family]), timeScale: this.options.timeScale ?? 1 };
       const windows = windowsFor(quota, quota.timeScale);
-      const policy: LedgerPolicy = { windows, marginMs: this.options.marginMs ?? 2_000, leaseMs: this.options.leaseMs ?? 30_000, batch: Math.max(1, Math.floor(quota.perMinute / 10)) };
+      const policy: LedgerPolicy = { windows, marginMs: this.options.marginMs ?? 2_000, leaseMs: this.options.leaseMs ?? 30_000, batch: quota.perMinute, horizonMs: windows[0].lengthMs / 10 };
       st = { family, name: this.options.documentName(family), policy, quota, stock: [], seen: -Infinity, retryAt: 0 };
       this.families.set(family, st);
     }

@@ -72,5 +72,10 @@ export interface LedgerMetrics {
   voided: number;
   /** Future slots of lapsed runners this runner released. */
   released: number;
+  /** Latest a slot was sent after its instant, and longest a reply took (ms): what `marginMs` must cover. */
+  maxLateMs: number;
+  maxReplyMs: number;
+  /** Writes and conflicts by quota family: which document the runners contend on. */
+  byFamily: Partial<Record<ApiFamily, { writes: number; conflicts: number; granted: number }>>;
 }
 

@@ -76,21 +76,23 @@ describe("LedgerSlotSource: one quota, several runners", () => {
   it("releases a killed runner's future slots once its lease ran out, and another runner uses them", async () => {
     const clock = new FakeClock(T0);
     const store = new MemoryLedgerStore();
-    const killed = runner(clock, store, "killed");
+    // A lease shorter than the reservation horizon (a tenth of the minute window, 6 s), so the
+    // killed runner still holds future slots when its lease runs out.
+    const killed = runner(clock, store, "killed", { leaseMs: 1_000 });
     const stop = new AbortController();
     const pending = killed.send(120, "collect", stop.signal).catch(() => "killed");
-    await clock.advance(1_000);
-    // 100 sent at 0 s, 10 more reserved for 62 s: then the process dies (its waiters vanish, it never writes again).
-    expect(killed.slots.metrics.reserved).toBe(110);
+    await clock.advance(56_500);
+    // 100 sent at 0 s, the other 20 reserved at 56 s for 62 s (not at 0 s: beyond the horizon): then the process dies (its waiters vanish, it never writes again).
+    expect(killed.slots.metrics.reserved).toBe(120);
     stop.abort();
     await clock.runUntilSettled(pending);
-    const survivor = runner(clock, store, "survivor");
-    await clock.advance(30_000 + MARGIN); // not yet: the lease plus the margin for clock skew
+    await clock.advance(4_000); // past the killed runner's lease plus the margin for clock skew, before 62 s
+    const survivor = runner(clock, store, "survivor", { leaseMs: 1_000 });
     const early = survivor.send(1);
     await clock.advance(1);
     await clock.runUntilSettled(early);
     expect(await early).toEqual([62_000]);
-    expect(survivor.slots.metrics.released).toBe(10);
+    expect(survivor.slots.metrics.released).toBe(20);
   });
 
   it("retries a lost compare-and-swap after a jittered wait and counts the conflict", async () => {

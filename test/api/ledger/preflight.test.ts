@@ -108,6 +108,8 @@ describe("closing the shared clients gives back the ledger's unused slots", () =
     // Another runner used this minute's 100 slots: ours are reserved in the next one.
     const other = ledger(store, clock, "other");
     await clock.runUntilSettled(Promise.all(Array.from({ length: 100 }, () => other.limiter.acquire("collect"))));
+    // Within the reservation horizon (a tenth of the minute) of the next minute's slots.
+    await clock.advance(57_000);
     const { slots, limiter } = ledger(store, clock);
     getSharedClient(settingsFor("http://127.0.0.1:9"), { clock, credential: new StaticCredential(), limiter });
     await slots.take("collect", 10);
