@@ -26,4 +26,6 @@ const spec = parseIncidentSpec(
 export const incident = spec.incident;
 export const collections = declareIncident(spec, `the config of stack ${pulumi.getStack()}`);
 /** With `reportDirectory`: report.html of the triage report of this incident's evidence (docs/report.md). */
-export const reportPath = triageReport(config.get("reportDirectory"), path.resolve(spec.evidenceDirectory ?? path.join("evidence", spec.incident)), collections);
+// The evidence location as written: a folder (relative to the project) or an azblob:// container,
+// never path.resolve'd (that would turn a container URL into a local folder).
+export const reportPath = triageReport(config.get("reportDirectory"), spec.evidenceDirectory ?? path.join("evidence", spec.incident), collections);
