@@ -17,13 +17,14 @@ import { verifyLocation } from "../verify/checks";
 import { openSource } from "../verify/open";
 import { assembleReport, type PackageStatus } from "./assemble";
 import { csvName, findingCsvs } from "./csvOut";
-import { custodyLogFor, packageFiles } from "./location";
+import { reportedEvent, type CustodySettings } from "./custody";
+import { packageFiles } from "./location";
 import { renderPage } from "./page/render";
 import { readDevice } from "./parse/device";
 import { DEFAULT_LIMITS, type ReadLimits } from "./parse/limits";
 import type { TriageReport } from "./schema";
 
-export interface ReportOptions {
+export interface ReportOptions extends CustodySettings {
   /** An evidence folder or azblob://account/container[/prefix]. */
   location: string;
   /** Where report.html, report.json and the CSVs go (created if missing). */
@@ -58,8 +59,10 @@ export async function createReport(options: ReportOptions): Promise<ReportResult
   let statuses: PackageStatus[];
   let locationProblems: string[];
   try {
-    const verified = await verifyLocation(source);
     const files = await packageFiles(options.location, options.credential);
+    // Before any package is read: a report that could not record itself properly is refused now.
+    const reported = options.custody === false ? undefined : await reportedEvent(source, files, options, `${tool.name}@${tool.version}`, clock);
+    const verified = await verifyLocation(source);
     locationProblems = verified.problems.filter((p) => !verified.rows.some((r) => p.startsWith(`${r.package}: `)));
     statuses = [];
     for (const row of verified.rows) {
@@ -82,8 +85,8 @@ export async function createReport(options: ReportOptions): Promise<ReportResult
     }
     const report = assembleReport(source.label, statuses, locationProblems, tool, new Date(clock.now()).toISOString());
     const result = await writeOutputs(report, resolve(options.outDir));
-    if (options.custody !== false) {
-      await custodyLogFor(files, `${tool.name}@${tool.version}`, clock).append(files.custodyTarget, "reported", {}, {
+    if (reported) {
+      await reported({
         reportSha256: result.htmlSha256, reportJsonSha256: result.jsonSha256, outDir: resolve(options.outDir),
         packages: report.fleet.packages, unverified: report.fleet.unverified, findings: report.findings.length, high: report.findings.filter((f) => f.severity === "high").length,
       });
