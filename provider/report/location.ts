@@ -1,6 +1,6 @@
 /**
  * Where the report reads packages from and appends its custody event: a folder, or a blob
- * container (azblob://account/container/prefix, read with DefaultAzureCredential like `verify`).
+ * container (azblob://account/container/prefix, read with the provider's sign-in like `verify`).
  * yauzl needs random access to read a ZIP in place, so a blob package is streamed to a private
  * temporary file (never extracted) and hashed on the way: it is read only when that hash is the
  * one `verify`'s checks just accepted. The temporary file is removed right after.
@@ -41,8 +41,8 @@ export async function packageFiles(location: string, credential?: TokenCredentia
       signHead: async (sha, line, key) => void (await writeHeadEnvelope(dir, sha, line, key)),
     };
   }
-  const { DefaultAzureCredential } = await import("@azure/identity");
-  const store = blobStores(() => credential ?? new DefaultAzureCredential())(location);
+  if (!credential) throw new ForensicsError(`${location}: a blob container needs a credential`);
+  const store = blobStores(() => credential)(location);
   const { d, container } = store;
   return {
     custodyTarget: d.text,

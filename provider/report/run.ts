@@ -13,7 +13,9 @@ import { sha256Hex } from "../evidence/custodyLog";
 import { writeFileAtomic } from "../evidence/files";
 import { systemClock, type Clock } from "../util/clock";
 import { PACKAGE_NAME, packageVersion } from "../util/packageInfo";
+import { isBlobDestination } from "../evidence/blob/destination";
 import { verifyLocation } from "../verify/checks";
+import { verifyCredential } from "../verify/credential";
 import { openSource } from "../verify/open";
 import { assembleReport, type PackageStatus } from "./assemble";
 import { csvName, findingCsvs } from "./csvOut";
@@ -33,6 +35,7 @@ export interface ReportOptions extends CustodySettings {
   clock?: Clock;
   /** Append the `reported` custody event. @default true */
   custody?: boolean;
+  /** Signs in to a blob container. @default the provider's sign-in from the environment (MDE_CREDENTIAL, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_AUTHORITY_HOST, …), as `verify` */
   credential?: TokenCredential;
   /** Progress lines (one per package). */
   log?: (line: string) => void;
@@ -55,11 +58,13 @@ export async function createReport(options: ReportOptions): Promise<ReportResult
   const clock = options.clock ?? systemClock;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const tool = { name: PACKAGE_NAME, version: packageVersion() };
-  const source = await openSource(options.location);
+  // A blob container is read with the provider's own sign-in (the environment, or `credential`), as `verify` reads it.
+  const credential = options.credential ?? (isBlobDestination(options.location) ? verifyCredential({}) : undefined);
+  const source = await openSource(options.location, credential);
   let statuses: PackageStatus[];
   let locationProblems: string[];
   try {
-    const files = await packageFiles(options.location, options.credential);
+    const files = await packageFiles(options.location, credential);
     // Before any package is read: a report that could not record itself properly is refused now.
     const reported = options.custody === false ? undefined : await reportedEvent(source, files, options, `${tool.name}@${tool.version}`, clock);
     const verified = await verifyLocation(source);
