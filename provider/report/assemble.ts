@@ -1,11 +1,25 @@
 /**
- * Puts the report together from verified packages' facts and the verification of each package:
- * the package table (verified or not, what each reader skipped, Security counts, findings per
- * severity), the findings in a responder's order, the fleet timeline, checked against the schema.
+ * Puts the report together from what each package's reading left (a small summary, not its facts)
+ * and the verification of each package: the package table (verified or not, what each reader
+ * skipped, Security counts, findings per severity), the findings, the fleet timeline, checked
+ * against the schema.
  */
-import type { DeviceFacts } from "./facts";
-import { findingsOf, rareMaxHosts } from "./findings";
-import { REPORT_SCHEMA, TriageReportSchema, type PackageEntry, type TriageReport } from "./schema";
+import type { DeviceFacts, SecurityLogFacts } from "./facts";
+import { rareMaxHosts } from "./findings";
+import { REPORT_SCHEMA, TriageReportSchema, type Finding, type PackageEntry, type TriageReport } from "./schema";
+
+/** What the report keeps of a device once its findings are drawn: names, platform, Security counts and hours, what was skipped. */
+export interface DeviceSummary {
+  computerDnsName: string;
+  platform: DeviceFacts["platform"];
+  security: Omit<SecurityLogFacts, "kept">;
+  skipped: DeviceFacts["skipped"];
+}
+
+export function summaryOf(d: DeviceFacts): DeviceSummary {
+  const { kept: _kept, ...security } = d.security;
+  return { computerDnsName: d.computerDnsName, platform: d.platform, security, skipped: d.skipped };
+}
 
 export interface PackageStatus {
   file: string;
@@ -15,22 +29,27 @@ export interface PackageStatus {
   sha256: string;
   sizeBytes: number;
   problems: string[];
-  facts?: DeviceFacts;
+  /** Present when the package was verified and read. */
+  read?: DeviceSummary;
 }
 
 /** Past this many hours (90 days) the timeline keeps only hours that have events, not every hour between. */
 const MAX_FILLED_HOURS = 24 * 90;
 
-export function assembleReport(location: string, statuses: PackageStatus[], locationProblems: string[], tool: { name: string; version: string }, generatedAt: string): TriageReport {
-  const devices = statuses.flatMap((s) => (s.facts ? [s.facts] : []));
+export function assembleReport(location: string, statuses: PackageStatus[], findings: Finding[], locationProblems: string[], tool: { name: string; version: string }, generatedAt: string): TriageReport {
+  const devices = statuses.flatMap((s) => (s.read ? [s.read] : []));
   const windows = devices.filter((d) => d.platform === "windows");
-  const findings = findingsOf(devices);
+  const byPackage = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = byPackage.get(f.evidence[0].package) ?? [];
+    if (list.push(f) === 1) byPackage.set(f.evidence[0].package, list);
+  }
   const packages: PackageEntry[] = statuses.map((s) => {
-    const mine = findings.filter((f) => f.machineId === s.machineId && f.evidence[0].package === s.file);
-    const sec = s.facts?.security;
+    const mine = (byPackage.get(s.file) ?? []).filter((f) => f.machineId === s.machineId);
+    const sec = s.read?.security;
     return {
-      file: s.file, machineId: s.machineId, actionId: s.actionId, computerDnsName: s.facts?.computerDnsName || s.computerDnsName,
-      sha256: s.sha256, sizeBytes: s.sizeBytes, verified: !!s.facts, problems: s.problems, skipped: s.facts?.skipped ?? [],
+      file: s.file, machineId: s.machineId, actionId: s.actionId, computerDnsName: s.read?.computerDnsName || s.computerDnsName,
+      sha256: s.sha256, sizeBytes: s.sizeBytes, verified: !!s.read, problems: s.problems, skipped: s.read?.skipped ?? [],
       security: { present: sec?.present ?? false, records: sec?.records ?? 0, badChunks: sec?.badChunks ?? 0, badRecords: sec?.badRecords ?? 0, counts: sec?.counts ?? {}, ...(sec?.firstTime ? { firstTime: sec.firstTime, lastTime: sec.lastTime } : {}) },
       findings: { high: mine.filter((f) => f.severity === "high").length, medium: mine.filter((f) => f.severity === "medium").length, low: mine.filter((f) => f.severity === "low").length },
     };
@@ -43,7 +62,7 @@ export function assembleReport(location: string, statuses: PackageStatus[], loca
   });
 }
 
-function timeline(devices: DeviceFacts[]): TriageReport["timeline"] {
+function timeline(devices: DeviceSummary[]): TriageReport["timeline"] {
   const totals = new Map<string, Record<string, number>>();
   const ids = new Set<string>();
   for (const d of devices) {

@@ -17,10 +17,15 @@ import { isBlobDestination } from "../evidence/blob/destination";
 import { verifyLocation } from "../verify/checks";
 import { verifyCredential } from "../verify/credential";
 import { openSource } from "../verify/open";
-import { assembleReport, type PackageStatus } from "./assemble";
+import type { PackageRow } from "../verify/packages";
+import type { EvidenceSource } from "../verify/source";
+import { assembleReport, summaryOf, type PackageStatus } from "./assemble";
 import { csvName, findingCsvs } from "./csvOut";
 import { reportedEvent, type CustodySettings } from "./custody";
-import { packageFiles } from "./location";
+import type { DeviceFacts } from "./facts";
+import { FleetFindings, ordered, type Draft } from "./findings";
+import { packageFiles, type PackageFiles } from "./location";
+import { factsSpill } from "./spill";
 import { renderPage } from "./page/render";
 import { readDevice } from "./parse/device";
 import { DEFAULT_LIMITS, type ReadLimits } from "./parse/limits";
@@ -70,26 +75,29 @@ export async function createReport(options: ReportOptions): Promise<ReportResult
     const verified = await verifyLocation(source);
     locationProblems = verified.problems.filter((p) => !verified.rows.some((r) => p.startsWith(`${r.package}: `)));
     statuses = [];
-    for (const row of verified.rows) {
-      const problems = verified.problems.filter((p) => p.startsWith(`${row.package}: `)).map((p) => p.slice(row.package.length + 2));
-      const manifest = parseJson((await source.readBytes(row.package.replace(/\.zip$/, ".json"), MANIFEST_MAX_BYTES))?.toString("utf8"));
-      const status: PackageStatus = {
-        file: row.package, machineId: row.device, actionId: row.action, computerDnsName: typeof manifest?.computerDnsName === "string" ? manifest.computerDnsName : "",
-        sha256: row.sha256, sizeBytes: typeof manifest?.sizeBytes === "number" ? manifest.sizeBytes : 0, problems,
-      };
-      if (problems.length === 0 && row.sha256 !== "-") {
-        try {
-          status.facts = await files.withLocalZip(row.package, row.sha256, (zip) =>
-            readDevice(zip, { machineId: row.device, actionId: row.action, computerDnsName: status.computerDnsName }, { file: row.package, sha256: row.sha256, sizeBytes: status.sizeBytes }, limits));
-        } catch (err) {
-          status.problems.push(`could not be read: ${(err as Error).message}`);
-        }
+    const outDir = resolve(options.outDir);
+    await mkdir(outDir, { recursive: true });
+    // Two passes (findings/index.ts): each package is read once; what the fleet's baselines need is
+    // counted, its facts wait in a spill file, and the second pass judges them against the counts.
+    const fleet = new FleetFindings(verified.rows.length);
+    const drafts: Draft[] = [];
+    const spill = await factsSpill(outDir);
+    try {
+      for (const row of verified.rows) {
+        const status = await readPackage(source, files, row, verified.problems, limits, async (facts) => {
+          const { drafts: local, windowsIndex } = fleet.local(facts);
+          drafts.push(...local);
+          if (windowsIndex >= 0) await spill.write({ ...facts, security: { ...facts.security, kept: [] } });
+        });
+        options.log?.(`${status.read ? "read" : "UNVERIFIED"} ${row.package}${status.problems.length ? `: ${status.problems[0]}` : ""}`);
+        statuses.push(status);
       }
-      options.log?.(`${status.facts ? "read" : "UNVERIFIED"} ${row.package}${status.problems.length ? `: ${status.problems[0]}` : ""}`);
-      statuses.push(status);
+      for await (const d of spill.readBack()) drafts.push(...fleet.againstFleet(d));
+    } finally {
+      await spill.remove();
     }
-    const report = assembleReport(source.label, statuses, locationProblems, tool, new Date(clock.now()).toISOString());
-    const result = await writeOutputs(report, resolve(options.outDir));
+    const report = assembleReport(source.label, statuses, ordered(drafts), locationProblems, tool, new Date(clock.now()).toISOString());
+    const result = await writeOutputs(report, outDir);
     if (reported) {
       await reported({
         reportSha256: result.htmlSha256, reportJsonSha256: result.jsonSha256, outDir: resolve(options.outDir),
@@ -102,8 +110,27 @@ export async function createReport(options: ReportOptions): Promise<ReportResult
   }
 }
 
+/** Verification's verdict on one package and, when it passed, the package read (`use` takes its facts). */
+async function readPackage(source: EvidenceSource, files: PackageFiles, row: PackageRow, allProblems: string[], limits: ReadLimits, use: (facts: DeviceFacts) => Promise<void>): Promise<PackageStatus> {
+  const problems = allProblems.filter((p) => p.startsWith(`${row.package}: `)).map((p) => p.slice(row.package.length + 2));
+  const manifest = parseJson((await source.readBytes(row.package.replace(/\.zip$/, ".json"), MANIFEST_MAX_BYTES))?.toString("utf8"));
+  const status: PackageStatus = {
+    file: row.package, machineId: row.device, actionId: row.action, computerDnsName: typeof manifest?.computerDnsName === "string" ? manifest.computerDnsName : "",
+    sha256: row.sha256, sizeBytes: typeof manifest?.sizeBytes === "number" ? manifest.sizeBytes : 0, problems,
+  };
+  if (problems.length > 0 || row.sha256 === "-") return status;
+  try {
+    const facts = await files.withLocalZip(row.package, row.sha256, (zip) =>
+      readDevice(zip, { machineId: row.device, actionId: row.action, computerDnsName: status.computerDnsName }, { file: row.package, sha256: row.sha256, sizeBytes: status.sizeBytes }, limits));
+    await use(facts);
+    status.read = summaryOf(facts);
+  } catch (err) {
+    status.problems.push(`could not be read: ${(err as Error).message}`);
+  }
+  return status;
+}
+
 async function writeOutputs(report: TriageReport, dir: string): Promise<ReportResult> {
-  await mkdir(dir, { recursive: true });
   const jsonText = `${JSON.stringify(report, null, 2)}\n`;
   const htmlText = renderPage(report);
   const html = join(dir, "report.html");
