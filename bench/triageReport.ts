@@ -7,7 +7,9 @@
  *   node dist/bench/triageReport.js [--sizes 10,100,1000] [--large-log 100x100] [--open]
  *
  * Each report runs in a child process of its own (a clean heap, so its peak RSS is its own);
- * packages are generated first by the emulator's package builder, outside the timing.
+ * packages are generated first by the emulator's package builder, outside the timing. A large-log
+ * package takes seconds to build, so that case keeps ONE built package under every device's id
+ * (byte-identical copies, each with its own manifest and custody line): the report reads each in full.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -15,7 +17,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createReport } from "../provider/report/run";
-import { fleetScenario, writeFleet } from "./evidenceFleet";
+import { PackageBuilder } from "../emulator/packages/packages";
+import { actionFor, fleetScenario, keepPackage, testCustodyLog, writeFleet } from "./evidenceFleet";
+import { mkdirSync } from "node:fs";
 
 interface Row { case: string; packages: number; bytes: number; seconds: number; peakRssMiB: number; findings: number; htmlMiB: number }
 
@@ -27,13 +31,25 @@ async function child(location: string, out: string): Promise<void> {
   process.stdout.write(JSON.stringify({ seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024, findings: r.report.findings.length, htmlMiB: htmlBytes / 1048576 }));
 }
 
+/** The first Windows machine's package, kept under every machine's id (so `count` packages, all read as Windows). */
+async function writeCopies(dir: string, scenario: ReturnType<typeof fleetScenario>): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const first = scenario.machines.find((m) => m.osPlatform.startsWith("Windows"))!;
+  const { bytes } = await new PackageBuilder("bench-report", scenario).build(actionFor(first, 1));
+  const log = testCustodyLog();
+  let n = 0;
+  for (const m of scenario.machines) await keepPackage(dir, log, m, actionFor(m, ++n).id, bytes);
+}
+
 function folderBytes(dir: string): number {
   return Number(execFileSync("du", ["-sb", dir], { encoding: "utf8" }).split("\t")[0]);
 }
 
 async function measure(name: string, count: number, logMiB: number | undefined, work: string): Promise<Row> {
   const evidence = join(work, `${name}-evidence`);
-  await writeFleet(evidence, fleetScenario(`bench-${name}`, count, [], logMiB ? { securityLogMiB: logMiB } : undefined), "bench-report");
+  const scenario = fleetScenario(`bench-${name}`, count, [], logMiB ? { securityLogMiB: logMiB } : undefined);
+  if (logMiB) await writeCopies(evidence, scenario);
+  else await writeFleet(evidence, scenario, "bench-report");
   const out = join(work, `${name}-report`);
   const text = execFileSync(process.execPath, [__filename, "--child", evidence, out], { encoding: "utf8", maxBuffer: 1 << 20 });
   const m = JSON.parse(text) as Omit<Row, "case" | "packages" | "bytes">;

@@ -13,6 +13,26 @@ import { createReport } from "./run";
 
 const USAGE = "usage: mde-forensics report <folder | azblob://<account>/<container>[/<prefix>]> [--out <dir>] [--signing-key <pem>] [--no-custody] [--quiet]";
 
+const HELP = `usage: mde-forensics report <folder | azblob://<account>/<container>[/<prefix>]>
+                            [--out <dir>] [--signing-key <pem>] [--no-custody] [--quiet]
+
+Verifies every package of the evidence location, reads the verified ones in place and writes
+report.html, report.json and findings-<kind>.csv into --out; appends a \`reported\` custody event.
+
+  --out <dir>           where the report goes (default ./report); nothing is written elsewhere
+  --signing-key <pem>   the evidence signing key (default: MDE_EVIDENCE_SIGNING_KEY_FILE): re-signs
+                        the custody head after the \`reported\` line, so verify still vouches for it;
+                        required when the location's custody log is signed
+  --no-custody          leave the custody log alone (a dry look)
+  --quiet               no line per package on stderr
+  -h, --help            this help
+
+A blob container is read with the provider's sign-in from the environment (AZURE_TENANT_ID,
+AZURE_CLIENT_ID, AZURE_CLIENT_SECRET or a certificate or workload identity, AZURE_AUTHORITY_HOST,
+MDE_CREDENTIAL, MDE_CLOUD), as \`pulumi up\` used it. Exit 0 when the report was written
+(findings do not change it), 2 for a usage or location error. docs/report.md says more.
+`;
+
 export async function reportMain(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   let location: string | undefined;
   let outDir = "report";
@@ -22,6 +42,10 @@ export async function reportMain(argv: string[], out: (s: string) => void = (s) 
   let keyFile = process.env[SIGNING_KEY_CONFIG.env]?.trim() || undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === "--help" || a === "-h") {
+      out(HELP);
+      return 0;
+    }
     if (a === "--out" && argv[i + 1] !== undefined) outDir = argv[++i];
     else if (a === "--signing-key" && argv[i + 1] !== undefined) keyFile = argv[++i];
     else if (a === "--no-custody") custody = false;

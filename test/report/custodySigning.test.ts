@@ -84,3 +84,10 @@ it("an unsigned folder stays unsigned-but-intact (exit 3) after a report", async
   expect(JSON.parse(lines(dir).at(-1)!)).toMatchObject({ event: "reported" });
   expect((await run(["verify", dir])).code).toBe(3);
 });
+
+it("says how to give the key in --help", async () => {
+  const r = await run(["report", "--help"]);
+  expect(r.code).toBe(0);
+  expect(r.text).toMatch(/--signing-key <pem> .*MDE_EVIDENCE_SIGNING_KEY_FILE/s);
+  expect(r.text.split("\n").every((l) => l.length <= 100)).toBe(true);
+});
