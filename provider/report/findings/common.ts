@@ -16,7 +16,7 @@ export interface Fleet {
 }
 
 export function ref(d: DeviceFacts, p: Place): EvidenceRef {
-  return { packageSha256: d.package.sha256, package: d.package.file, path: p.path, ...(p.line ? { line: p.line } : {}), ...(p.record ? { record: p.record } : {}) };
+  return { packageSha256: d.package.sha256, package: d.package.file, path: p.path, ...(p.line ? { line: p.line } : {}), ...(p.record ? { record: p.record } : {}), ...(p.eventRecordId ? { eventRecordId: p.eventRecordId } : {}) };
 }
 
 export function draft(d: DeviceFacts, f: Omit<Draft, "machineId" | "computerDnsName">): Draft {
