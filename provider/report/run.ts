@@ -19,7 +19,7 @@ import { verifyCredential } from "../verify/credential";
 import { openSource } from "../verify/open";
 import type { PackageRow } from "../verify/packages";
 import type { EvidenceSource } from "../verify/source";
-import { assembleReport, summaryOf, type PackageStatus } from "./assemble";
+import { assembleReport, summaryOf, Timeline, type PackageStatus } from "./assemble";
 import { csvName, findingCsvs } from "./csvOut";
 import { reportedEvent, type CustodySettings } from "./custody";
 import type { DeviceFacts } from "./facts";
@@ -81,13 +81,15 @@ export async function createReport(options: ReportOptions): Promise<ReportResult
     // counted, its facts wait in a spill file, and the second pass judges them against the counts.
     const fleet = new FleetFindings(verified.rows.length);
     const drafts: Draft[] = [];
+    const timeline = new Timeline();
     const spill = await factsSpill(outDir);
     try {
       for (const row of verified.rows) {
         const status = await readPackage(source, files, row, verified.problems, limits, async (facts) => {
           const { drafts: local, windowsIndex } = fleet.local(facts);
           drafts.push(...local);
-          if (windowsIndex >= 0) await spill.write({ ...facts, security: { ...facts.security, kept: [] } });
+          timeline.add(facts.security.hours);
+          if (windowsIndex >= 0) await spill.write({ ...facts, security: { ...facts.security, kept: [], hours: {} } });
         });
         options.log?.(`${status.read ? "read" : "UNVERIFIED"} ${row.package}${status.problems.length ? `: ${status.problems[0]}` : ""}`);
         statuses.push(status);
@@ -96,7 +98,7 @@ export async function createReport(options: ReportOptions): Promise<ReportResult
     } finally {
       await spill.remove();
     }
-    const report = assembleReport(source.label, statuses, ordered(drafts), locationProblems, tool, new Date(clock.now()).toISOString());
+    const report = assembleReport(source.label, statuses, ordered(drafts), timeline, locationProblems, tool, new Date(clock.now()).toISOString());
     const result = await writeOutputs(report, outDir);
     if (reported) {
       await reported({
