@@ -7,7 +7,9 @@
  *   node dist/bench/triageReport.js [--sizes 10,100,1000] [--large-log 100x100] [--open]
  *
  * Each report runs in a child process of its own (a clean heap, so its peak RSS is its own);
- * packages are generated first by the emulator's package builder, outside the timing.
+ * packages are generated first by the emulator's package builder, outside the timing. A large-log
+ * package takes seconds to build, so that case keeps ONE built package under every device's id
+ * (byte-identical copies, each with its own manifest and custody line): the report reads each in full.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -15,16 +17,44 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createReport } from "../provider/report/run";
-import { fleetScenario, writeFleet } from "./evidenceFleet";
+import { PackageBuilder } from "../emulator/packages/packages";
+import { actionFor, fleetScenario, keepPackage, testCustodyLog, writeFleet } from "./evidenceFleet";
+import { mkdirSync } from "node:fs";
 
-interface Row { case: string; packages: number; bytes: number; seconds: number; peakRssMiB: number; findings: number; htmlMiB: number }
+interface Row { case: string; packages: number; bytes: number; seconds: number; peakRssMiB: number; liveHeapMiB: number; findings: number; htmlMiB: number }
+
+/** With --expose-gc: the heap still reachable after a full GC, every `every` packages; its maximum is what the report holds, apart from garbage not yet collected. */
+function liveHeapSampler(every: number): { log: (line: string) => void; max: () => number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let n = 0;
+  let max = 0;
+  return {
+    log: () => {
+      if (!gc || ++n % every !== 0) return;
+      gc();
+      max = Math.max(max, process.memoryUsage().heapUsed / 1048576);
+    },
+    max: () => max,
+  };
+}
 
 async function child(location: string, out: string): Promise<void> {
+  const sampler = liveHeapSampler(10);
   const started = process.hrtime.bigint();
-  const r = await createReport({ location, outDir: out, custody: false });
+  const r = await createReport({ location, outDir: out, custody: false, log: sampler.log });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const htmlBytes = Buffer.byteLength(require("node:fs").readFileSync(r.html));
-  process.stdout.write(JSON.stringify({ seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024, findings: r.report.findings.length, htmlMiB: htmlBytes / 1048576 }));
+  process.stdout.write(JSON.stringify({ seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024, liveHeapMiB: sampler.max(), findings: r.report.findings.length, htmlMiB: htmlBytes / 1048576 }));
+}
+
+/** The first Windows machine's package, kept under every machine's id (so `count` packages, all read as Windows). */
+async function writeCopies(dir: string, scenario: ReturnType<typeof fleetScenario>): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const first = scenario.machines.find((m) => m.osPlatform.startsWith("Windows"))!;
+  const { bytes } = await new PackageBuilder("bench-report", scenario).build(actionFor(first, 1));
+  const log = testCustodyLog();
+  let n = 0;
+  for (const m of scenario.machines) await keepPackage(dir, log, m, actionFor(m, ++n).id, bytes);
 }
 
 function folderBytes(dir: string): number {
@@ -33,9 +63,11 @@ function folderBytes(dir: string): number {
 
 async function measure(name: string, count: number, logMiB: number | undefined, work: string): Promise<Row> {
   const evidence = join(work, `${name}-evidence`);
-  await writeFleet(evidence, fleetScenario(`bench-${name}`, count, [], logMiB ? { securityLogMiB: logMiB } : undefined), "bench-report");
+  const scenario = fleetScenario(`bench-${name}`, count, [], logMiB ? { securityLogMiB: logMiB } : undefined);
+  if (logMiB) await writeCopies(evidence, scenario);
+  else await writeFleet(evidence, scenario, "bench-report");
   const out = join(work, `${name}-report`);
-  const text = execFileSync(process.execPath, [__filename, "--child", evidence, out], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const text = execFileSync(process.execPath, ["--expose-gc", __filename, "--child", evidence, out], { encoding: "utf8", maxBuffer: 1 << 20 });
   const m = JSON.parse(text) as Omit<Row, "case" | "packages" | "bytes">;
   return { case: name, packages: count, bytes: folderBytes(evidence), ...m };
 }
@@ -72,8 +104,8 @@ async function main(): Promise<void> {
     const largest = rows.filter((r) => r.case.startsWith("default")).sort((a, b) => b.packages - a.packages)[0];
     const opened = values.open && largest ? await openTime(join(work, `${largest.case}-report`, "report.html")) : undefined;
     const mib = (b: number) => (b / 1048576).toFixed(1);
-    console.log("| case | packages | evidence MiB | report s | s per 100 MiB | peak RSS MiB | findings | report.html MiB |\n|---|---|---|---|---|---|---|---|");
-    for (const r of rows) console.log(`| ${r.case} | ${r.packages} | ${mib(r.bytes)} | ${r.seconds.toFixed(1)} | ${((r.seconds * 100 * 1048576) / r.bytes).toFixed(1)} | ${r.peakRssMiB.toFixed(0)} | ${r.findings} | ${r.htmlMiB.toFixed(2)} |`);
+    console.log("| case | packages | evidence MiB | report s | s per 100 MiB | peak RSS MiB | live heap MiB | findings | report.html MiB |\n|---|---|---|---|---|---|---|---|---|");
+    for (const r of rows) console.log(`| ${r.case} | ${r.packages} | ${mib(r.bytes)} | ${r.seconds.toFixed(1)} | ${((r.seconds * 100 * 1048576) / r.bytes).toFixed(1)} | ${r.peakRssMiB.toFixed(0)} | ${r.liveHeapMiB.toFixed(0)} | ${r.findings} | ${r.htmlMiB.toFixed(2)} |`);
     if (opened !== undefined) console.log(`\nreport.html of ${largest.packages} devices opened in Chromium (first tile and first findings row drawn) in ${typeof opened === "number" ? `${opened.toFixed(2)} s` : opened}`);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -6,7 +6,8 @@
  */
 const USAGE = `usage: mde-forensics <command> …
   verify <folder | azblob://…> [--public-key <pem>] [--json]   check packages, manifests, custody chain, signatures
-  report <folder | azblob://…> [--out <dir>] [--no-custody]    triage report of the fleet's packages (HTML, JSON, CSV)
+  report <folder | azblob://…> [--out <dir>] [--signing-key <pem>] [--no-custody]
+                                                               triage report of the fleet's packages (HTML, JSON, CSV)
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -24,3 +24,5 @@ export { MACHINE_ID_PATTERN } from "./api/machineIdPattern";
 /** The triage report of an evidence location (`mde-forensics report` from code) and its JSON schema. */
 export { createReport, type ReportOptions, type ReportResult } from "./report/run";
 export { REPORT_SCHEMA, TriageReportSchema, type Finding, type TriageReport } from "./report/schema";
+/** The stack's evidence signing key (`mde:evidenceSigningKey`, `mde:evidenceSigningKeyFile`): a program's report re-signs the custody head with it. */
+export { signingKeyFromConfig, type SigningKeySource } from "./evidence/signingKey";

@@ -6,17 +6,22 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { createReport } from "pulumi-mde-forensics";
+import { createReport, signingKeyFromConfig } from "pulumi-mde-forensics";
 import type { CollectionSummary } from "./incident";
 
 export function triageReport(reportDirectory: string | undefined, evidenceDirectory: string, collections: Record<string, CollectionSummary>): pulumi.Output<string | null> | undefined {
   if (!reportDirectory || pulumi.runtime.isDryRun()) return undefined;
-  return pulumi.all(Object.values(collections).map((c) => c.packageSha256)).apply(async () => {
+  // The stack's signing key (if any) re-signs the custody head after the report's `reported` line, so verify still vouches for the log.
+  const mde = new pulumi.Config("mde");
+  const pem = mde.getSecret("evidenceSigningKey") ?? pulumi.output<string | undefined>(undefined);
+  // The path is no secret: only the key was.
+  return pulumi.unsecret(pulumi.all([pem, ...Object.values(collections).map((c) => c.packageSha256)]).apply(async ([key]) => {
     try {
-      return (await createReport({ location: evidenceDirectory, outDir: path.resolve(reportDirectory) })).html;
+      const signingKey = signingKeyFromConfig((name) => (name === "mde:evidenceSigningKey" ? key : mde.get(name.replace(/^mde:/, ""))));
+      return (await createReport({ location: evidenceDirectory, outDir: path.resolve(reportDirectory), signingKey })).html;
     } catch (err) {
       void pulumi.log.warn(`the triage report could not be made (${(err as Error).message}); run \`mde-forensics report ${evidenceDirectory}\` later`);
       return null;
     }
-  });
+  }));
 }

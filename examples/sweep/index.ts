@@ -5,6 +5,7 @@
  *   mde-sweep:comment      why the packages are collected
  *   mde-sweep:triggers     a JSON map; a change starts a new round on every machine
  *   mde-sweep:evidenceDirectory, :waitForCompletion, :timeoutMinutes, :cancelOnDelete, :maxMachines   optional
+ *   mde-sweep:reportDirectory  the triage report of the kept packages after each `up` (docs/report.md); exported as reportPath
  *   mde-sweep:exportMachines   false: export only the counts (the machine map as a stack output is stored twice)
  *
  * plus the `mde:*` settings every collection uses (docs/configuration.md).
@@ -23,7 +24,10 @@ const sweep = new InvestigationSweep(config.get("name") ?? "sweep", {
   timeoutMinutes: config.getNumber("timeoutMinutes"),
   cancelOnDelete: config.getBoolean("cancelOnDelete"),
   maxMachines: config.getNumber("maxMachines"),
+  reportDirectory: config.get("reportDirectory"),
 });
 
 export const counts = sweep.counts;
 export const machines = config.getBoolean("exportMachines") === false ? undefined : sweep.machines;
+/** report.html of the triage report, with mde-sweep:reportDirectory (else null). */
+export const reportPath = sweep.reportPath;

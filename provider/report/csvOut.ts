@@ -5,7 +5,7 @@
  */
 import type { Finding } from "./schema";
 
-const HEADER = ["id", "severity", "category", "kind", "computerDnsName", "machineId", "title", "details", "hosts", "packageSha256", "package", "path", "line", "record"];
+const HEADER = ["id", "severity", "category", "kind", "computerDnsName", "machineId", "title", "details", "hosts", "packageSha256", "package", "path", "line", "record", "eventRecordId"];
 
 function cell(v: string | number | undefined): string {
   let s = v === undefined ? "" : String(v);
@@ -21,7 +21,7 @@ export function findingCsvs(findings: Finding[]): Map<string, string> {
   for (const [kind, list] of byKind) {
     const rows = list.map((f) => {
       const e = f.evidence[0];
-      return [f.id, f.severity, f.category, f.kind, f.computerDnsName, f.machineId, f.title, JSON.stringify(f.details), (f.hosts ?? []).join(" "), e.packageSha256, e.package, e.path, e.line, e.record].map(cell).join(",");
+      return [f.id, f.severity, f.category, f.kind, f.computerDnsName, f.machineId, f.title, JSON.stringify(f.details), (f.hosts ?? []).join(" "), e.packageSha256, e.package, e.path, e.line, e.record, e.eventRecordId].map(cell).join(",");
     });
     out.set(kind, `\ufeff${[HEADER.join(","), ...rows].join("\r\n")}\r\n`);
   }

@@ -7,7 +7,7 @@ import type { Skipped } from "./parse/limits";
 import type { SummaryForm } from "./parse/summaryReport";
 
 /** Where a row came from inside the package. */
-export interface Place { path: string; line?: number; record?: number }
+export interface Place { path: string; line?: number; record?: number; eventRecordId?: string }
 
 export interface ProcessFact extends Place { name: string; pid?: number; ppid?: number; exe: string; commandLine: string }
 export interface ServiceFact extends Place { name: string; displayName: string; state: string; startMode: string; pid?: number; pathName: string; startName: string }

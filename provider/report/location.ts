@@ -1,6 +1,6 @@
 /**
  * Where the report reads packages from and appends its custody event: a folder, or a blob
- * container (azblob://account/container/prefix, read with DefaultAzureCredential like `verify`).
+ * container (azblob://account/container/prefix, read with the provider's sign-in like `verify`).
  * yauzl needs random access to read a ZIP in place, so a blob package is streamed to a private
  * temporary file (never extracted) and hashed on the way: it is read only when that hash is the
  * one `verify`'s checks just accepted. The temporary file is removed right after.
@@ -12,12 +12,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
+import type { KeyObject } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
-import { CustodyLog, type ChainAppender } from "../evidence/custodyLog";
-import { isBlobDestination, parseBlobDestination, blobName } from "../evidence/blob/destination";
-import { containerClient } from "../evidence/blob/container";
-import { blobAppender } from "../evidence/blob/custody";
-import type { Clock } from "../util/clock";
+import { writeHeadEnvelope } from "../evidence/attest";
+import type { ChainAppender, CustodyLine } from "../evidence/custodyLog";
+import { isBlobDestination, blobName } from "../evidence/blob/destination";
+import { blobStores } from "../evidence/blob/store";
 import { ForensicsError } from "../util/error";
 
 export interface PackageFiles {
@@ -27,19 +27,27 @@ export interface PackageFiles {
   appender(): ChainAppender | undefined;
   /** The location as CustodyLog.append takes it. */
   custodyTarget: string;
+  /** Signs the custody head through the line just appended, as the provider does after each of its own lines (attest.ts). */
+  signHead(lastLineSha256: string, line: CustodyLine, key: KeyObject): Promise<void>;
 }
 
 export async function packageFiles(location: string, credential?: TokenCredential): Promise<PackageFiles> {
   if (!isBlobDestination(location)) {
     const dir = resolve(location);
-    return { withLocalZip: (file, _sha, use) => use(join(dir, file)), appender: () => undefined, custodyTarget: dir };
+    return {
+      withLocalZip: (file, _sha, use) => use(join(dir, file)),
+      appender: () => undefined,
+      custodyTarget: dir,
+      signHead: async (sha, line, key) => void (await writeHeadEnvelope(dir, sha, line, key)),
+    };
   }
-  const d = parseBlobDestination(location);
-  const { DefaultAzureCredential } = await import("@azure/identity");
-  const container = containerClient(d, credential ?? new DefaultAzureCredential());
+  if (!credential) throw new ForensicsError(`${location}: a blob container needs a credential`);
+  const store = blobStores(() => credential)(location);
+  const { d, container } = store;
   return {
     custodyTarget: d.text,
-    appender: () => blobAppender(d, container),
+    appender: () => store.appender,
+    signHead: (sha, line, key) => store.writeHead(sha, line, key),
     async withLocalZip(file, sha256, use) {
       const dir = await mkdtemp(join(tmpdir(), "mde-report-"));
       try {
@@ -56,9 +64,4 @@ export async function packageFiles(location: string, credential?: TokenCredentia
       }
     },
   };
-}
-
-/** A custody log writing to this location (folder or container). */
-export function custodyLogFor(files: PackageFiles, tool: string, clock: Clock): CustodyLog {
-  return new CustodyLog({ clock, tool, appenderFor: () => files.appender() });
 }

@@ -19,6 +19,8 @@ export const EvidenceRefSchema = z.strictObject({
   path: z.string(),
   line: z.number().int().positive().optional(),
   record: z.number().int().positive().optional(),
+  /** EVTX: the record's EventRecordID, the number Event Viewer and evtxexport show (differs from `record` once a log wrapped or was cleared). */
+  eventRecordId: z.string().optional(),
 });
 
 export const FindingSchema = z.strictObject({

@@ -12,7 +12,9 @@ import { join } from "node:path";
 import { readEvtx } from "../../provider/report/evtx/chunks";
 import type { EvtxEvent } from "../../provider/report/evtx/event";
 import { SkipLog } from "../../provider/report/parse/limits";
-import { sampleSecurityLog } from "../helpers/reportFleet";
+import { createReport } from "../../provider/report/run";
+import { fleetScenario, sampleSecurityLog, writeFleet, zipEntry } from "../helpers/reportFleet";
+import { readFileSync } from "node:fs";
 
 const hasTool = spawnSync("evtxexport", ["-V"], { stdio: "ignore" }).error === undefined;
 if (!hasTool) console.warn("skipping the evtxexport cross-check: evtxexport is not installed (Debian package libevtx-utils)");
@@ -62,5 +64,28 @@ const norm = (s: string) => {
       else if (t.strings.length && JSON.stringify(Object.values(e.data).map(norm)) !== JSON.stringify(t.strings.map(norm))) mismatches.push(`record ${e.record} (${e.eventId}): ${JSON.stringify(Object.values(e.data))} vs ${JSON.stringify(t.strings)}`);
     });
     expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+
+  it("leads every Security-log finding to its record: the EventRecordID it cites is, for evtxexport, that event", async () => {
+    const { PLANT_KINDS } = await import("../../emulator/scenario/plantSchema");
+    const plants = PLANT_KINDS.map((kind) => ({ machine: "ws-00001.contoso.local", kind, ...(kind === "security-log-cleared" ? { hoursAgo: 100 } : {}) }));
+    const evidence = join(dir, "fleet");
+    await writeFleet(evidence, fleetScenario("evtx-links", 1, plants), "evtx-links-seed");
+    const { report } = await createReport({ location: evidence, outDir: join(dir, "links-out"), custody: false });
+    const cited = report.findings.filter((f) => f.category === "security-log");
+    expect(new Set(cited.map((f) => f.kind))).toEqual(new Set(["logon-burst", "log-cleared", "service-installed", "task-created", "account-created", "group-member-added"]));
+    const e = cited[0].evidence[0];
+    const file = join(dir, "cited.evtx");
+    writeFileSync(file, await zipEntry(readFileSync(join(evidence, e.package)), e.path));
+    const byNumber = new Map(evtxexport(file).map((r) => [r.number, r]));
+    const wrong: string[] = [];
+    for (const f of cited) {
+      for (const ref of f.evidence) {
+        const want = f.kind === "logon-burst" ? [4625, 4624] : [Number(f.details.eventId)];
+        const got = byNumber.get(ref.eventRecordId ?? "")?.id;
+        if (!ref.record || got === undefined || !want.includes(got)) wrong.push(`${f.id} ${f.kind}: record ${ref.record} EventRecordID ${ref.eventRecordId} is ${got}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });

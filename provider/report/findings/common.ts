@@ -8,8 +8,15 @@ import type { EvidenceRef, Finding } from "../schema";
 
 export type Draft = Omit<Finding, "id">;
 
+/** What a device is judged against: the Windows devices of the fleet, how many of them make an item rare, and their names (by index). */
+export interface Fleet {
+  size: number;
+  rareMax: number;
+  names: readonly string[];
+}
+
 export function ref(d: DeviceFacts, p: Place): EvidenceRef {
-  return { packageSha256: d.package.sha256, package: d.package.file, path: p.path, ...(p.line ? { line: p.line } : {}), ...(p.record ? { record: p.record } : {}) };
+  return { packageSha256: d.package.sha256, package: d.package.file, path: p.path, ...(p.line ? { line: p.line } : {}), ...(p.record ? { record: p.record } : {}), ...(p.eventRecordId ? { eventRecordId: p.eventRecordId } : {}) };
 }
 
 export function draft(d: DeviceFacts, f: Omit<Draft, "machineId" | "computerDnsName">): Draft {
@@ -47,21 +54,32 @@ export function normalise(text: string): string {
 /** Commands that hide what they run: encoded PowerShell, download cradles. */
 export const OBFUSCATED = /\s-(e|en|enc|encodedcommand|ec)\s+[A-Za-z0-9+/=]{16,}|\biex\b|invoke-expression|downloadstring|frombase64string/i;
 
-/** Which devices have each item: key → device indexes. */
+/**
+ * How many devices have each item, and which ones while they are few: the fleet's first pass adds
+ * every device's keys (devices in order, one at a time), the second judges each device against the
+ * counts. Past `keepHosts` devices an item is common and only counted, so memory grows with the
+ * number of distinct items, not with the fleet (each key string is held once, by the map).
+ */
 export class Prevalence {
-  private readonly hosts = new Map<string, Set<number>>();
+  private readonly items = new Map<string, { n: number; last: number; hosts: number[] }>();
+
+  constructor(private readonly keepHosts: number = Number.MAX_SAFE_INTEGER) {}
 
   add(key: string, device: number): void {
-    let s = this.hosts.get(key);
-    if (!s) this.hosts.set(key, (s = new Set()));
-    s.add(device);
+    const e = this.items.get(key);
+    if (!e) return void this.items.set(key, { n: 1, last: device, hosts: [device] });
+    if (e.last === device) return;
+    e.n++;
+    e.last = device;
+    if (e.hosts.length < this.keepHosts) e.hosts.push(device);
   }
 
   count(key: string): number {
-    return this.hosts.get(key)?.size ?? 0;
+    return this.items.get(key)?.n ?? 0;
   }
 
+  /** The devices that have the item (every one while it is rare). */
   devices(key: string): number[] {
-    return [...(this.hosts.get(key) ?? [])];
+    return this.items.get(key)?.hosts ?? [];
   }
 }

@@ -6,7 +6,7 @@
  * PowerShell, a download cradle); rare software on its own is medium (programs: low).
  */
 import type { DeviceFacts, Place } from "../facts";
-import { draft, executableOf, isUserWritable, normalise, OBFUSCATED, Prevalence, ref, type Draft } from "./common";
+import { draft, executableOf, type Fleet, isUserWritable, normalise, OBFUSCATED, Prevalence, ref, type Draft } from "./common";
 
 interface Item { key: string; title: string; details: Record<string, string | number>; place: Place; command: string }
 type Source = { kind: string; label: string; items: (d: DeviceFacts) => Item[]; program?: boolean };
@@ -32,31 +32,35 @@ const SOURCES: Source[] = [
   },
 ];
 
-export function rarityFindings(devices: DeviceFacts[], rareMax: number): Draft[] {
-  if (devices.length <= rareMax) return [];
+/** One prevalence per source (autoruns, services, tasks, programs). */
+export const rarityPrevalences = (keepHosts: number) => SOURCES.map(() => new Prevalence(keepHosts));
+
+/** First pass: the device's items, counted. */
+export function addRarityKeys(prevalences: Prevalence[], d: DeviceFacts, device: number): void {
+  SOURCES.forEach((source, k) => source.items(d).forEach((it) => prevalences[k].add(it.key, device)));
+}
+
+/** Second pass: the device's items that few devices of the fleet have. */
+export function rarityFindingsFor(d: DeviceFacts, prevalences: Prevalence[], fleet: Fleet): Draft[] {
+  if (fleet.size <= fleet.rareMax) return [];
   const out: Draft[] = [];
-  for (const source of SOURCES) {
-    const perDevice = devices.map((d) => source.items(d));
-    const prevalence = new Prevalence();
-    perDevice.forEach((items, i) => items.forEach((it) => prevalence.add(it.key, i)));
-    perDevice.forEach((items, i) => {
-      const d = devices[i];
-      const seen = new Set<string>();
-      for (const it of items) {
-        const n = prevalence.count(it.key);
-        if (n > rareMax || seen.has(it.key)) continue;
-        seen.add(it.key);
-        const exe = executableOf(it.command);
-        const why = source.program ? "" : OBFUSCATED.test(it.command) ? "hides its command" : isUserWritable(exe) ? "runs from a user-writable folder" : "";
-        out.push(draft(d, {
-          category: "rarity", kind: source.kind, severity: why ? "high" : source.program ? "low" : "medium",
-          title: `rare ${source.label} (${n} of ${devices.length} devices)${why ? `, ${why}` : ""}: ${it.title}`,
-          details: { ...it.details, devices: n },
-          hosts: prevalence.devices(it.key).map((j) => devices[j].computerDnsName),
-          evidence: [ref(d, it.place)],
-        }));
-      }
-    });
-  }
+  SOURCES.forEach((source, k) => {
+    const prevalence = prevalences[k];
+    const seen = new Set<string>();
+    for (const it of source.items(d)) {
+      const n = prevalence.count(it.key);
+      if (n > fleet.rareMax || seen.has(it.key)) continue;
+      seen.add(it.key);
+      const exe = executableOf(it.command);
+      const why = source.program ? "" : OBFUSCATED.test(it.command) ? "hides its command" : isUserWritable(exe) ? "runs from a user-writable folder" : "";
+      out.push(draft(d, {
+        category: "rarity", kind: source.kind, severity: why ? "high" : source.program ? "low" : "medium",
+        title: `rare ${source.label} (${n} of ${fleet.size} devices)${why ? `, ${why}` : ""}: ${it.title}`,
+        details: { ...it.details, devices: n },
+        hosts: prevalence.devices(it.key).map((j) => fleet.names[j]),
+        evidence: [ref(d, it.place)],
+      }));
+    }
+  });
   return out;
 }

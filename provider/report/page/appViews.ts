@@ -10,7 +10,7 @@ const R = JSON.parse(document.getElementById("report-data").textContent);
 const EVENT_IDS = ["4624/3", "4624/10", "4624", "4625", "4672", "4688", "4697", "4698", "4720", "4732", "1102"];
 const COLORS = { "4624": "#90a4ae", "4625": "#e53935", "4672": "#8e24aa", "4688": "#1e88e5", "4697": "#f4511e", "4698": "#fb8c00", "4720": "#6d4c41", "4732": "#3949ab", "1102": "#000000" };
 const severityOf = (p) => !p.verified ? "unverified" : p.findings.high ? "high" : p.findings.medium ? "medium" : p.findings.low ? "low" : "none";
-const where = (e) => e.path + (e.line ? ":" + e.line : e.record ? " record " + e.record : "");
+const where = (e) => e.path + (e.line ? ":" + e.line : e.record ? " record " + e.record + (e.eventRecordId ? " (EventRecordID " + e.eventRecordId + ")" : "") : "");
 const deviceButton = (name, file) => el("button", { class: "device-link", type: "button", onclick: () => { location.hash = "device:" + file; } }, name || "(unnamed)");
 const FINDING_COLUMNS = [
   { label: "id", get: (f) => f.id },

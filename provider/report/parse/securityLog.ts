@@ -34,7 +34,7 @@ export async function readSecurityLog(path: string, chunks: AsyncIterable<Buffer
       dropped++;
       return;
     }
-    facts.kept.push({ path, record: e.record, eventId: e.eventId, time: e.time, data: pick(e.data) });
+    facts.kept.push({ path, record: e.record, eventRecordId: e.recordId, eventId: e.eventId, time: e.time, data: pick(e.data) });
   });
   if (dropped) skip.add(`${dropped} notable events beyond the first ${limits.keptEvents} were counted but not kept (kept-event limit)`);
   facts.records = summary.records;
