@@ -21,8 +21,7 @@ export { correlationMarker, MARKER_LENGTH, markerOf } from "./adoption/marker";
 export * from "./sweep";
 /** What a machine id looks like (40 hexadecimal characters), to tell one from a device name. */
 export { MACHINE_ID_PATTERN } from "./api/machineIdPattern";
-/** The triage report of an evidence location (`mde-forensics report` from code) and its JSON schema. */
-export { createReport, type ReportOptions, type ReportResult } from "./report/run";
-export { REPORT_SCHEMA, TriageReportSchema, type Finding, type TriageReport } from "./report/schema";
+// The triage report from code is the `pulumi-mde-forensics/report` entry (report/index.ts): its
+// types come from a zod schema, which this entry's public types must not expose.
 /** The stack's evidence signing key (`mde:evidenceSigningKey`, `mde:evidenceSigningKeyFile`): a program's report re-signs the custody head with it. */
 export { signingKeyFromConfig, type SigningKeySource } from "./evidence/signingKey";

@@ -32,7 +32,7 @@ import { checkDevices } from "./deviceChecks";
 import { compareFindings, findingsPass, loadFindings, printFindings } from "./findings";
 import { loadDrill } from "./drill";
 import { findingsFromReport, loadReport } from "./reportFindings";
-import { createReport } from "pulumi-mde-forensics";
+import { createReport } from "pulumi-mde-forensics/report";
 import { type DrillReport, fingerprint, printReport } from "./report";
 import { holdSeededUntilSeen } from "./seededCollections";
 

@@ -8,7 +8,7 @@
  * should reach without opening a ZIP.
  */
 import * as fs from "node:fs";
-import type { Finding as ReportFinding, TriageReport } from "pulumi-mde-forensics";
+import type { Finding as ReportFinding, TriageReport } from "pulumi-mde-forensics/report";
 import type { Finding } from "./findings";
 
 /** The plant kind each kind of high report finding names. */

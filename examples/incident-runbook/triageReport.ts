@@ -6,7 +6,8 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { createReport, signingKeyFromConfig } from "pulumi-mde-forensics";
+import { signingKeyFromConfig } from "pulumi-mde-forensics";
+import { createReport } from "pulumi-mde-forensics/report";
 import type { CollectionSummary } from "./incident";
 
 export function triageReport(reportDirectory: string | undefined, evidenceDirectory: string, collections: Record<string, CollectionSummary>): pulumi.Output<string | null> | undefined {
