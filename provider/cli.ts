@@ -4,10 +4,11 @@
  * (`verify` → provider/verify/cli.ts, `report` → provider/report/cli.ts). Loaded lazily, so
  * `verify` never loads the report's parsers and the other way round.
  */
-const USAGE = `usage: mde-forensics <command> …
-  verify <folder | azblob://…> [--public-key <pem>] [--json]   check packages, manifests, custody chain, signatures
+const USAGE = `usage: mde-forensics <command> …   (mde-forensics <command> --help: its options)
+  verify <folder | azblob://…> [--public-key <pem>]... [--tsa-root <pem>]... [--json] [--report]
+         checks packages, manifests, the custody chain, signatures and timestamps
   report <folder | azblob://…> [--out <dir>] [--signing-key <pem>] [--no-custody]
-                                                               triage report of the fleet's packages (HTML, JSON, CSV)
+         the fleet's triage report from its packages (HTML, JSON, a CSV per finding kind)
 `;
 
 export async function main(argv: string[]): Promise<number> {

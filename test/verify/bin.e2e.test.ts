@@ -1,6 +1,6 @@
 /**
- * `mde-forensics verify` as the package's bin: the compiled `dist/provider/verify/cli.js` (what
- * package.json "bin" names) verifies an intact signed folder and exits with the code it reports.
+ * `mde-forensics verify` as the package's bin: the compiled `dist/provider/cli.js` (what
+ * package.json "bin" names, which dispatches to verify and report) verifies an intact signed folder and exits with the code it reports.
  * e2e because it needs the build; the verdicts themselves are tested in-process in tamper.test.ts.
  */
 import { spawnSync } from "node:child_process";
@@ -24,5 +24,10 @@ it("runs as the package's bin and exits with the code it reports", () => {
   expect(ok.status).toBe(0);
   const usage = spawnSync(process.execPath, [BIN, "check"], { encoding: "utf8" });
   expect(usage.status).toBe(2);
-  expect(usage.stderr).toMatch(/usage: mde-forensics verify/);
+  expect(usage.stderr).toMatch(/^unknown command check\nusage: mde-forensics <command>/);
+  expect(usage.stderr).toMatch(/^ {2}verify <folder \| azblob:\/\/…>/m);
+  expect(usage.stderr).toMatch(/^ {2}report <folder \| azblob:\/\/…>/m);
+  const help = spawnSync(process.execPath, [BIN, "verify", "--help"], { encoding: "utf8" });
+  expect(help.status).toBe(0);
+  expect(help.stdout).toMatch(/^usage: mde-forensics verify <location>/);
 });
