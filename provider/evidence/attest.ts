@@ -46,6 +46,11 @@ export async function writePackageEnvelope(dir: string, manifest: { fileName: st
   await writeFileAtomic(join(dir, envelopeName(manifest.fileName)), envelopeText(signStatement(packageStatement(manifest), key)));
 }
 
+/** The signed head's text; the custody appender writes it in its place in the write order (custodyFile.ts). */
+export function headEnvelopeText(headSha256: string, line: CustodyLine, key: KeyObject): string {
+  return envelopeText(signStatement(headStatement(headSha256, line), key));
+}
+
 export async function writeHeadEnvelope(dir: string, headSha256: string, line: CustodyLine, key: KeyObject): Promise<void> {
-  await writeFileAtomic(join(dir, HEAD_FILE), envelopeText(signStatement(headStatement(headSha256, line), key)));
+  await writeFileAtomic(join(dir, HEAD_FILE), headEnvelopeText(headSha256, line, key));
 }

@@ -13,22 +13,21 @@
  * `prev` is the SHA-256 of the line before it (its exact text, without the newline), computed and
  * appended under an exclusive lock (fileLock.ts) so concurrent writers extend one chain instead of
  * forking it. With a signing key, the chain's head (the SHA-256 of the last line, which commits to
- * every line before it) is signed after each append into `custody.head.json` (custodyHead.ts).
+ * every line before it) is signed with each append into `custody.head.json` (attest.ts). How a
+ * line reaches the disk (lock, tail, torn-line repair, write order) is the appender's: a folder's
+ * in custodyFile.ts, a blob container's in blob/custody.ts.
  */
 import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
-import { join, resolve } from "node:path";
 import type { Clock } from "../util/clock";
 import { redact } from "../util/redact";
-import { describeFsError, EvidenceError } from "./errors";
-import { withFileLock } from "./fileLock";
+import { folderAppender } from "./custodyFile";
 import type { EvidenceSubject } from "./subject";
 
-export const CUSTODY_LOG_NAME = "custody.jsonl";
+export { CUSTODY_LOG_NAME } from "./custodyFile";
 
 /** The events this module and the resource write; others are accepted but should be rare. */
-export const CUSTODY_EVENTS = ["requested", "adopted", "resumed", "superseded", "succeeded", "downloaded", "verified", "reused", "claimed", "failed"] as const;
+export const CUSTODY_EVENTS = ["requested", "adopted", "resumed", "superseded", "succeeded", "downloaded", "verified", "reused", "claimed", "failed", "repaired"] as const;
 export type CustodyEvent = (typeof CUSTODY_EVENTS)[number];
 
 export type DetailValue = string | number | boolean | null;
@@ -68,35 +67,37 @@ export interface CustodyLogOptions {
   operator?: string;
   /** Extra values to redact verbatim (the download link while one is live). */
   knownSecrets?: () => readonly string[];
-  /** Called under the log's lock after each append, with the location and the new head's hash (signs it). */
-  onAppended?(location: string, headSha256: string, line: CustodyLine): Promise<void>;
+  /**
+   * The signed head (envelope text) for the location's new last line, or undefined when unsigned;
+   * called under the log's lock, so heads are signed in chain order. The appender writes it.
+   */
+  headFor?(location: string, headSha256: string, line: CustodyLine): string | undefined;
   /** The chain appender of a location that is not a local folder (a blob container); undefined: a folder. */
   appenderFor?(location: string): ChainAppender | undefined;
+  /** Test hook: called at each durable step of an append (`custody:<event>:<step>`), for kill-point tests. */
+  onStep?(step: string): void;
+}
+
+/** A torn fragment the appender cut from the end of the log; its bytes go into a `repaired` line. */
+export interface TornTail {
+  bytes: number;
+  sha256: string;
+  /** The fragment's first 4 KiB, base64 (it need not be text). */
+  base64: string;
 }
 
 /**
- * Extends one location's chain: calls `lineFor` with the current last line (or undefined) and
- * appends its result (without newline) so that no other writer can slip a line in between.
+ * Extends one location's chain so that no other writer can slip a line in between: `linesFor`
+ * gets the current last whole line (or undefined) and any torn fragment cut off, and returns the
+ * new lines (without newlines); `headFor` gets the last of them and returns the signed head to
+ * keep with it, or undefined. `onStep` names each durable step (kill-point tests).
  */
 export interface ChainAppender {
-  /** `then` runs after the append, still exclusively: heads are signed in chain order. */
-  append(lineFor: (last: string | undefined) => string, then: () => Promise<void>): Promise<void>;
-}
-
-/** A folder's log: the last line is read and the new one appended while holding the folder's lock. */
-export function folderAppender(directory: string): ChainAppender {
-  const file = join(resolve(directory), CUSTODY_LOG_NAME);
-  return {
-    append: (lineFor, then) =>
-      withFileLock(
-        `${file}.lock`,
-        async () => {
-          await appendLine(file, `${lineFor(await lastLine(file))}\n`);
-          await then();
-        },
-        `cannot append to the custody log ${file}`,
-      ),
-  };
+  append(
+    linesFor: (last: string | undefined, torn: TornTail | undefined) => string[],
+    headFor: (lastText: string) => string | undefined,
+    onStep?: (step: string) => void,
+  ): Promise<void>;
 }
 
 export class CustodyLog {
@@ -125,65 +126,46 @@ export class CustodyLog {
     for (const [k, v] of Object.entries(details)) if (typeof v === "string") details[k] = redact(v, secrets);
     const appender = this.options.appenderFor?.(directory) ?? folderAppender(directory);
     let written: { line: CustodyLine; text: string } | undefined;
-    await appender.append((before) => {
-      const line: CustodyLine = {
-        prev: before === undefined ? null : sha256Hex(before),
-        timestamp: new Date(atMs).toISOString(),
-        event,
-        actionId: subject.actionId ?? null,
-        machineId: subject.machineId ?? null,
-        operator: this.operatorName,
-        tool: this.options.tool,
-        details,
-      };
-      written = { line, text: JSON.stringify(line) };
-      return written.text;
-    }, async () => this.options.onAppended?.(directory, sha256Hex(written!.text), written!.line));
+    await appender.append(
+      (before, torn) => {
+        const texts: string[] = [];
+        let prev = before;
+        if (torn) {
+          const repaired = JSON.stringify(this.lineOf(prev, atMs, "repaired", {}, repairDetails(torn)));
+          texts.push(repaired);
+          prev = repaired;
+        }
+        const line = this.lineOf(prev, atMs, event, subject, details);
+        written = { line, text: JSON.stringify(line) };
+        texts.push(written.text);
+        return texts;
+      },
+      (text) => this.options.headFor?.(directory, sha256Hex(text), written!.line),
+      (step) => this.options.onStep?.(`custody:${event}:${step}`),
+    );
     return written!.line;
   }
+
+  private lineOf(before: string | undefined, atMs: number, event: string, subject: Partial<EvidenceSubject>, details: Record<string, DetailValue>): CustodyLine {
+    return {
+      prev: before === undefined ? null : sha256Hex(before),
+      timestamp: new Date(atMs).toISOString(),
+      event,
+      actionId: subject.actionId ?? null,
+      machineId: subject.machineId ?? null,
+      operator: this.operatorName,
+      tool: this.options.tool,
+      details,
+    };
+  }
+}
+
+/** What a `repaired` line records of the fragment a crash left: enough to show what was cut, and that it was. */
+function repairDetails(torn: TornTail): Record<string, DetailValue> {
+  return { tornBytes: torn.bytes, tornSha256: torn.sha256, tornBase64: torn.base64, note: "an incomplete last line (a write cut short) was moved from the log into this line" };
 }
 
 export const sha256Hex = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
-
-/** Lines are small: the last one is in the file's last 64 KiB (else the whole file is read). */
-const TAIL_BYTES = 64 * 1024;
-
-/** The text of the log's last line (without its newline), or undefined for a missing or empty log. */
-export async function lastLine(file: string): Promise<string | undefined> {
-  let fh: import("node:fs/promises").FileHandle;
-  try {
-    fh = await open(file, "r");
-  } catch (err) {
-    if ((err as { code?: string }).code === "ENOENT") return undefined;
-    throw new EvidenceError("write", `cannot read the custody log ${file}: ${describeFsError(err)}`, { cause: err });
-  }
-  try {
-    const { size } = await fh.stat();
-    for (let want = Math.min(size, TAIL_BYTES); ; want = size) {
-      const buf = Buffer.alloc(want);
-      await fh.read(buf, 0, want, size - want);
-      const text = buf.toString("utf8").replace(/\n$/, "");
-      const cut = text.lastIndexOf("\n");
-      if (cut >= 0 || want === size) return text === "" ? undefined : text.slice(cut + 1);
-    }
-  } finally {
-    await fh.close();
-  }
-}
-
-async function appendLine(file: string, text: string): Promise<void> {
-  try {
-    const fh = await open(file, "a", 0o600);
-    try {
-      await fh.appendFile(text, "utf8");
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch (err) {
-    throw new EvidenceError("write", `cannot append to the custody log ${file}: ${describeFsError(err)}`, { cause: err });
-  }
-}
 
 function currentOperator(): string {
   let user = "unknown";

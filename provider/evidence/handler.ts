@@ -13,7 +13,7 @@ import type { KeyObject } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { redact } from "../util/redact";
-import { writeHeadEnvelope } from "./attest";
+import { headEnvelopeText } from "./attest";
 import { isBlobDestination } from "./blob/destination";
 import { keepInBlob } from "./blob/keep";
 import { blobStores } from "./blob/store";
@@ -48,12 +48,11 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
     operator: o.operator,
     knownSecrets: liveLinks,
     appenderFor: (location) => (isBlobDestination(location) ? blob(location).appender : undefined),
-    onAppended: async (location, head, line) => {
+    headFor: (_location, head, line) => {
       const k = signingKey();
-      if (!k) return;
-      if (isBlobDestination(location)) await blob(location).writeHead(head, line, k);
-      else await writeHeadEnvelope(location, head, line, k);
+      return k ? headEnvelopeText(head, line, k) : undefined;
     },
+    onStep: o.onStep,
   });
   const log = (line: string) => o.log(redact(line, liveLinks()));
 

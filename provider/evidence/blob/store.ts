@@ -5,23 +5,18 @@
  */
 import type { TokenCredential } from "@azure/identity";
 import type { ContainerClient } from "@azure/storage-blob";
-import type { KeyObject } from "node:crypto";
-import { headStatement, HEAD_FILE } from "../attest";
-import type { ChainAppender, CustodyLine } from "../custodyLog";
+import type { ChainAppender } from "../custodyLog";
 import { CUSTODY_LOG_NAME } from "../custodyLog";
-import { signStatement } from "../dsse";
 import { EvidenceError } from "../errors";
-import { containerClient, describeBlobError, preflightContainer } from "./container";
+import { containerClient, preflightContainer } from "./container";
 import { blobAppender } from "./custody";
-import { type BlobDestination, blobName, parseBlobDestination } from "./destination";
+import { type BlobDestination, parseBlobDestination } from "./destination";
 
 export interface BlobStore {
   d: BlobDestination;
   container: ContainerClient;
   appender: ChainAppender;
   preflight(): Promise<void>;
-  /** Replaces the chain head's envelope (the one blob that moves; each version stays with versioning on). */
-  writeHead(headSha256: string, line: CustodyLine, key: KeyObject): Promise<void>;
 }
 
 export function blobStores(credential: (() => TokenCredential) | undefined): (location: string) => BlobStore {
@@ -39,13 +34,6 @@ export function blobStores(credential: (() => TokenCredential) | undefined): (lo
       container,
       appender: blobAppender(d, container),
       preflight: () => preflightContainer(d, container, CUSTODY_LOG_NAME),
-      async writeHead(headSha256, line, key) {
-        const text = `${JSON.stringify(signStatement(headStatement(headSha256, line), key), null, 2)}\n`;
-        const blob = container.getBlockBlobClient(blobName(d, HEAD_FILE));
-        await blob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: "application/json" } }).catch((err: unknown) => {
-          throw describeBlobError(err, d, `refused the custody head ${blob.name}`);
-        });
-      },
     };
     stores.set(d.text, store);
     return store;
