@@ -59,13 +59,16 @@ export async function keepPackage(k: KeepContext, outs: EvidenceSubject, names: 
       await k.custody.append(names.dir, "downloaded", outs, { fileName: names.fileName, sizeBytes: got.sizeBytes, sha256: got.sha256, attempts: got.attempts, linkRequests: got.linkRequests }, got.downloadedMs);
     }
     await k.custody.append(names.dir, "verified", outs, { fileName: names.fileName, sha256: got.sha256, entries: got.verification.entries, uncompressedBytes: got.verification.uncompressedBytes, copiedFrom: copyFrom ?? null }, got.endedMs);
+    k.o.onStep("keep:recorded");
     try {
       await placeWithoutOverwrite(partial, names.zip);
+      k.o.onStep("keep:placed");
     } catch (err) {
       if (!(err instanceof FinalNameTakenError)) throw new EvidenceError("write", `cannot move the package to ${names.zip}: ${messageOf(err)}`, { cause: err });
       return await settleExisting(k, outs, names, got, partial);
     }
     await writeSigned(k, names, manifestFor(k, outs, names, got));
+    k.o.onStep("keep:manifest-written");
     k.log(doneLine(outs.actionId, { sizeBytes: got.sizeBytes, transferMs: got.downloadedMs - got.lastAttemptStartedMs, sha256: got.sha256, entries: got.verification.entries, attempts: got.attempts }));
     return evidenceOutputs(names, got.sha256, got.sizeBytes);
   } finally {
