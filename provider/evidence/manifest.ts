@@ -7,10 +7,10 @@
  * is recorded as an origin only: the download link is a credential and is never written down.
  * The manifest is also how a later run recognises a package already on disk (see handler.ts).
  */
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { SignatureNote } from "./attest";
 import { writeFileAtomic } from "./files";
+import { openRegular, READ_REGULAR } from "./regularFile";
 
 export const MANIFEST_SCHEMA = "pulumi-mde-forensics/investigation-package-manifest/v1";
 
@@ -68,9 +68,10 @@ export async function readRecordedPackage(
 ): Promise<{ sha256: string; sizeBytes: number } | undefined> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    const fh = await openRegular(file, READ_REGULAR, `cannot read ${file}`);
+    text = await fh.readFile("utf8").finally(() => fh.close());
   } catch {
-    return undefined;
+    return undefined; // missing, unreadable, or planted as a link: the package is checked by download
   }
   let json: unknown;
   try {

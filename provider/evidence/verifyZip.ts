@@ -57,11 +57,9 @@ export async function verifyZip(file: string, limits: ZipLimits = DEFAULT_ZIP_LI
       }
       throw invalid(`its central directory cannot be read (${messageOf(err)})`, err);
     }
-    try {
-      return await checkEntries(zip, limits);
-    } finally {
-      zip.close();
-    }
+    // Not zip.close(): yauzl would close the descriptor the FileHandle owns, and a second close
+    // could hit a descriptor number reused meanwhile. The FileHandle alone closes it.
+    return await checkEntries(zip, limits);
   } finally {
     await fh.close().catch(() => undefined);
   }
