@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, stat, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { describeFsError, EvidenceError } from "./errors";
+import { refuseSymlinkedFolder } from "./regularFile";
 
 /** Prefix of the probe file; hidden so a crash that leaves one behind does not look like evidence. */
 const PROBE_PREFIX = ".mde-forensics-probe-";
@@ -30,6 +31,7 @@ export async function preflightDirectory(directory: string): Promise<string> {
     if ((err as { code?: string }).code !== "EEXIST")
       throw new EvidenceError("directory", `evidenceDirectory ${dir} cannot be created: ${describeFsError(err)}`, { cause: err });
   }
+  await refuseSymlinkedFolder(dir);
   const info = await stat(dir).catch((err: unknown) => {
     throw new EvidenceError("directory", `evidenceDirectory ${dir} cannot be read: ${describeFsError(err)}`, { cause: err });
   });
