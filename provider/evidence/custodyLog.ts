@@ -110,7 +110,7 @@ export class CustodyLog {
 
   /** Appends one event line to the location's `custody.jsonl` (synced); returns the line written. */
   async append(
-    directory: string,
+    location: string,
     event: string,
     subject: Partial<EvidenceSubject>,
     extra: Record<string, DetailValue | undefined> = {},
@@ -124,7 +124,7 @@ export class CustodyLog {
     for (const [k, v] of Object.entries(extra)) if (v !== undefined) details[k] = v;
     const secrets = this.options.knownSecrets?.() ?? [];
     for (const [k, v] of Object.entries(details)) if (typeof v === "string") details[k] = redact(v, secrets);
-    const appender = this.options.appenderFor?.(directory) ?? folderAppender(directory);
+    const appender = this.options.appenderFor?.(location) ?? folderAppender(location);
     let written: { line: CustodyLine; text: string } | undefined;
     await appender.append(
       (before, torn) => {
@@ -140,7 +140,7 @@ export class CustodyLog {
         texts.push(written.text);
         return texts;
       },
-      (text) => this.options.headFor?.(directory, sha256Hex(text), written!.line),
+      (text) => this.options.headFor?.(location, sha256Hex(text), written!.line),
       (step) => this.options.onStep?.(`custody:${event}:${step}`),
     );
     return written!.line;
