@@ -150,7 +150,7 @@ export async function openStack(options: StackRunnerOptions): Promise<OpenedStac
  * setAllConfig put values in the CLI's arguments, where `ps` (and any process of the machine)
  * can read them, and a signing key must never be on a command line.
  */
-function setSecretFromStdin(cli: string, stackName: string, key: string, value: string, cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+export function setSecretFromStdin(cli: string, stackName: string, key: string, value: string, cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cli, ["config", "set", "--secret", "--stack", stackName, "--non-interactive", key], { cwd, env, stdio: ["pipe", "ignore", "pipe"] });
     let stderr = "";
