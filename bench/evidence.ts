@@ -14,8 +14,8 @@
  * nothing but the pass under test holds them.
  */
 import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -55,14 +55,29 @@ async function buildPackage(file: string, bytes: number): Promise<void> {
   await pipeline(z.outputStream, createWriteStream(file));
 }
 
-function serve(files: Map<string, string>): Promise<{ server: Server; url: (id: string) => string }> {
-  const server = createServer((req, res) => {
-    const file = files.get(new URL(req.url ?? "/", "http://x").pathname.slice(1));
-    if (!file) return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": "application/zip", "content-length": statSync(file).size });
-    createReadStream(file).pipe(res);
+/**
+ * The storage host, in a child process: MDE's storage is another machine, so serving the bytes
+ * must not take CPU from the process under measurement (as an in-process server did).
+ */
+async function serve(files: Map<string, string>): Promise<{ server: { close(): void }; url: (id: string) => string }> {
+  const script = `
+    const http = require("node:http"), fs = require("node:fs");
+    const server = http.createServer((req, res) => {
+      const file = decodeURIComponent(new URL(req.url, "http://x").pathname.slice(1));
+      fs.stat(file, (err, st) => {
+        if (err) return void res.writeHead(404).end();
+        res.writeHead(200, { "content-type": "application/zip", "content-length": st.size });
+        fs.createReadStream(file, { highWaterMark: 1 << 20 }).pipe(res);
+      });
+    });
+    server.listen(0, "127.0.0.1", () => process.stdout.write(server.address().port + "\\n"));`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((done, fail) => {
+    child.stdout.once("data", (d: Buffer) => done(Number(d.toString().trim())));
+    child.once("exit", (code) => fail(new Error(`the storage server exited (${code})`)));
   });
-  return new Promise((done) => server.listen(0, "127.0.0.1", () => done({ server, url: (id) => `http://127.0.0.1:${(server.address() as { port: number }).port}/${id}?sig=bench` })));
+  const url = (id: string) => `http://127.0.0.1:${port}/${encodeURIComponent(files.get(id) ?? "missing")}?sig=bench`;
+  return { server: { close: () => child.kill() }, url };
 }
 
 const outputs = (where: string, i: number): CollectionOutputs => ({
