@@ -4,15 +4,18 @@
  *
  * 1. One package of each size (MiB) through the real evidence handler into a blob container on
  *    Azurite (HTTPS + OAuth, token from real @azure/identity against the MDE emulator), and into a
- *    local folder for reference: wall time, throughput, and this process's peak RSS during the
- *    fetch (sampled every 20 ms; Azurite runs in its own process and is not counted).
+ *    local folder: wall time, throughput, and this process's peak RSS during the fetch (sampled
+ *    every 20 ms; Azurite runs in its own process and is not counted). Each is measured beside
+ *    its reference in the same run (bench/references.ts): `sha256sum` + `cp` + `sync` of the same
+ *    file for the folder, and @azure/storage-blob's bare `uploadStream` of the same bytes to the
+ *    same Azurite for the blob; the table gives the ratio (goal: 80% or more).
  * 2. `verify` over a signed folder of N packages of 1 MiB: wall time.
  * Packages are stored ZIPs of random bytes, built on disk and served from a loopback server, so
  * nothing but the pass under test holds them.
  */
 import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -27,6 +30,7 @@ import { type CollectionOutputs, STATE_VERSION } from "../provider/resource/stat
 import { verifyLocation } from "../provider/verify/checks";
 import { folderSource } from "../provider/verify/source";
 import { startAzurite, trustCaInProcess } from "../scripts/lib/azurite";
+import { bareBlobUpload, hashCopySync } from "./references";
 
 const MIB = 1024 * 1024;
 const arg = (name: string, fallback: string) => {
@@ -51,14 +55,29 @@ async function buildPackage(file: string, bytes: number): Promise<void> {
   await pipeline(z.outputStream, createWriteStream(file));
 }
 
-function serve(files: Map<string, string>): Promise<{ server: Server; url: (id: string) => string }> {
-  const server = createServer((req, res) => {
-    const file = files.get(new URL(req.url ?? "/", "http://x").pathname.slice(1));
-    if (!file) return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": "application/zip", "content-length": statSync(file).size });
-    createReadStream(file).pipe(res);
+/**
+ * The storage host, in a child process: MDE's storage is another machine, so serving the bytes
+ * must not take CPU from the process under measurement (as an in-process server did).
+ */
+async function serve(files: Map<string, string>): Promise<{ server: { close(): void }; url: (id: string) => string }> {
+  const script = `
+    const http = require("node:http"), fs = require("node:fs");
+    const server = http.createServer((req, res) => {
+      const file = decodeURIComponent(new URL(req.url, "http://x").pathname.slice(1));
+      fs.stat(file, (err, st) => {
+        if (err) return void res.writeHead(404).end();
+        res.writeHead(200, { "content-type": "application/zip", "content-length": st.size });
+        fs.createReadStream(file, { highWaterMark: 1 << 20 }).pipe(res);
+      });
+    });
+    server.listen(0, "127.0.0.1", () => process.stdout.write(server.address().port + "\\n"));`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((done, fail) => {
+    child.stdout.once("data", (d: Buffer) => done(Number(d.toString().trim())));
+    child.once("exit", (code) => fail(new Error(`the storage server exited (${code})`)));
   });
-  return new Promise((done) => server.listen(0, "127.0.0.1", () => done({ server, url: (id) => `http://127.0.0.1:${(server.address() as { port: number }).port}/${id}?sig=bench` })));
+  const url = (id: string) => `http://127.0.0.1:${port}/${encodeURIComponent(files.get(id) ?? "missing")}?sig=bench`;
+  return { server: { close: () => child.kill() }, url };
 }
 
 const outputs = (where: string, i: number): CollectionOutputs => ({
@@ -107,25 +126,36 @@ async function main(): Promise<void> {
   const files = new Map<string, string>();
   const { server, url } = await serve(files);
   const handler = createEvidenceHandler({ api: { getPackageUri: async (id) => url(id) }, apiOrigin: "https://api.security.microsoft.com", blobCredential: () => credential, queue: new SerialQueue() });
-  const rows: string[] = ["| package | destination | time | throughput | peak RSS (baseline) |", "|---:|---|---:|---:|---:|"];
+  const rows: string[] = [
+    "| package | destination | time | throughput | reference | reference throughput | ratio | peak RSS (baseline) |",
+    "|---:|---|---:|---:|---|---:|---:|---:|",
+  ];
   try {
     const container = new ContainerClient(`${azurite.endpoint}/bench`, credential);
     await container.create();
     for (const [n, mib] of sizes.entries()) {
       const file = join(temp, `pkg-${mib}.zip`);
       await buildPackage(file, mib * MIB);
-      for (const [kind, where] of [["Azurite blob", `azblob://devstoreaccount1/bench/run?endpoint=${azurite.endpoint}`], ["local folder", join(temp, "local")]] as const) {
-        const outs = outputs(where, n * 2 + (kind === "local folder" ? 1 : 0));
+      const destinations = [
+        ["local folder", join(temp, "local"), "sha256sum + cp + sync", () => hashCopySync(file, join(temp, "ref-copy.zip"))],
+        ["Azurite blob", `azblob://devstoreaccount1/bench/run?endpoint=${azurite.endpoint}`, "bare uploadStream", () => bareBlobUpload(container, `ref/${n}.zip`, file)],
+      ] as const;
+      for (const [i, [kind, where, refName, reference]] of destinations.entries()) {
+        const outs = outputs(where, n * 2 + i);
         files.set(outs.actionId, file);
         await handler.preflight(where);
+        const refMs = await reference();
         const r = await peakRssDuring(() => handler.fetch(outs, { adopted: false }));
         const size = r.value.packageSizeBytes / MIB;
-        rows.push(`| ${mib} MiB | ${kind} | ${(r.ms / 1000).toFixed(1)} s | ${(size / (r.ms / 1000)).toFixed(1)} MiB/s | ${r.peakMiB.toFixed(0)} MiB (${r.baseMiB.toFixed(0)}) |`);
+        const [ours, ref] = [size / (r.ms / 1000), size / (refMs / 1000)];
+        rows.push(
+          `| ${mib} MiB | ${kind} | ${(r.ms / 1000).toFixed(2)} s | ${ours.toFixed(1)} MiB/s | ${refName} | ${ref.toFixed(1)} MiB/s | ${((100 * ours) / ref).toFixed(0)}% | ${r.peakMiB.toFixed(0)} MiB (${r.baseMiB.toFixed(0)}) |`,
+        );
         console.error(rows.at(-1));
       }
       rmSync(file);
     }
-    rows.push("", await benchVerify(temp, verifyCount, url, files));
+    if (verifyCount > 0) rows.push("", await benchVerify(temp, verifyCount, url, files));
   } finally {
     server.close();
     await azurite.close();

@@ -10,10 +10,8 @@
  * Both are written atomically; without a key neither exists and the manifest says `unsigned`.
  */
 import type { KeyObject } from "node:crypto";
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
 import { join } from "node:path";
-import { CUSTODY_LOG_NAME, type CustodyLine } from "./custodyLog";
+import type { ChainHead, CustodyLine } from "./custodyLog";
 import { type Envelope, keyIdOf, signStatement, STATEMENT_TYPE, type Statement } from "./dsse";
 import { EvidenceError } from "./errors";
 import { writeFileAtomic } from "./files";
@@ -21,7 +19,7 @@ import { headThrough } from "./logLines";
 
 export const PACKAGE_PREDICATE = "urn:pulumi-mde-forensics:investigation-package-manifest:v1";
 export const HEAD_PREDICATE = "urn:pulumi-mde-forensics:custody-chain-head:v1";
-export const HEAD_FILE = "custody.head.json";
+export { HEAD_FILE } from "./custodyFile";
 export const CUSTODY_SUBJECT = "custody.jsonl";
 
 /** The envelope's file name beside a package `<base>.zip`. */
@@ -38,14 +36,7 @@ export function packageStatement(manifest: { fileName: string; sha256: string })
   return { _type: STATEMENT_TYPE, subject: [{ name: manifest.fileName, digest: { sha256: manifest.sha256 } }], predicateType: PACKAGE_PREDICATE, predicate: manifest };
 }
 
-/** What a signed head commits to: the log through one line. */
-export interface ChainHead {
-  /** SHA-256 of custody.jsonl's bytes through the line (its newline included). */
-  fileSha256: string;
-  lineCount: number;
-  lastLineSha256: string;
-  line: CustodyLine;
-}
+export type { ChainHead } from "./custodyLog";
 
 export function headStatement(head: ChainHead): Statement {
   return {
@@ -66,21 +57,16 @@ export async function chainHead(chunks: AsyncIterable<Buffer>, lastLineSha256: s
   return { ...through, lastLineSha256, line };
 }
 
-/** A folder's log as a stream, never through a symlink. */
-export async function readLogFile(dir: string): Promise<AsyncIterable<Buffer>> {
-  const fh = await open(join(dir, CUSTODY_LOG_NAME), constants.O_RDONLY | constants.O_NOFOLLOW);
-  return fh.createReadStream();
-}
-
 const envelopeText = (e: Envelope) => `${JSON.stringify(e, null, 2)}\n`;
 
 export async function writePackageEnvelope(dir: string, manifest: { fileName: string; sha256: string }, key: KeyObject): Promise<void> {
   await writeFileAtomic(join(dir, envelopeName(manifest.fileName)), envelopeText(signStatement(packageStatement(manifest), key)));
 }
 
-/** Signs the folder's head through the line whose SHA-256 is `lastLineSha256` (called under the log's lock). */
-export async function writeHeadEnvelope(dir: string, lastLineSha256: string, line: CustodyLine, key: KeyObject): Promise<ChainHead> {
-  const head = await chainHead(await readLogFile(dir), lastLineSha256, line, join(dir, CUSTODY_LOG_NAME));
-  await writeFileAtomic(join(dir, HEAD_FILE), envelopeText(signStatement(headStatement(head), key)));
-  return head;
+/**
+ * The signed head's text (`head` as the custody appender measured it under the log's lock): the
+ * appender writes it in its place in the write order (custodyFile.ts, blob/custody.ts).
+ */
+export function headEnvelopeText(head: ChainHead, key: KeyObject): string {
+  return envelopeText(signStatement(headStatement(head), key));
 }

@@ -12,24 +12,25 @@
  * Why a hash chain: plain lines can be edited, deleted or reordered without a trace. Each line's
  * `prev` is the SHA-256 of the line before it (its exact text, without the newline), computed and
  * appended under an exclusive lock (fileLock.ts) so concurrent writers extend one chain instead of
- * forking it. With a signing key, the chain's head (the SHA-256 of the last line, which commits to
- * every line before it) is signed after each append into `custody.head.json` (attest.ts,
- * `writeHeadEnvelope`, called by the handler).
+ * forking it. With a signing key, a head is signed with each append into `custody.head.json`
+ * (attest.ts): the SHA-256 of the whole file through the new line, the line count and the new
+ * line's SHA-256, measured by the appender under the lock. How a line reaches the disk (lock,
+ * tail, torn-line repair, write order) is the appender's: a folder's in custodyFile.ts, a blob
+ * container's in blob/custody.ts.
  */
 import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
-import { join, resolve } from "node:path";
 import type { Clock } from "../util/clock";
 import { redact } from "../util/redact";
-import { describeFsError, EvidenceError } from "./errors";
-import { withFileLock } from "./fileLock";
+import type { ChainAppender, LogExtent, TornTail } from "./chainAppender";
+import { folderAppender } from "./custodyFile";
 import type { EvidenceSubject } from "./subject";
 
-export const CUSTODY_LOG_NAME = "custody.jsonl";
+export type { ChainAppender, LogExtent, TornTail } from "./chainAppender";
+export { CUSTODY_LOG_NAME } from "./custodyFile";
 
 /** The events this module and the resource write; others are accepted but should be rare. */
-export const CUSTODY_EVENTS = ["requested", "adopted", "resumed", "superseded", "succeeded", "downloaded", "verified", "reused", "claimed", "failed", "reported"] as const;
+export const CUSTODY_EVENTS = ["requested", "adopted", "resumed", "superseded", "succeeded", "downloaded", "verified", "reused", "claimed", "failed", "reported", "repaired"] as const;
 export type CustodyEvent = (typeof CUSTODY_EVENTS)[number];
 
 export type DetailValue = string | number | boolean | null;
@@ -69,35 +70,23 @@ export interface CustodyLogOptions {
   operator?: string;
   /** Extra values to redact verbatim (the download link while one is live). */
   knownSecrets?: () => readonly string[];
-  /** Called under the log's lock after each append, with the location and the new last line's SHA-256 (signs the head through it: attest.ts). */
-  onAppended?(location: string, lastLineSha256: string, line: CustodyLine): Promise<void>;
+  /**
+   * The signed head (envelope text) for the location's new last line, or undefined when unsigned;
+   * called under the log's lock, so heads are signed in chain order. `head()` measures the log
+   * through the new line (a pass over the whole file: call it only when signing). The appender
+   * writes the text in its place in the write order.
+   */
+  headFor?(location: string, head: () => Promise<ChainHead>): Promise<string | undefined>;
   /** The chain appender of a location that is not a local folder (a blob container); undefined: a folder. */
   appenderFor?(location: string): ChainAppender | undefined;
+  /** Test hook: called at each durable step of an append (`custody:<event>:<step>`), for kill-point tests. */
+  onStep?(step: string): void;
 }
 
-/**
- * Extends one location's chain: calls `lineFor` with the current last line (or undefined) and
- * appends its result (without newline) so that no other writer can slip a line in between.
- */
-export interface ChainAppender {
-  /** `then` runs after the append, still exclusively: heads are signed in chain order. */
-  append(lineFor: (last: string | undefined) => string, then: () => Promise<void>): Promise<void>;
-}
-
-/** A folder's log: the last line is read and the new one appended while holding the folder's lock. */
-export function folderAppender(directory: string): ChainAppender {
-  const file = join(resolve(directory), CUSTODY_LOG_NAME);
-  return {
-    append: (lineFor, then) =>
-      withFileLock(
-        `${file}.lock`,
-        async () => {
-          await appendLine(file, `${lineFor(await lastLine(file))}\n`);
-          await then();
-        },
-        `cannot append to the custody log ${file}`,
-      ),
-  };
+/** What a signed head commits to (attest.ts signs it): the log through one line. */
+export interface ChainHead extends LogExtent {
+  lastLineSha256: string;
+  line: CustodyLine;
 }
 
 export class CustodyLog {
@@ -110,7 +99,7 @@ export class CustodyLog {
 
   /** Appends one event line to the location's `custody.jsonl` (synced); returns the line written. */
   async append(
-    directory: string,
+    location: string,
     event: string,
     subject: Partial<EvidenceSubject>,
     extra: Record<string, DetailValue | undefined> = {},
@@ -124,67 +113,48 @@ export class CustodyLog {
     for (const [k, v] of Object.entries(extra)) if (v !== undefined) details[k] = v;
     const secrets = this.options.knownSecrets?.() ?? [];
     for (const [k, v] of Object.entries(details)) if (typeof v === "string") details[k] = redact(v, secrets);
-    const appender = this.options.appenderFor?.(directory) ?? folderAppender(directory);
+    const appender = this.options.appenderFor?.(location) ?? folderAppender(location);
     let written: { line: CustodyLine; text: string } | undefined;
-    await appender.append((before) => {
-      const line: CustodyLine = {
-        prev: before === undefined ? null : sha256Hex(before),
-        timestamp: new Date(atMs).toISOString(),
-        event,
-        actionId: subject.actionId ?? null,
-        machineId: subject.machineId ?? null,
-        operator: this.operatorName,
-        tool: this.options.tool,
-        details,
-      };
-      written = { line, text: JSON.stringify(line) };
-      return written.text;
-    }, async () => this.options.onAppended?.(directory, sha256Hex(written!.text), written!.line));
+    await appender.append(
+      (before, torn) => {
+        const texts: string[] = [];
+        let prev = before;
+        if (torn) {
+          const repaired = JSON.stringify(this.lineOf(prev, atMs, "repaired", {}, repairDetails(torn)));
+          texts.push(repaired);
+          prev = repaired;
+        }
+        const line = this.lineOf(prev, atMs, event, subject, details);
+        written = { line, text: JSON.stringify(line) };
+        texts.push(written.text);
+        return texts;
+      },
+      async (text, measure) => this.options.headFor?.(location, async () => ({ ...(await measure()), lastLineSha256: sha256Hex(text), line: written!.line })),
+      (step) => this.options.onStep?.(`custody:${event}:${step}`),
+    );
     return written!.line;
   }
+
+  private lineOf(before: string | undefined, atMs: number, event: string, subject: Partial<EvidenceSubject>, details: Record<string, DetailValue>): CustodyLine {
+    return {
+      prev: before === undefined ? null : sha256Hex(before),
+      timestamp: new Date(atMs).toISOString(),
+      event,
+      actionId: subject.actionId ?? null,
+      machineId: subject.machineId ?? null,
+      operator: this.operatorName,
+      tool: this.options.tool,
+      details,
+    };
+  }
+}
+
+/** What a `repaired` line records of the fragment a crash left: enough to show what was cut, and that it was. */
+function repairDetails(torn: TornTail): Record<string, DetailValue> {
+  return { tornBytes: torn.bytes, tornSha256: torn.sha256, tornBase64: torn.base64, note: "an incomplete last line (a write cut short) was moved from the log into this line" };
 }
 
 export const sha256Hex = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
-
-/** Lines are small: the last one is in the file's last 64 KiB (else the whole file is read). */
-const TAIL_BYTES = 64 * 1024;
-
-/** The text of the log's last line (without its newline), or undefined for a missing or empty log. */
-export async function lastLine(file: string): Promise<string | undefined> {
-  let fh: import("node:fs/promises").FileHandle;
-  try {
-    fh = await open(file, "r");
-  } catch (err) {
-    if ((err as { code?: string }).code === "ENOENT") return undefined;
-    throw new EvidenceError("write", `cannot read the custody log ${file}: ${describeFsError(err)}`, { cause: err });
-  }
-  try {
-    const { size } = await fh.stat();
-    for (let want = Math.min(size, TAIL_BYTES); ; want = size) {
-      const buf = Buffer.alloc(want);
-      await fh.read(buf, 0, want, size - want);
-      const text = buf.toString("utf8").replace(/\n$/, "");
-      const cut = text.lastIndexOf("\n");
-      if (cut >= 0 || want === size) return text === "" ? undefined : text.slice(cut + 1);
-    }
-  } finally {
-    await fh.close();
-  }
-}
-
-async function appendLine(file: string, text: string): Promise<void> {
-  try {
-    const fh = await open(file, "a", 0o600);
-    try {
-      await fh.appendFile(text, "utf8");
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch (err) {
-    throw new EvidenceError("write", `cannot append to the custody log ${file}: ${describeFsError(err)}`, { cause: err });
-  }
-}
 
 function currentOperator(): string {
   let user = "unknown";

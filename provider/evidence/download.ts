@@ -107,14 +107,22 @@ export async function downloadOnce(link: string, fh: FileHandle, file: string, o
   let sizeBytes = 0;
   let batch: Buffer[] = [];
   let batchBytes = 0;
+  // One batch is written while the next is received and hashed: the disk and the network overlap,
+  // and at most two batches (2 MiB) are held. Batches reach the file and the tee in order.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batchBytes === 0) return;
     const data = batch.length === 1 ? batch[0] : Buffer.concat(batch, batchBytes);
     batch = [];
     batchBytes = 0;
-    await writeAll(fh, data, position, file);
-    await tee?.write(data);
+    const at = position;
     position += data.length;
+    await writing; // a failed write surfaces here, with its own kind
+    writing = (async () => {
+      await writeAll(fh, data, at, file);
+      await tee?.write(data);
+    })();
+    writing.catch(() => undefined); // awaited at the next flush or after the body
   };
   try {
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
@@ -126,10 +134,12 @@ export async function downloadOnce(link: string, fh: FileHandle, file: string, o
     }
   } catch (err) {
     res.body.destroy();
+    await writing.catch(() => undefined); // no write may land after the caller truncates or closes the file
     if (err instanceof EvidenceError) throw err;
     throw new EvidenceError("transfer", `the download broke off after ${sizeBytes} bytes: ${messageOf(err, secrets)}`, { cause: err, knownSecrets: secrets });
   }
   await flush();
+  await writing;
   if (contentLength !== null && sizeBytes !== contentLength) {
     throw new EvidenceError("transfer", `the download ended after ${sizeBytes} of ${contentLength} bytes`);
   }

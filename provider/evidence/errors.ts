@@ -29,7 +29,9 @@ export type EvidenceErrorKind =
   /** The signing key is missing, unreadable or of the wrong type. */
   | "key"
   /** The evidence destination is malformed, unreachable, unauthorised or cannot keep evidence immutable. */
-  | "destination";
+  | "destination"
+  /** A name the writer or reader would use is a symbolic link or not a regular file: never followed, never written. */
+  | "unsafe";
 
 export class EvidenceError extends ForensicsError {
   override name = "EvidenceError";
@@ -86,6 +88,8 @@ export function describeFsError(err: unknown): string {
       return "a folder on the path does not exist (ENOENT); was it removed or unmounted meanwhile?";
     case "EISDIR":
       return "a folder is in the way of the file (EISDIR); move it aside";
+    case "ELOOP":
+      return "it is a symbolic link (ELOOP), which evidence never is; keep it aside (it may show tampering) and remove it";
     default:
       return messageOf(err);
   }

@@ -10,19 +10,24 @@
  * check-then-rename.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { chmod, link, lstat, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ForensicsError } from "../util/error";
 import { describeFsError, EvidenceError } from "./errors";
+import { openRegular, READ_REGULAR } from "./regularFile";
 
-/** SHA-256 (hex) and size of a file, streamed. */
+/** SHA-256 (hex) and size of a regular file, streamed; a symlink or non-file is refused (regularFile.ts). */
 export async function hashFile(file: string): Promise<{ sha256: string; sizeBytes: number }> {
+  const fh = await openRegular(file, READ_REGULAR, `cannot read ${file}`);
   const hash = createHash("sha256");
   let sizeBytes = 0;
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    sizeBytes += chunk.length;
+  try {
+    for await (const chunk of fh.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      sizeBytes += chunk.length;
+    }
+  } finally {
+    await fh.close().catch(() => undefined);
   }
   return { sha256: hash.digest("hex"), sizeBytes };
 }

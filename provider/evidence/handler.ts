@@ -3,34 +3,25 @@
  * events, and after `Succeeded` fetches, verifies and keeps the package (keep.ts).
  *
  * The package lands as `<machineId>-<actionId>.zip` (mode 0600) with a manifest
- * `<machineId>-<actionId>.json` beside it and a line per event in `custody.jsonl`. Fetches are
+ * `<machineId>-<actionId>.json` beside it and a line per event in `custody.jsonl`, in a folder or
+ * a blob container: the location's {@link EvidenceStore} (store.ts), chosen once per location. Fetches are
  * deduplicated by action: resources that share one MDE collection (two resources on one device)
  * get one GetPackageUri call, one download and one verification, and each records its own
  * `claimed` custody line. The download link is a credential: it is held in memory for the
  * shortest time, and redacted from every log line, custody line and error.
  */
 import type { KeyObject } from "node:crypto";
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import { redact } from "../util/redact";
-import { readLogFile, writeHeadEnvelope } from "./attest";
-import { isBlobDestination } from "./blob/destination";
-import { keepInBlob } from "./blob/keep";
-import { blobStores } from "./blob/store";
+import { headEnvelopeText } from "./attest";
 import { type CustodyLine, CustodyLog, type DetailValue } from "./custodyLog";
 import { EvidenceError, isEvidenceError, messageOf } from "./errors";
-import { exists, writeFileAtomic } from "./files";
-import { keepPackage, type Names } from "./keep";
+import { checkFetchable } from "./folderStore";
 import { type EvidenceHandlerOptions, resolveEvidenceOptions } from "./options";
-import { preflightDirectory } from "./preflight";
-import { resolveEvidencePath } from "./projectPath";
-import { manifestFileSha256 } from "./manifest";
 import { loadSigningKey } from "./signingKey";
+import type { EvidenceStore } from "./store";
+import { evidenceStores } from "./stores";
 import type { EvidenceHandler, EvidenceOutputs, EvidenceSubject } from "./subject";
 import { stampHead } from "./timestamp/stampHead";
-
-/** Ids become file names: only characters that cannot climb out of the folder or confuse a shell. */
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 export function createEvidenceHandler(options: EvidenceHandlerOptions): EvidenceHandler {
   const o = resolveEvidenceOptions(options);
@@ -38,9 +29,7 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
   /** The links of fetches under way (one set per fetch); every text that leaves is redacted against them. */
   const active = new Set<Set<string>>();
   const liveLinks = () => [...active].flatMap((s) => [...s]);
-  const blob = blobStores(o.blobCredential);
-  /** Where this process last kept each action's package in a folder: the source for a copy into another folder. */
-  const keptHere = new Map<string, string>();
+  const storeFor = evidenceStores(o.blobCredential);
   /** Loaded at the first pre-flight (or use), so a bad key fails before anything is collected. */
   let key: KeyObject | undefined;
   const signingKey = () => (o.signingKey ? (key ??= loadSigningKey(o.signingKey)) : undefined);
@@ -49,13 +38,12 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
     tool,
     operator: o.operator,
     knownSecrets: liveLinks,
-    appenderFor: (location) => (isBlobDestination(location) ? blob(location).appender : undefined),
-    onAppended: async (location, head, line) => {
+    appenderFor: (location) => storeFor(location).appender,
+    headFor: async (_location, head) => {
       const k = signingKey();
-      if (!k) return;
-      if (isBlobDestination(location)) await blob(location).writeHead(head, line, k);
-      else await writeHeadEnvelope(location, head, line, k);
+      return k ? headEnvelopeText(await head(), k) : undefined;
     },
+    onStep: o.onStep,
   });
   const log = (line: string) => o.log(redact(line, liveLinks()));
 
@@ -74,54 +62,22 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
 
   async function fetch(subject: EvidenceSubject, { adopted }: { adopted: boolean }): Promise<EvidenceOutputs> {
     const outs: EvidenceSubject = { ...subject, adopted };
-    if (outs.evidenceDirectory && isBlobDestination(outs.evidenceDirectory)) return fetchToBlob(outs);
-    const names = fileNames(outs);
+    checkFetchable(outs);
+    if (!outs.evidenceDirectory) throw new EvidenceError("state", `collection ${outs.actionId} has no evidenceDirectory`);
+    const store = storeFor(outs.evidenceDirectory);
     try {
-      // Again here: `update` may point an existing collection at a new folder without a create.
-      await preflightDirectory(names.dir);
-      await custody.append(names.dir, "succeeded", outs);
-      // The "already kept?" check runs inside the queue (keepPackage), never beside it: two
-      // resources of one collection must not both find the package missing and both write it.
-      const keep = (copyFrom?: string) => (secrets: Set<string>) => keepPackage({ o, key: signingKey(), custody, log, secrets }, outs, names, copyFrom);
-      const earlier = keptHere.get(outs.actionId);
-      const first = earlier && earlier !== names.zip && (await exists(earlier)) ? undefined : await queued(outs.actionId, keep());
-      let kept = first?.value;
-      const source = kept?.packagePath ?? earlier;
-      if (!kept || (first?.joined && kept.packagePath !== names.zip)) {
-        // Kept in another folder by another resource of this run: copy from there, no second download.
-        kept = (await queued(`${outs.actionId}\n${names.dir}`, keep(source))).value;
-      }
-      keptHere.set(outs.actionId, kept.packagePath);
-      const manifestSha256 = await manifestFileSha256(kept.manifestPath);
-      const claimed = await custody.append(names.dir, "claimed", outs, claimDetails(outs, names.fileName, kept, first?.joined ?? true, manifestSha256));
-      await timestamp(names.dir, claimed, outs);
-      return kept;
-    } catch (err) {
-      const known = liveLinks();
-      const message = messageOf(err, known);
-      await custody.append(names.dir, "failed", outs, { stage: "evidence", error: message }).catch(() => undefined);
-      throw new EvidenceError(isEvidenceError(err) ? err.kind : "write", message, { cause: err, knownSecrets: known });
-    }
-  }
-
-  /** The same steps for a blob destination; resources sharing a collection and a destination share one fetch. */
-  async function fetchToBlob(outs: EvidenceSubject): Promise<EvidenceOutputs> {
-    checkIds(outs);
-    const store = blob(outs.evidenceDirectory!);
-    const where = store.d.text;
-    try {
+      // Again here: `update` may point an existing collection at a new location without a create.
       await store.preflight();
-      await custody.append(where, "succeeded", outs);
-      const kept = await queued(`${outs.actionId}\n${where}`, (secrets) => keepInBlob({ o, key: signingKey(), custody, log, secrets }, outs, store.d, store.container));
-      const fileName = `${outs.machineId}-${outs.actionId}.zip`;
-      const manifestSha256 = await store.sha256Of(`${outs.machineId}-${outs.actionId}.json`);
-      const claimed = await custody.append(where, "claimed", outs, claimDetails(outs, fileName, kept.value, kept.joined, manifestSha256));
-      await timestamp(where, claimed, outs);
+      await custody.append(store.location, "succeeded", outs);
+      const kept = await store.keep(outs, { o, key: signingKey(), custody, log }, queued);
+      const manifestSha256 = await store.manifestSha256(outs);
+      const claimed = await custody.append(store.location, "claimed", outs, claimDetails(outs, store.fileName(outs), kept.value, kept.joined, manifestSha256));
+      await timestamp(store, claimed, outs);
       return kept.value;
     } catch (err) {
       const known = liveLinks();
       const message = messageOf(err, known);
-      await custody.append(where, "failed", outs, { stage: "evidence", error: message }).catch(() => undefined);
+      await custody.append(store.location, "failed", outs, { stage: "evidence", error: message }).catch(() => undefined);
       throw new EvidenceError(isEvidenceError(err) ? err.kind : "write", message, { cause: err, knownSecrets: known });
     }
   }
@@ -130,14 +86,12 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
    * Opt-in trusted time: stamps the log through the `claimed` line (timestamp/stampHead.ts). The
    * package is kept whatever the TSA does, so a failure is logged and recorded, not thrown.
    */
-  async function timestamp(location: string, line: CustodyLine, outs: EvidenceSubject): Promise<void> {
+  async function timestamp(store: EvidenceStore, line: CustodyLine, outs: EvidenceSubject): Promise<void> {
     if (!o.timestamp) return;
+    const location = store.location;
     try {
-      const onBlob = isBlobDestination(location);
-      const chunks = onBlob ? await blob(location).readLog() : await readLogFile(location);
-      const stamp = await stampHead(o.timestamp, chunks, line, location);
-      if (onBlob) await blob(location).putToken(stamp.name, stamp.tsr);
-      else await writeFileAtomic(join(location, stamp.name), stamp.tsr);
+      const stamp = await stampHead(o.timestamp, await store.readLog(), line, location);
+      await store.putToken(stamp.name, stamp.tsr);
       log(`evidence ${outs.actionId}: custody.jsonl through line ${stamp.lineCount} time-stamped at ${stamp.info.genTime} by ${stamp.info.tsa} (${stamp.name})`);
     } catch (err) {
       const message = messageOf(err, liveLinks());
@@ -147,20 +101,15 @@ export function createEvidenceHandler(options: EvidenceHandlerOptions): Evidence
   }
 
   return {
-    async preflight(directory: string): Promise<void> {
+    async preflight(location: string): Promise<void> {
       signingKey();
-      if (isBlobDestination(directory)) await blob(directory).preflight();
-      else await preflightDirectory(resolveEvidencePath(directory));
+      await storeFor(location).preflight();
     },
     fetch,
-    async record(directory: string, event: string, subject: Partial<EvidenceSubject>, extra?: Record<string, DetailValue | undefined>): Promise<void> {
-      if (isBlobDestination(directory)) {
-        await custody.append(blob(directory).d.text, event, subject, extra);
-        return;
-      }
-      const dir = resolveEvidencePath(directory);
-      await mkdir(dir, { recursive: true, mode: 0o700 }).catch(() => undefined); // append reports what is wrong
-      await custody.append(dir, event, subject, extra);
+    async record(location: string, event: string, subject: Partial<EvidenceSubject>, extra?: Record<string, DetailValue | undefined>): Promise<void> {
+      const store: EvidenceStore = storeFor(location);
+      await store.prepare();
+      await custody.append(store.location, event, subject, extra);
     },
   };
 }
@@ -176,25 +125,4 @@ function claimDetails(outs: EvidenceSubject, fileName: string, kept: EvidenceOut
     triggers: JSON.stringify(outs.triggers ?? {}),
     sharedFetch: shared,
   };
-}
-
-function checkIds(outs: EvidenceSubject): void {
-  if (outs.status !== "Succeeded") {
-    throw new EvidenceError("state", `collection ${outs.actionId} is ${outs.status}; its package is fetched only after it Succeeded`);
-  }
-  for (const [what, id] of [["action id", outs.actionId], ["machine id", outs.machineId]] as const) {
-    if (typeof id !== "string" || !SAFE_ID.test(id)) throw new EvidenceError("state", `the ${what} ${JSON.stringify(id)} cannot be part of a file name`);
-  }
-}
-
-function fileNames(outs: EvidenceSubject): Names {
-  if (outs.status !== "Succeeded") {
-    throw new EvidenceError("state", `collection ${outs.actionId} is ${outs.status}; its package is fetched only after it Succeeded`);
-  }
-  if (!outs.evidenceDirectory) throw new EvidenceError("state", `collection ${outs.actionId} has no evidenceDirectory`);
-  checkIds(outs);
-  const dir = resolveEvidencePath(outs.evidenceDirectory);
-  const base = `${outs.machineId}-${outs.actionId}`;
-  const fileName = `${base}.zip`;
-  return { dir, fileName, zip: join(dir, fileName), manifest: join(dir, `${base}.json`) };
 }

@@ -7,15 +7,24 @@
  * writer alone created (O_EXCL, a name unique to the writer), are verified, and only then get the
  * final name through a link that fails rather than replace an existing file. A package another
  * folder already holds is copied from there (hash and ZIP checked again) instead of downloaded.
+ *
+ * The order of the durable steps, so that a writer killed at any point leaves a folder that
+ * verifies or is visibly incomplete (kill-point tests: killPoints.e2e.test.ts):
+ * `downloaded` line → marker `<base>.partial` → package placed → envelope and manifest →
+ * `verified` line → marker removed. While the marker exists, the package, manifest and log may
+ * disagree, and the marker says why; `verified` is recorded only when the package has its final
+ * name and its manifest is written. The next run completes an interrupted keep (reuse or settle).
  */
 import { type KeyObject, randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { copyFile } from "node:fs/promises";
 import { join } from "node:path";
+import { HOST_TAG } from "./keepMarker";
 import { signatureNote, writePackageEnvelope } from "./attest";
 import type { CustodyLog } from "./custodyLog";
 import { EvidenceError, messageOf } from "./errors";
 import { exists, FinalNameTakenError, hashFile, placeWithoutOverwrite, removeQuietly } from "./files";
+import { refuseUnsafeNames, removeDeadPartials, removeMarker, writeMarker } from "./keepMarker";
 import { MANIFEST_SCHEMA, type PackageManifest, readRecordedPackage, writeManifest } from "./manifest";
 import type { ResolvedEvidenceOptions } from "./options";
 import { doneLine, retryLine, reusedLine, startLine } from "./progress";
@@ -40,9 +49,9 @@ export interface KeepContext {
   secrets: Set<string>;
 }
 
-/** A partial name no other writer uses: the final name plus pid and random, hidden from `ls`. */
+/** A partial name no other writer uses: the final name plus host, pid and random, hidden from `ls`. */
 export function partialName(names: Names): string {
-  return join(names.dir, `.${names.fileName}.${process.pid}-${randomBytes(4).toString("hex")}.partial`);
+  return join(names.dir, `.${names.fileName}.${HOST_TAG}.${process.pid}-${randomBytes(4).toString("hex")}.partial`);
 }
 
 /**
@@ -50,24 +59,39 @@ export function partialName(names: Names): string {
  * `copyFrom` (a verified file in another folder) or fetches it from MDE.
  */
 export async function keepPackage(k: KeepContext, outs: EvidenceSubject, names: Names, copyFrom?: string): Promise<EvidenceOutputs> {
+  await refuseUnsafeNames(names);
   const kept = await reuseRecorded(k, outs, names);
   if (kept) return kept;
+  await removeDeadPartials(names);
   const partial = partialName(names);
+  let placed = false;
   try {
     const got = copyFrom ? await copyVerified(k, copyFrom, partial) : await retrieve(k, outs, names, partial);
     if (!copyFrom) {
       await k.custody.append(names.dir, "downloaded", outs, { fileName: names.fileName, sizeBytes: got.sizeBytes, sha256: got.sha256, attempts: got.attempts, linkRequests: got.linkRequests }, got.downloadedMs);
     }
-    await k.custody.append(names.dir, "verified", outs, { fileName: names.fileName, sha256: got.sha256, entries: got.verification.entries, uncompressedBytes: got.verification.uncompressedBytes, copiedFrom: copyFrom ?? null }, got.endedMs);
+    await writeMarker(names, got.sha256, got.sizeBytes);
+    k.o.onStep("keep:marked");
     try {
       await placeWithoutOverwrite(partial, names.zip);
+      placed = true;
+      k.o.onStep("keep:placed");
     } catch (err) {
       if (!(err instanceof FinalNameTakenError)) throw new EvidenceError("write", `cannot move the package to ${names.zip}: ${messageOf(err)}`, { cause: err });
       return await settleExisting(k, outs, names, got, partial);
     }
     await writeSigned(k, names, manifestFor(k, outs, names, got));
+    k.o.onStep("keep:manifest-written");
+    await k.custody.append(names.dir, "verified", outs, { fileName: names.fileName, sha256: got.sha256, entries: got.verification.entries, uncompressedBytes: got.verification.uncompressedBytes, copiedFrom: copyFrom ?? null }, got.endedMs);
+    await removeMarker(names);
+    k.o.onStep("keep:unmarked");
     k.log(doneLine(outs.actionId, { sizeBytes: got.sizeBytes, transferMs: got.downloadedMs - got.lastAttemptStartedMs, sha256: got.sha256, entries: got.verification.entries, attempts: got.attempts }));
     return evidenceOutputs(names, got.sha256, got.sizeBytes);
+  } catch (err) {
+    // Not placed: the folder is as it was, so the marker would claim a keep that is not under way.
+    // Placed: the marker stays, truthfully, until the next run completes the keep.
+    if (!placed) await removeMarker(names);
+    throw err;
   } finally {
     await removeQuietly(partial);
   }
@@ -107,6 +131,7 @@ async function reuseRecorded(k: KeepContext, outs: EvidenceSubject, names: Names
     throw conflict(names.zip, actual.sha256, recorded.sha256, `the manifest ${names.manifest} recorded`);
   }
   await k.custody.append(names.dir, "reused", outs, { fileName: names.fileName, sizeBytes: actual.sizeBytes, sha256: actual.sha256, verifiedBy: "manifest" });
+  await removeMarker(names); // an interrupted keep of this package, now complete
   k.log(reusedLine(outs.actionId, names.zip, actual.sha256));
   return evidenceOutputs(names, actual.sha256, actual.sizeBytes);
 }
@@ -117,7 +142,9 @@ async function settleExisting(k: KeepContext, outs: EvidenceSubject, names: Name
   const actual = await hashFile(names.zip);
   if (actual.sha256 !== got.sha256) throw conflict(names.zip, actual.sha256, got.sha256, "MDE's package has");
   if (!(await readRecordedPackage(names.manifest, outs))) await writeSigned(k, names, manifestFor(k, outs, names, got));
+  await k.custody.append(names.dir, "verified", outs, { fileName: names.fileName, sha256: got.sha256, entries: got.verification.entries, uncompressedBytes: got.verification.uncompressedBytes, copiedFrom: null }, got.endedMs);
   await k.custody.append(names.dir, "reused", outs, { fileName: names.fileName, sizeBytes: actual.sizeBytes, sha256: actual.sha256, verifiedBy: "download" });
+  await removeMarker(names);
   k.log(reusedLine(outs.actionId, names.zip, actual.sha256));
   return evidenceOutputs(names, actual.sha256, actual.sizeBytes);
 }

@@ -92,3 +92,20 @@ export async function headThrough(chunks: AsyncIterable<Buffer>, lastLineSha256:
   for await (const l of logLines(chunks)) if (l.complete && l.sha256 === lastLineSha256) return { fileSha256: l.fileSha256(), lineCount: l.number };
   return undefined;
 }
+
+/**
+ * The log as it will be once `appended` (whole lines) follows `chunks` (the log's bytes as they
+ * are, ending with a newline or empty): SHA-256 of all of it and its line count. Streamed: the
+ * writer measures a log of any size under its lock without holding it in memory.
+ */
+export async function logExtent(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, appended: Buffer): Promise<{ fileSha256: string; lineCount: number }> {
+  const hash = createHash("sha256");
+  let lineCount = 0;
+  for (const part of [chunks, [appended]]) {
+    for await (const bytes of part) {
+      hash.update(bytes);
+      for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) lineCount++;
+    }
+  }
+  return { fileSha256: hash.digest("hex"), lineCount };
+}

@@ -8,11 +8,10 @@
  * The manifest is also how a later run recognises a package already on disk (see handler.ts).
  */
 import { createHash } from "node:crypto";
-import { constants } from "node:fs";
-import { open, readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { SignatureNote } from "./attest";
 import { writeFileAtomic } from "./files";
+import { openRegular, READ_REGULAR } from "./regularFile";
 
 export const MANIFEST_SCHEMA = "pulumi-mde-forensics/investigation-package-manifest/v1";
 
@@ -55,9 +54,17 @@ const RecordedSchema = z.looseObject({
   sizeBytes: z.number().int().nonnegative(),
 });
 
-/** Writes the manifest atomically (temp file, fsync, rename, folder fsync), mode 0600. */
-export async function writeManifest(file: string, manifest: PackageManifest): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`);
+/** The manifest's bytes as written, and their SHA-256 (what custody lines record as `manifestSha256`). */
+export function manifestText(manifest: PackageManifest): { text: string; sha256: string } {
+  const text = `${JSON.stringify(manifest, null, 2)}\n`;
+  return { text, sha256: createHash("sha256").update(text).digest("hex") };
+}
+
+/** Writes the manifest atomically (temp file, fsync, rename, folder fsync), mode 0600; returns its SHA-256. */
+export async function writeManifest(file: string, manifest: PackageManifest): Promise<string> {
+  const { text, sha256 } = manifestText(manifest);
+  await writeFileAtomic(file, text);
+  return sha256;
 }
 
 /**
@@ -70,9 +77,10 @@ export async function readRecordedPackage(
 ): Promise<{ sha256: string; sizeBytes: number } | undefined> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    const fh = await openRegular(file, READ_REGULAR, `cannot read ${file}`);
+    text = await fh.readFile("utf8").finally(() => fh.close());
   } catch {
-    return undefined;
+    return undefined; // missing, unreadable, or planted as a link: the package is checked by download
   }
   let json: unknown;
   try {
@@ -90,7 +98,7 @@ export async function readRecordedPackage(
  * commits to the manifest's story (requestor, comment, times), so an edit shows even unsigned.
  */
 export async function manifestFileSha256(file: string): Promise<string> {
-  const fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const fh = await openRegular(file, READ_REGULAR, `cannot read ${file}`);
   try {
     return createHash("sha256").update(await fh.readFile()).digest("hex");
   } finally {

@@ -62,6 +62,11 @@ export interface EvidenceHandlerOptions {
   openPartial?: (path: string) => Promise<import("node:fs/promises").FileHandle>;
   /** Longest silence between two chunks of the body. @default 60 000 */
   bodyTimeoutMs?: number;
+  /**
+   * Test hook: called with the name of each durable step of keeping evidence (`keep:<step>`,
+   * `custody:<event>:<step>`), so kill-point tests can stop the writer exactly there. @default none
+   */
+  onStep?: (step: string) => void;
 }
 
 const SECOND_MS = 1_000;
@@ -76,7 +81,8 @@ export const DEFAULT_EVIDENCE_OPTIONS = {
   bodyTimeoutMs: 60 * SECOND_MS,
 } as const;
 
-export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher" | "openPartial" | "signingKey" | "blobCredential" | "timestamp">> & {
+export type ResolvedEvidenceOptions = Required<Omit<EvidenceHandlerOptions, "tenantId" | "operator" | "dispatcher" | "openPartial" | "signingKey" | "blobCredential" | "timestamp" | "onStep">> & {
+  onStep(step: string): void;
   blobCredential?: EvidenceHandlerOptions["blobCredential"];
   signingKey?: SigningKeySource;
   timestamp?: EvidenceHandlerOptions["timestamp"];
@@ -113,6 +119,7 @@ export function resolveEvidenceOptions(o: EvidenceHandlerOptions): ResolvedEvide
     toolVersion: o.toolVersion ?? packageVersion(),
     dispatcher: () => o.dispatcher ?? defaultDispatcher(),
     queue: o.queue ?? sharedFetchQueue(),
+    onStep: o.onStep ?? (() => undefined),
   };
 }
 

@@ -14,6 +14,7 @@ import { randomBytes } from "node:crypto";
 import * as fsp from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { describeFsError, EvidenceError } from "./errors";
+import { refuseSymlinkedFolder } from "./regularFile";
 
 /** Longest a folder check may take: a local disk answers in milliseconds. */
 export const PREFLIGHT_TIMEOUT_MS = 30_000;
@@ -57,6 +58,7 @@ export async function preflightDirectory(directory: string, options: PreflightOp
 
 async function check(dir: string, fs: PreflightFs): Promise<string> {
   await makeFolders(dir, fs);
+  await refuseSymlinkedFolder(dir);
   const info = await fs.stat(dir).catch((err: unknown) => {
     throw new EvidenceError("directory", `evidenceDirectory ${dir} cannot be read: ${describeFsError(err)}`, { cause: err });
   });

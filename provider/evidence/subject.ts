@@ -39,10 +39,10 @@ export interface EvidenceSubject extends Partial<EvidenceOutputs> {
 }
 
 export interface EvidenceHandler {
-  /** Fails, before any collection is requested, when the folder cannot hold evidence. */
-  preflight(directory: string): Promise<void>;
+  /** Fails, before any collection is requested, when the location (folder or blob container) cannot hold evidence. */
+  preflight(location: string): Promise<void>;
   /** Fetches, verifies and records the package of a Succeeded collection. */
   fetch(subject: EvidenceSubject, options: { adopted: boolean }): Promise<EvidenceOutputs>;
-  /** Appends a chain-of-custody event (requested, adopted, failed, superseded, ...) to the folder's log; `extra` adds details. */
-  record(directory: string, event: string, subject: Partial<EvidenceSubject>, extra?: Record<string, string | number | boolean | null>): Promise<void>;
+  /** Appends a chain-of-custody event (requested, adopted, failed, superseded, ...) to the location's log; `extra` adds details. */
+  record(location: string, event: string, subject: Partial<EvidenceSubject>, extra?: Record<string, string | number | boolean | null>): Promise<void>;
 }

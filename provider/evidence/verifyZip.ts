@@ -7,10 +7,21 @@
  * comparing its CRC-32 with the directory's catches damage anywhere. yauzl does not check CRCs
  * itself (its README, "No CRC-32 Checking"), so they are computed here with `zlib.crc32`.
  * Nothing is extracted: the evidence stays exactly as MDE produced it.
+ *
+ * Before anything is inflated, the whole central directory is read and held to the limits of
+ * zipLimits.ts (entries, declared sizes, ratio, overlap), so a hostile archive is refused from
+ * its directory in milliseconds; then yauzl's `validateEntrySizes` stops any entry that inflates
+ * past what it declared. The file is opened with O_NOFOLLOW and must be a regular file
+ * (regularFile.ts): `verify` runs this on whatever a folder holds, FIFOs and links included.
  */
+import type { FileHandle } from "node:fs/promises";
 import { crc32 } from "node:zlib";
 import * as yauzl from "yauzl";
-import { describeFsError, EvidenceError, messageOf } from "./errors";
+import { describeFsError, EvidenceError, isEvidenceError, messageOf } from "./errors";
+import { openRegular, READ_REGULAR } from "./regularFile";
+import { declaredProblem, DEFAULT_ZIP_LIMITS, type ZipLimits } from "./zipLimits";
+
+export { DEFAULT_ZIP_LIMITS, type ZipLimits } from "./zipLimits";
 
 export interface ZipSummary {
   /** Files in the archive (folders not counted). */
@@ -20,14 +31,36 @@ export interface ZipSummary {
 }
 
 /**
- * Opens `file`, reads its central directory and streams every entry, checking sizes and CRC-32.
- * Throws an {@link EvidenceError} of kind `transfer` (the bytes are not what MDE made).
+ * Opens `file` (a regular file, not through a link), holds its central directory to `limits`,
+ * then streams every entry, checking sizes and CRC-32. Throws an {@link EvidenceError}: kind
+ * `transfer` when the bytes are not a valid ZIP within the limits, `unsafe` for a link or a
+ * non-regular file, `write` when the disk cannot be read.
  */
-export async function verifyZip(file: string): Promise<ZipSummary> {
+export async function verifyZip(file: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipSummary> {
+  let fh: FileHandle;
+  try {
+    fh = await openRegular(file, READ_REGULAR, `cannot read ${file} back to check it`);
+  } catch (err) {
+    if (isEvidenceError(err)) throw err;
+    throw new EvidenceError("write", `cannot read ${file} back to check it: ${describeFsError(err)}`, { cause: err });
+  }
+  try {
+    return await verifyZipHandle(fh, file, limits);
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The same check on a file already open (`verify` opens each name once, as a regular file, and
+ * checks that descriptor: no second open by path that a swapped name could redirect). The
+ * caller closes `fh`; `file` names it in messages.
+ */
+export async function verifyZipHandle(fh: FileHandle, file: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipSummary> {
   let zip: yauzl.ZipFile;
   try {
     zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-      yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))),
+      yauzl.fromFd(fh.fd, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))),
     );
   } catch (err) {
     // An fs error code means the disk, not the bytes, is the problem: no download can fix that.
@@ -36,21 +69,26 @@ export async function verifyZip(file: string): Promise<ZipSummary> {
     }
     throw invalid(`its central directory cannot be read (${messageOf(err)})`, err);
   }
-  try {
-    return await checkEntries(zip);
-  } finally {
-    zip.close();
-  }
+  // Not zip.close(): yauzl would close the descriptor the FileHandle owns, and a second close
+  // could hit a descriptor number reused meanwhile. The FileHandle alone closes it.
+  return checkEntries(zip, limits, fh);
 }
 
-async function checkEntries(zip: yauzl.ZipFile): Promise<ZipSummary> {
+async function checkEntries(zip: yauzl.ZipFile, limits: ZipLimits, fh: FileHandle): Promise<ZipSummary> {
   const summary: ZipSummary = { entries: 0, uncompressedBytes: 0 };
-  const entries = entryIterator(zip);
-  for (let entry = await entries.next(); entry; entry = await entries.next()) {
+  if (zip.entryCount > limits.maxEntries) throw invalid(`it has ${zip.entryCount} entries, more than the limit of ${limits.maxEntries}`);
+  // The whole directory first (small: ~50 bytes an entry), so the limits see every declaration.
+  const listed: yauzl.Entry[] = [];
+  const next = entryIterator(zip);
+  for (let e = await next.next(); e; e = await next.next()) listed.push(e);
+  const problem = declaredProblem(listed, zip.fileSize, limits);
+  if (problem) throw invalid(problem);
+  for (const entry of listed) {
     if (entry.fileName.endsWith("/")) continue;
     if (entry.isEncrypted()) throw invalid(`entry ${entry.fileName} is encrypted and cannot be checked`);
-    const { crc, bytes } = await readEntry(zip, entry).catch((err: unknown) => {
-      throw invalid(`entry ${entry!.fileName} cannot be read (${messageOf(err)})`, err);
+    const read = entry.compressionMethod === STORED ? readStored(fh, entry, zip.fileSize) : readEntry(zip, entry);
+    const { crc, bytes } = await read.catch((err: unknown) => {
+      throw invalid(`entry ${entry.fileName} cannot be read (${messageOf(err)})`, err);
     });
     if (crc !== entry.crc32) {
       throw invalid(`entry ${entry.fileName} has CRC-32 ${hex(crc)}, the archive says ${hex(entry.crc32)}`);
@@ -96,7 +134,35 @@ async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<{ crc:
   return { crc: crc >>> 0, bytes };
 }
 
+const STORED = 0;
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
+const STORED_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * A stored (uncompressed) entry's CRC-32, read straight from the file in 1 MiB chunks: packages
+ * are mostly stored `.cab` and event logs, and yauzl's small-chunk stream made this pass the
+ * slowest part of keeping a package. Its local header is read for where the data starts.
+ */
+async function readStored(fh: FileHandle, entry: yauzl.Entry, fileSize: number): Promise<{ crc: number; bytes: number }> {
+  const header = Buffer.alloc(30);
+  await fh.read(header, 0, 30, entry.relativeOffsetOfLocalHeader);
+  if (header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) throw new Error("invalid local file header signature");
+  const start = entry.relativeOffsetOfLocalHeader + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+  if (start + entry.compressedSize > fileSize) throw new Error("its data reaches past the end of the archive");
+  const buf = Buffer.allocUnsafe(Math.min(STORED_CHUNK_BYTES, Math.max(entry.compressedSize, 1)));
+  let crc = 0;
+  let done = 0;
+  while (done < entry.compressedSize) {
+    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, entry.compressedSize - done), start + done);
+    if (bytesRead === 0) throw new Error("the archive ended inside the entry");
+    crc = crc32(buf.subarray(0, bytesRead), crc);
+    done += bytesRead;
+  }
+  return { crc: crc >>> 0, bytes: done };
+}
+
 function invalid(reason: string, cause?: unknown): EvidenceError {
+  // "downloaded": the writer's wording; `verify` shows the reason after its own prefix.
   return new EvidenceError("transfer", `the downloaded package is not a valid ZIP: ${reason}`, { cause });
 }
 

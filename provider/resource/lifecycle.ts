@@ -79,10 +79,10 @@ export async function requestCollection(ctx: ProviderContext, inputs: Collection
 
 /** A custody event for a collection that exists: its id must reach state even if the log cannot be written. */
 async function recordGuarded(ctx: ProviderContext, outs: CollectionOutputs, event: string, providerProps: Record<string, unknown>): Promise<void> {
-  const directory = outs.evidenceDirectory;
-  if (!directory || !ctx.evidence) return;
+  const location = outs.evidenceDirectory;
+  if (!location || !ctx.evidence) return;
   const evidence = ctx.evidence;
-  await guarded(outs, providerProps, event, () => evidence.record(directory, event, outs));
+  await guarded(outs, providerProps, event, () => evidence.record(location, event, outs));
 }
 
 async function guarded(outs: CollectionOutputs, providerProps: Record<string, unknown>, event: string, write: () => Promise<void>): Promise<void> {

@@ -68,6 +68,8 @@ export class ChainReader {
   readonly parsed: ParsedLine[] | undefined;
   completeLines = 0;
   legacyLines = 0;
+  /** Numbers of the `repaired` lines (a writer cut off a torn last line and kept its bytes there: custodyFile.ts). */
+  readonly repaired: number[] = [];
   /** SHA-256 of the log through line N, for each N asked for (time-stamp tokens name these). */
   readonly digests = new Map<number, string>();
   /** Lines the head covers once it matched; undefined until then. */
@@ -124,6 +126,7 @@ export class ChainReader {
     if (actionId !== null && !ACTION_ID_PART.test(actionId)) return fail(`names an action id that is not one: ${JSON.stringify(actionId.slice(0, 80))}`);
     if (machineId !== null && !MACHINE_ID_PATTERN.test(machineId)) return fail(`names a machine id that is not one: ${JSON.stringify(machineId.slice(0, 80))}`);
     this.parsed?.push({ number: l.number, event, actionId, machineId, details });
+    if (event === "repaired") this.repaired.push(l.number);
     if (!RECORDING_EVENTS.has(event) || typeof details.sha256 !== "string" || !actionId || !machineId) return;
     const base = `${machineId.toLowerCase()}-${actionId}`;
     const r = this.recorded.get(base) ?? { sha256: new Set<string>(), manifestSha256: new Set<string>(), firstLine: l.number };

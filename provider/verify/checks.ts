@@ -7,9 +7,15 @@
  * for: exit 1); else `unproven` (intact as far as checked, but authenticity or coverage not
  * established: unsigned, no key given, lines after the signed head: exit 3); else exit 0.
  * Nothing thrown by a check escapes: what cannot be read is a problem with its name.
+ *
+ * A writer's own traces (custodyFile.ts, keep.ts) are told apart from tampering: a keep marker
+ * `<base>.partial` and `custody.head.json.partial` say a write is under way or was interrupted
+ * (exit 3, incomplete: what is missing around them is not a problem, what disagrees still is);
+ * the lock's files and hidden temporary files are notes.
  */
 import { KeyObject } from "node:crypto";
 import { HEAD_FILE } from "../evidence/attest";
+import { HEAD_PARTIAL_FILE } from "../evidence/custodyFile";
 import { CUSTODY_LOG_NAME } from "../evidence/custodyLog";
 import { messageOf } from "../evidence/errors";
 import { TOKEN_NAME } from "../evidence/timestamp/stampHead";
@@ -60,7 +66,8 @@ export async function verifyLocation(source: EvidenceSource, options: VerifyOpti
   const signers = new Signers(keys);
   const kinds = new Map<string, EntryKind>((await source.list()).map((e) => [e.name, e.kind]));
 
-  const { claim, head } = await checkHead(source, kinds, signers, problems, unproven);
+  const headPending = kinds.get(HEAD_PARTIAL_FILE) === "file";
+  const { claim, head } = await checkHead(source, kinds, signers, problems, unproven, headPending);
   const tokens = new Map<string, number>();
   for (const [name, kind] of kinds) {
     const m = TOKEN_NAME.exec(name);
@@ -76,14 +83,25 @@ export async function verifyLocation(source: EvidenceSource, options: VerifyOpti
   }
   problems.push(...reader.problems);
   unproven.push(...reader.unproven);
+  for (const n of reader.repaired) notes.push(`custody.jsonl line ${n}: a torn last line (a write cut short) was cut off by the next writer and kept in this 'repaired' line`);
   const chainOk = problems.length === 0;
 
   const bases = new Set(reader.recorded.keys());
   const accounted = new Set([CUSTODY_LOG_NAME, HEAD_FILE, ...tokens.keys()]);
+  const marked = new Set<string>();
+  if (headPending) {
+    unproven.push(`${HEAD_PARTIAL_FILE}: incomplete: a writer is committing a signed head, or was interrupted doing so; the next append completes it`);
+    accounted.add(HEAD_PARTIAL_FILE);
+  }
   for (const [name, kind] of kinds) {
     const m = /^(.+?)\.(zip|json|intoto\.json)$/.exec(name);
+    const marker = /^(.+)\.partial$/.exec(name);
     if (m && packageBase(m[1])) {
       bases.add(m[1]);
+      accounted.add(name);
+    } else if (marker && kind === "file" && packageBase(marker[1])) {
+      marked.add(marker[1]);
+      unproven.push(`${name}: incomplete: ${marker[1]}.zip is being kept, or its keep was interrupted; the next run completes it`);
       accounted.add(name);
     } else if (name === `${CUSTODY_LOG_NAME}.lock` || name.startsWith(`${CUSTODY_LOG_NAME}.lock.`)) {
       notes.push(`${name}: a writer holds the custody log's lock (or died holding it)`);
@@ -98,7 +116,7 @@ export async function verifyLocation(source: EvidenceSource, options: VerifyOpti
   const tsaRoots = options instanceof KeyObject ? [] : (options.tsaRoots ?? []);
   const timestamps = await checkTimestamps(source, tokens, reader.digests, reader.completeLines, tsaRoots, { problems, unproven, notes });
   const rows: PackageRow[] = [];
-  const ctx = { source, kinds, signers, chainOk, covered: reader.covered, problems, unproven };
+  const ctx = { source, kinds, signers, chainOk, covered: reader.covered, marked, problems, unproven };
   for (const base of [...bases].sort()) {
     try {
       rows.push(await checkPackage(ctx, base, reader.recorded.get(base)));
@@ -123,11 +141,13 @@ export async function verifyLocation(source: EvidenceSource, options: VerifyOpti
 }
 
 /** The signed head's claims (checked against the log by the chain reader) and who made them. */
-async function checkHead(source: EvidenceSource, kinds: Map<string, EntryKind>, signers: Signers, problems: string[], unproven: string[]) {
+async function checkHead(source: EvidenceSource, kinds: Map<string, EntryKind>, signers: Signers, problems: string[], unproven: string[], headPending: boolean) {
   const read = kinds.has(HEAD_FILE) ? await readEnvelopeFile(source, HEAD_FILE) : undefined;
   let claim: HeadClaim | undefined;
   let head: VerifyReport["chain"]["head"] = "unsigned";
   if (read === undefined) {
+    // The first signed head is still a .partial: its writer was interrupted (reported with the partial).
+    if (headPending) return { claim, head };
     if (signers.keys.length) problems.push(`${HEAD_FILE} is missing: the custody log is unsigned, but a public key was given`);
     else unproven.push(`custody.jsonl is unsigned (no ${HEAD_FILE}): anyone who can write the folder can rewrite it consistently`);
   } else if (typeof read === "string") {

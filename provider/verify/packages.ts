@@ -17,7 +17,8 @@ export interface PackageRow {
   device: string;
   action: string;
   sha256: string;
-  chain: "ok" | "BROKEN";
+  /** `incomplete`: not recorded yet, and its keep marker says the keep is under way or was interrupted. */
+  chain: "ok" | "BROKEN" | "incomplete";
   signature: "ok" | "unsigned" | "unchecked" | "BAD";
 }
 
@@ -28,6 +29,8 @@ export interface PackageContext {
   chainOk: boolean;
   /** Lines the signed head covers; undefined without a (matching) head. */
   covered: number | undefined;
+  /** Bases with a keep marker `<base>.partial` (keepMarker.ts): a keep under way or interrupted. */
+  marked: ReadonlySet<string>;
   problems: string[];
   unproven: string[];
 }
@@ -51,8 +54,13 @@ export async function checkPackage(c: PackageContext, base: string, recorded: Re
   // Recorded only after the signed head: a write in progress (verify takes no lock), whose
   // manifest and envelope may not be there yet. Once the head covers it, a missing one is a problem.
   const inProgress = recorded !== undefined && c.covered !== undefined && recorded.firstLine > c.covered;
-  const pending = (message: string) => c.unproven.push(`${zip}: being written (recorded after the signed head): ${message}`);
-  const manifest = await readManifest(c, base, recorded, inProgress ? pending : fail);
+  // A keep marker: the package, its manifest, its envelope and its `verified` line appear in that
+  // order (keep.ts), so what is not there yet is incomplete; what is there must still agree.
+  const marked = c.marked.has(base);
+  const why = inProgress ? "being written (recorded after the signed head)" : "incomplete (its keep marker is there)";
+  const pending = (message: string) => c.unproven.push(`${zip}: ${why}: ${message}`);
+  const missing = inProgress || marked ? pending : fail;
+  const manifest = await readManifest(c, base, recorded, inProgress ? pending : fail, missing);
   if (manifest && (manifest.fileName !== zip || manifest.machineId !== machineId || manifest.actionId !== actionId)) {
     fail(`its manifest names ${manifest.machineId}-${manifest.actionId} (${manifest.fileName}): swapped or edited`);
   }
@@ -64,15 +72,19 @@ export async function checkPackage(c: PackageContext, base: string, recorded: Re
     fail(messageOf(err).replace(`${zip}: `, ""));
   }
   if (!actual) {
-    if (!c.kinds.has(zip) || c.kinds.get(zip) === "file") fail("the package is missing");
+    if (!c.kinds.has(zip) || c.kinds.get(zip) === "file") missing("the package is missing");
   } else {
+    if (marked) await checkMarker(c, base, actual.sha256, fail);
     row.sha256 = actual.sha256;
     if (manifest && (manifest.sha256 !== actual.sha256 || manifest.sizeBytes !== actual.sizeBytes)) {
       fail(`its SHA-256 is ${actual.sha256} (${actual.sizeBytes} bytes), but the manifest records ${manifest.sha256} (${manifest.sizeBytes} bytes)`);
     }
-    if (!recorded?.sha256.has(actual.sha256)) {
+    if (recorded && !recorded.sha256.has(actual.sha256)) {
       row.chain = "BROKEN";
-      fail(recorded ? `the custody log records SHA-256 ${[...recorded.sha256].join(", ")} for it, not ${actual.sha256}` : "the custody log has no record of it");
+      fail(`the custody log records SHA-256 ${[...recorded.sha256].join(", ")} for it, not ${actual.sha256}`);
+    } else if (!recorded) {
+      row.chain = marked ? "incomplete" : "BROKEN";
+      missing("the custody log has no record of it yet");
     }
     try {
       const summary = await c.source.checkZip(zip);
@@ -83,12 +95,12 @@ export async function checkPackage(c: PackageContext, base: string, recorded: Re
       fail(`not an intact ZIP: ${messageOf(err)}`);
     }
   }
-  row.signature = await checkEnvelope(c, base, manifest, actual?.sha256, inProgress && !manifest ? pending : fail);
+  row.signature = await checkEnvelope(c, base, manifest, actual?.sha256, (inProgress || marked) && !manifest ? pending : fail);
   return row;
 }
 
 /** The manifest as a JSON object, its bytes checked against the hash the custody log recorded. */
-async function readManifest(c: PackageContext, base: string, recorded: Recorded | undefined, fail: (m: string) => void): Promise<Record<string, any> | undefined> {
+async function readManifest(c: PackageContext, base: string, recorded: Recorded | undefined, fail: (m: string) => void, missing: (m: string) => void): Promise<Record<string, any> | undefined> {
   const name = `${base}.json`;
   let bytes: Buffer | undefined;
   try {
@@ -98,14 +110,14 @@ async function readManifest(c: PackageContext, base: string, recorded: Recorded 
     return undefined;
   }
   if (bytes === undefined) {
-    fail(`its manifest ${name} is missing`);
+    missing(`its manifest ${name} is missing`);
     return undefined;
   }
   const sha256 = sha256Of(bytes);
   if (recorded?.manifestSha256.size && !recorded.manifestSha256.has(sha256)) {
     fail(`its manifest's SHA-256 is ${sha256}, but the custody log records ${[...recorded.manifestSha256].join(", ")} (the manifest was edited)`);
   } else if (recorded && !recorded.manifestSha256.size) {
-    c.unproven.push(`${base}.zip: the custody log does not record its manifest's SHA-256 (written before 0.2): the manifest's text is not committed`);
+    c.unproven.push(`${base}.zip: the custody log does not record its manifest's SHA-256 (no \`claimed\` line yet: a keep interrupted before it, or a log written before 0.2): the manifest's text is not committed`);
   }
   let json: unknown;
   try {
@@ -116,6 +128,18 @@ async function readManifest(c: PackageContext, base: string, recorded: Recorded 
   }
   if (!isRecord(json)) fail(`its manifest ${name} is not a JSON object`);
   return isRecord(json) ? json : undefined;
+}
+
+/** A marked package's bytes must be the ones its marker says are being kept: anything else is not an interrupted keep. */
+async function checkMarker(c: PackageContext, base: string, sha256: string, fail: (m: string) => void): Promise<void> {
+  let note: unknown;
+  try {
+    note = JSON.parse((await c.source.readBytes(`${base}.partial`, MAX_SMALL_FILE_BYTES))?.toString("utf8") ?? "null");
+  } catch (err) {
+    return fail(`its keep marker ${base}.partial cannot be read: ${messageOf(err)}`);
+  }
+  if (!isRecord(note) || typeof note.sha256 !== "string") return fail(`its keep marker ${base}.partial is not one this tool writes`);
+  if (note.sha256 !== sha256) fail(`its SHA-256 is ${sha256}, but its keep marker says ${note.sha256} is being kept`);
 }
 
 async function checkEnvelope(c: PackageContext, base: string, manifest: Record<string, any> | undefined, sha256: string | undefined, fail: (m: string) => void): Promise<PackageRow["signature"]> {

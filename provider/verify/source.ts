@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { constants, type Stats } from "node:fs";
 import { type FileHandle, lstat, open, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { verifyZip, type ZipSummary } from "../evidence/verifyZip";
+import { verifyZipHandle, type ZipSummary } from "../evidence/verifyZip";
 import { ForensicsError } from "../util/error";
 
 export type EntryKind = "file" | "directory" | "symbolic link" | "FIFO" | "socket" | "device" | "other";
@@ -79,11 +79,14 @@ export function folderSource(folder: string): EvidenceSource {
       return fh && hashStream(streamOf(fh));
     },
     async checkZip(name) {
-      // verifyZip opens by path: checked as a regular file first (a swap in between is caught by the hash).
+      // The descriptor opened as a regular file is the one checked (zipLimits.ts bounds it): no re-open by path.
       const fh = await openRegular(name);
       if (!fh) throw new ForensicsError(`${name} is missing`);
-      await fh.close();
-      return verifyZip(join(dir, name));
+      try {
+        return await verifyZipHandle(fh, name);
+      } finally {
+        await fh.close();
+      }
     },
   };
 }

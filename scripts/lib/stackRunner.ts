@@ -11,6 +11,7 @@
  * folder `main` names (its folder when it names a file), else in the project folder, so relative
  * paths (an evidence folder) resolve where they do for a user's `pulumi up`.
  */
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -134,9 +135,30 @@ export async function openStack(options: StackRunnerOptions): Promise<OpenedStac
     { workDir, envVars, pulumiCommand },
   );
   if (options.config && Object.keys(options.config).length > 0) {
-    await stack.setAllConfig(options.config);
+    const entries = Object.entries(options.config);
+    const plain = Object.fromEntries(entries.filter(([, v]) => !v.secret));
+    if (Object.keys(plain).length > 0) await stack.setAllConfig(plain);
+    for (const [key, { value }] of entries.filter(([, v]) => v.secret)) {
+      await setSecretFromStdin(pulumiCommand.command, options.stackName, key, value, workDir, { ...process.env, ...envVars });
+    }
   }
   return { stack, workDir, programDir };
+}
+
+/**
+ * `pulumi config set --secret <key>` with the value on stdin: the Automation API's setConfig and
+ * setAllConfig put values in the CLI's arguments, where `ps` (and any process of the machine)
+ * can read them, and a signing key must never be on a command line.
+ */
+export function setSecretFromStdin(cli: string, stackName: string, key: string, value: string, cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cli, ["config", "set", "--secret", "--stack", stackName, "--non-interactive", key], { cwd, env, stdio: ["pipe", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`pulumi config set --secret ${key} failed (${code}): ${stderr.trim()}`))));
+    child.stdin.end(value);
+  });
 }
 
 function readProjectName(projectDir: string): string {

@@ -28,7 +28,7 @@ describe("evidence handler: write errors", () => {
     const full = h.another({ openPartial: () => open("/dev/full", "w") });
     const err = await rejection(h, full.fetch(succeededOutputs(h.dir), { adopted: false }));
 
-    expect(err.message).toMatch(/cannot write .*\.zip\.\d+-[0-9a-f]+\.partial: the disk is full \(ENOSPC\); free space or choose another evidenceDirectory/);
+    expect(err.message).toMatch(/cannot write .*\.zip\.[A-Za-z0-9-]+\.\d+-[0-9a-f]+\.partial: the disk is full \(ENOSPC\); free space or choose another evidenceDirectory/);
     expect(await readdir(h.dir)).toEqual(["custody.jsonl"]);
     expect(h.api.calls).toHaveLength(1);
     expect(h.storage.requests).toHaveLength(1); // not retried: retrying cannot free space
@@ -47,7 +47,7 @@ describe("evidence handler: write errors", () => {
     };
     const err = await rejection(h, fetch());
 
-    expect(err.message).toMatch(/cannot create .*\.zip\.\d+-[0-9a-f]+\.partial: a part of the path is a file, not a folder \(ENOTDIR\)/);
+    expect(err.message).toMatch(/cannot create .*\.zip\.[A-Za-z0-9-]+\.\d+-[0-9a-f]+\.partial: a part of the path is a file, not a folder \(ENOTDIR\)/);
     expect((await lstat(h.dir)).isFile()).toBe(true);
     expect(await readFile(h.dir, "utf8")).toBe("not a folder");
     expect(h.storage.requests).toHaveLength(0);
@@ -60,7 +60,7 @@ describe("evidence handler: write errors", () => {
       await rm(h.dir, { recursive: true });
     };
     const err = await rejection(h, fetch());
-    expect(err.message).toMatch(/cannot read .*\.zip\.\d+-[0-9a-f]+\.partial back to check it: a folder on the path does not exist \(ENOENT\); was it removed/);
+    expect(err.message).toMatch(/cannot read .*\.zip\.[A-Za-z0-9-]+\.\d+-[0-9a-f]+\.partial back to check it: a folder on the path does not exist \(ENOENT\); was it removed/);
     expect(h.storage.requests).toHaveLength(1); // a local problem: not retried
     expect(await readdir(h.dir).catch((e: NodeJS.ErrnoException) => e.code)).toBe("ENOENT");
   });

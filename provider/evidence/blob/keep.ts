@@ -5,6 +5,11 @@
  * machine id and SHA-256 as metadata, and the immutability asked for. An existing blob with
  * another hash is reported and left alone. Manifest and DSSE envelope are written beside it,
  * create-only too.
+ *
+ * The same order of durable steps as a folder (keep.ts): `downloaded` line → marker blob
+ * `<base>.partial` → commit → envelope and manifest → `verified` line → marker deleted. A package
+ * committed without its manifest (an interrupted keep) is not reused as it is: it is downloaded
+ * again, compared, and completed.
  */
 import type { KeyObject } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -31,9 +36,12 @@ export async function keepInBlob(k: KeepContext, outs: EvidenceSubject, d: BlobD
   const outputsFor = (sha256: string, sizeBytes: number): EvidenceOutputs => ({ packagePath: url(fileName), packageSha256: sha256, packageSizeBytes: sizeBytes, manifestPath: url(`${base}.json`) });
   const fail = (what: string) => (err: unknown) => describeBlobError(err, d, what);
 
+  const marker = container.getBlockBlobClient(blobName(d, `${base}.partial`));
   const existing = await metadataOf(zip, fail(`cannot be read (${zip.name})`));
-  if (existing?.sha256) {
+  const manifestKept = existing?.sha256 ? await metadataOf(container.getBlockBlobClient(blobName(d, `${base}.json`)), fail(`cannot be read (${base}.json)`)) : undefined;
+  if (existing?.sha256 && manifestKept) {
     await k.custody.append(d.text, "reused", outs, { fileName, sizeBytes: existing.sizeBytes, sha256: existing.sha256, verifiedBy: "blob-metadata" });
+    await marker.deleteIfExists().catch(() => undefined);
     k.log(reusedLine(outs.actionId, url(fileName), existing.sha256));
     return outputsFor(existing.sha256, existing.sizeBytes);
   }
@@ -51,15 +59,30 @@ export async function keepInBlob(k: KeepContext, outs: EvidenceSubject, d: BlobD
       onRetry: (info) => k.log(retryLine(outs.actionId, info)),
     });
     await k.custody.append(d.text, "downloaded", outs, { fileName, sizeBytes: got.sizeBytes, sha256: got.sha256, attempts: got.attempts, linkRequests: got.linkRequests }, got.downloadedMs);
-    await k.custody.append(d.text, "verified", outs, { fileName, sha256: got.sha256, entries: got.verification.entries, uncompressedBytes: got.verification.uncompressedBytes }, got.endedMs);
+    const note = JSON.stringify({ keeping: fileName, sha256: got.sha256, meaning: "being kept, or its writer was interrupted; the next `pulumi up` completes it" });
+    await marker.upload(note, Buffer.byteLength(note), { blobHTTPHeaders: { blobContentType: "application/json" } }).catch((err: unknown) => {
+      throw fail(`refused ${marker.name}`)(err);
+    });
+    k.o.onStep("keep:marked");
     const metadata = { actionid: outs.actionId, machineid: outs.machineId, sha256: got.sha256 };
+    const verified = () => k.custody.append(d.text, "verified", outs, { fileName, sha256: got.sha256, entries: got.verification.entries, uncompressedBytes: got.verification.uncompressedBytes }, got.endedMs);
     try {
       await zip.commitBlockList(staged!.blockIds, { conditions: { ifNoneMatch: "*" }, metadata, blobHTTPHeaders: { blobContentType: "application/zip" }, ...immutabilityOf(d, k.o.clock.now()) });
     } catch (err) {
-      if (!isBlobError(err, 409) && !isBlobError(err, 412)) throw fail(`refused the package ${zip.name}`)(err);
-      return await settleExisting(k, outs, d, zip, got, url(fileName), outputsFor);
+      if (!isBlobError(err, 409) && !isBlobError(err, 412)) {
+        await marker.deleteIfExists().catch(() => undefined); // nothing was placed
+        throw fail(`refused the package ${zip.name}`)(err);
+      }
+      const settled = await settleExisting(k, outs, d, container, zip, got, url(fileName), outputsFor, verified);
+      await marker.deleteIfExists().catch(() => undefined);
+      return settled;
     }
+    k.o.onStep("keep:placed");
     await writeBesides(k, d, container, base, manifestFor(k, outs, { fileName }, got), k.key);
+    k.o.onStep("keep:manifest-written");
+    await verified();
+    await marker.deleteIfExists().catch(() => undefined);
+    k.o.onStep("keep:unmarked");
     k.log(doneLine(outs.actionId, { sizeBytes: got.sizeBytes, transferMs: got.downloadedMs - got.lastAttemptStartedMs, sha256: got.sha256, entries: got.verification.entries, attempts: got.attempts }));
     return outputsFor(got.sha256, got.sizeBytes);
   } finally {
@@ -82,10 +105,12 @@ async function settleExisting(
   k: KeepContext,
   outs: EvidenceSubject,
   d: BlobDestination,
+  container: ContainerClient,
   zip: BlockBlobClient,
   got: RetrievedPackage,
   where: string,
   outputsFor: (sha256: string, size: number) => EvidenceOutputs,
+  verified: () => Promise<unknown>,
 ): Promise<EvidenceOutputs> {
   const existing = await metadataOf(zip, (err) => describeBlobError(err, d, `cannot be read (${zip.name})`));
   if (existing?.sha256 !== got.sha256) {
@@ -94,7 +119,10 @@ async function settleExisting(
       `${where} already exists with SHA-256 ${existing?.sha256 ?? "(none recorded)"}, but MDE's package has SHA-256 ${got.sha256}. It was left untouched; keep it (it may be evidence) and choose another prefix`,
     );
   }
-  await k.custody.append(d.text, "reused", outs, { fileName: zip.name.split("/").pop()!, sizeBytes: got.sizeBytes, sha256: got.sha256, verifiedBy: "download" });
+  const base = zip.name.split("/").pop()!.replace(/\.zip$/, "");
+  await writeBesides(k, d, container, base, manifestFor(k, outs, { fileName: `${base}.zip` }, got), k.key);
+  await verified();
+  await k.custody.append(d.text, "reused", outs, { fileName: `${base}.zip`, sizeBytes: got.sizeBytes, sha256: got.sha256, verifiedBy: "download" });
   k.log(reusedLine(outs.actionId, where, got.sha256));
   return outputsFor(got.sha256, got.sizeBytes);
 }

@@ -1,37 +1,21 @@
 /**
- * One blob destination as the handler sees it: parsed once, one container client per
- * destination and process (the credential's token cache is shared), its custody appender and
- * the writer of its signed chain head.
+ * Evidence kept in a blob container, as an {@link EvidenceStore}: parsed once, one container
+ * client per destination and process (the credential's token cache is shared), its custody
+ * appender (custody.ts) and the keep steps of keep.ts (this folder). Resources that share a
+ * collection and a destination share one fetch.
  */
 import type { TokenCredential } from "@azure/identity";
-import type { ContainerClient } from "@azure/storage-blob";
-import { createHash, type KeyObject } from "node:crypto";
-import { chainHead, headStatement, HEAD_FILE } from "../attest";
-import type { ChainAppender, CustodyLine } from "../custodyLog";
+import { createHash } from "node:crypto";
 import { CUSTODY_LOG_NAME } from "../custodyLog";
-import { signStatement } from "../dsse";
 import { EvidenceError } from "../errors";
+import type { EvidenceStore } from "../store";
 import { containerClient, describeBlobError, preflightContainer } from "./container";
 import { blobAppender } from "./custody";
-import { type BlobDestination, blobName, parseBlobDestination } from "./destination";
+import { blobName, parseBlobDestination } from "./destination";
+import { keepInBlob } from "./keep";
 
-export interface BlobStore {
-  d: BlobDestination;
-  container: ContainerClient;
-  appender: ChainAppender;
-  preflight(): Promise<void>;
-  /** The custody log's bytes, streamed. */
-  readLog(): Promise<AsyncIterable<Buffer>>;
-  /** Writes a time-stamp token blob, create-only. */
-  putToken(name: string, bytes: Buffer): Promise<void>;
-  /** SHA-256 of a small blob's bytes (a manifest), for the custody line that claims it. */
-  sha256Of(name: string): Promise<string>;
-  /** Replaces the chain head's envelope (the one blob that moves; each version stays with versioning on), through the line whose SHA-256 is given. */
-  writeHead(lastLineSha256: string, line: CustodyLine, key: KeyObject): Promise<void>;
-}
-
-export function blobStores(credential: (() => TokenCredential) | undefined): (location: string) => BlobStore {
-  const stores = new Map<string, BlobStore>();
+export function blobStores(credential: (() => TokenCredential) | undefined): (location: string) => EvidenceStore {
+  const stores = new Map<string, EvidenceStore>();
   let shared: TokenCredential | undefined;
   return (location) => {
     const d = parseBlobDestination(location);
@@ -40,13 +24,15 @@ export function blobStores(credential: (() => TokenCredential) | undefined): (lo
     if (!credential) throw new EvidenceError("destination", `evidence ${d.text}: this provider has no Azure credential for blob storage`);
     shared ??= credential();
     const container = containerClient(d, shared);
-    const store: BlobStore = {
-      d,
-      container,
+    const store: EvidenceStore = {
+      location: d.text,
       appender: blobAppender(d, container),
       preflight: () => preflightContainer(d, container, CUSTODY_LOG_NAME),
-      async sha256Of(name) {
-        const blob = container.getBlobClient(blobName(d, name));
+      prepare: async () => undefined, // the appender creates the log blob
+      fileName: (outs) => `${outs.machineId}-${outs.actionId}.zip`,
+      keep: (outs, k, queued) => queued(`${outs.actionId}\n${d.text}`, (secrets) => keepInBlob({ ...k, secrets }, outs, d, container)),
+      async manifestSha256(outs) {
+        const blob = container.getBlobClient(blobName(d, `${outs.machineId}-${outs.actionId}.json`));
         const bytes = await blob.downloadToBuffer().catch((err: unknown) => Promise.reject(describeBlobError(err, d, `cannot read ${blob.name}`)));
         return createHash("sha256").update(bytes).digest("hex");
       },
@@ -59,14 +45,6 @@ export function blobStores(credential: (() => TokenCredential) | undefined): (lo
         const blob = container.getBlockBlobClient(blobName(d, name));
         await blob.upload(bytes, bytes.length, { conditions: { ifNoneMatch: "*" }, blobHTTPHeaders: { blobContentType: "application/timestamp-reply" } }).catch((err: unknown) => {
           throw describeBlobError(err, d, `refused the time-stamp token ${blob.name}`);
-        });
-      },
-      async writeHead(lastLineSha256, line, key) {
-        const head = await chainHead(await store.readLog(), lastLineSha256, line, blobName(d, CUSTODY_LOG_NAME));
-        const text = `${JSON.stringify(signStatement(headStatement(head), key), null, 2)}\n`;
-        const blob = container.getBlockBlobClient(blobName(d, HEAD_FILE));
-        await blob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: "application/json" } }).catch((err: unknown) => {
-          throw describeBlobError(err, d, `refused the custody head ${blob.name}`);
         });
       },
     };
