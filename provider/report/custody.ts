@@ -9,7 +9,7 @@
  * with the stack's key as it does after every other event.
  */
 import { keyIdOf, EnvelopeSchema } from "../evidence/dsse";
-import { HEAD_FILE } from "../evidence/attest";
+import { HEAD_FILE, headEnvelopeText } from "../evidence/attest";
 import { CustodyLog, type DetailValue } from "../evidence/custodyLog";
 import { loadSigningKey, SIGNING_KEY_CONFIG, type SigningKeySource } from "../evidence/signingKey";
 import type { EvidenceSource } from "../verify/source";
@@ -47,7 +47,7 @@ export async function reportedEvent(source: EvidenceSource, files: PackageFiles,
   if (signers && key && !signers.includes(keyIdOf(key))) {
     throw new ForensicsError(`the custody head of ${source.label} is signed by key ${signers.join(", ") || "(no key id)"}, not by the key given (${keyIdOf(key)}): the report would re-sign it with a key verify's trusted keys may not include. Give the key that signs it, or --no-custody`);
   }
-  const log = new CustodyLog({ clock, tool, appenderFor: () => files.appender(), onAppended: key ? (_loc, sha, line) => files.signHead(sha, line, key) : undefined });
+  const log = new CustodyLog({ clock, tool, appenderFor: () => files.appender(), headFor: key ? async (_location, head) => headEnvelopeText(await head(), key) : undefined });
   return async (extra) => void (await log.append(files.custodyTarget, "reported", {}, extra));
 }
 

@@ -12,12 +12,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
-import type { KeyObject } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
-import { writeHeadEnvelope } from "../evidence/attest";
-import type { ChainAppender, CustodyLine } from "../evidence/custodyLog";
-import { isBlobDestination, blobName } from "../evidence/blob/destination";
-import { blobStores } from "../evidence/blob/store";
+import type { ChainAppender } from "../evidence/chainAppender";
+import { containerClient } from "../evidence/blob/container";
+import { blobAppender } from "../evidence/blob/custody";
+import { blobName, isBlobDestination, parseBlobDestination } from "../evidence/blob/destination";
 import { ForensicsError } from "../util/error";
 
 export interface PackageFiles {
@@ -27,8 +26,6 @@ export interface PackageFiles {
   appender(): ChainAppender | undefined;
   /** The location as CustodyLog.append takes it. */
   custodyTarget: string;
-  /** Signs the custody head through the line just appended, as the provider does after each of its own lines (attest.ts). */
-  signHead(lastLineSha256: string, line: CustodyLine, key: KeyObject): Promise<void>;
 }
 
 export async function packageFiles(location: string, credential?: TokenCredential): Promise<PackageFiles> {
@@ -38,16 +35,15 @@ export async function packageFiles(location: string, credential?: TokenCredentia
       withLocalZip: (file, _sha, use) => use(join(dir, file)),
       appender: () => undefined,
       custodyTarget: dir,
-      signHead: async (sha, line, key) => void (await writeHeadEnvelope(dir, sha, line, key)),
     };
   }
   if (!credential) throw new ForensicsError(`${location}: a blob container needs a credential`);
-  const store = blobStores(() => credential)(location);
-  const { d, container } = store;
+  const d = parseBlobDestination(location);
+  const container = containerClient(d, credential);
+  const appender = blobAppender(d, container);
   return {
     custodyTarget: d.text,
-    appender: () => store.appender,
-    signHead: (sha, line, key) => store.writeHead(sha, line, key),
+    appender: () => appender,
     async withLocalZip(file, sha256, use) {
       const dir = await mkdtemp(join(tmpdir(), "mde-report-"));
       try {
