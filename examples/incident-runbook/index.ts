@@ -26,4 +26,5 @@ const spec = parseIncidentSpec(
 export const incident = spec.incident;
 export const collections = declareIncident(spec, `the config of stack ${pulumi.getStack()}`);
 /** With `reportDirectory`: report.html of the triage report of this incident's evidence (docs/report.md). */
-export const reportPath = triageReport(config.get("reportDirectory"), path.resolve(spec.evidenceDirectory ?? path.join("evidence", spec.incident)), collections);
+// The location as the collections got it: an azblob:// destination whole (path.resolve would make it ./azblob:/…).
+export const reportPath = triageReport(config.get("reportDirectory"), spec.evidenceDirectory ?? path.join("evidence", spec.incident), collections);
