@@ -19,19 +19,21 @@ import { packedTarball } from "../helpers/packedPackage";
 import { REPO_ROOT } from "../helpers/stackCli";
 import { createServer } from "node:net";
 import { EMULATOR_TENANT, EVIDENCE_ON_AZURITE } from "./documentedSteps";
-import { emulatedUser } from "./emulatedUser";
 import { runWithPreparedInstall } from "./preparedProject";
-import { stepsOf, substitute } from "./readmeSteps";
+import { stepsOf, substitute, UserShell } from "./readmeSteps";
 
-const suite = emulatedUser();
 /**
- * The user's machine without the suite's own tenant: none of its variables, and NODE_EXTRA_CA_CERTS
- * back to the bundle this machine had (a TLS-inspecting proxy's CA, say, which npm needs), without
- * the emulator's CA: `mde-emulator env` must append that, keeping the rest.
+ * The user's machine, which knows of no tenant: no emulator of the suite's own (the steps start
+ * the one they use), none of the variables the other README suites set, and NODE_EXTRA_CA_CERTS
+ * as this machine has it (a TLS-inspecting proxy's CA, say, which npm needs), without the
+ * emulator's CA: `mde-emulator env` must append that, keeping the rest.
  */
+let user: UserShell;
+beforeAll(() => {
+  user = new UserShell();
+});
+afterAll(() => user?.dispose());
 const OWN_BUNDLE = process.env.NODE_EXTRA_CA_CERTS;
-const OWN_CA = OWN_BUNDLE ? `export NODE_EXTRA_CA_CERTS=${OWN_BUNDLE}` : "unset NODE_EXTRA_CA_CERTS";
-const WITHOUT_TEST_TENANT = `unset MDE_API_URL AZURE_AUTHORITY_HOST MDE_RATE_LIMITS\n${OWN_CA}\n`;
 
 /**
  * Background processes the steps start (emulator, Azurite) record their pids here, should a step
@@ -73,10 +75,10 @@ async function freePort(): Promise<number> {
 }
 
 it("collects the runbook's devices from the emulator the steps start, with only what `mde-emulator env` prints", async () => {
-  const { user } = suite;
+  expect(Object.keys(user.env()).filter((k) => /^(MDE_|AZURE_)/.test(k))).toEqual([]);
   const [steps] = stepsOf(EMULATOR_TENANT);
   const script = substitute(steps, { "<this repo>": REPO_ROOT, "<pulumi-mde-forensics tarball>": packedTarball() });
-  const run = await runWithPreparedInstall(user, WITHOUT_TEST_TENANT + notingPids(script));
+  const run = await runWithPreparedInstall(user, notingPids(script));
   if (run.code !== 0) throw new Error(`the documented steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
   expect(run.output).not.toContain("Could not find entry point");
   // `kill %1` as written stops the emulator itself (under npx it left the server running).
@@ -96,12 +98,11 @@ it("collects the runbook's devices from the emulator the steps start, with only 
 }, 900_000);
 
 it("gets the 403 on purpose as the read-only app; in a new terminal without the CA line, an error naming the certificate; then switches back", async () => {
-  const { user } = suite;
   const [first, steps] = stepsOf(EMULATOR_TENANT);
   // The steps end with the `pulumi up` that must fail; the emulator they start keeps running.
   expect(steps.trimEnd().split("\n").pop()).toMatch(/^pulumi up\b/);
   const started = fs.readFileSync(PIDS_FILE, "utf8").split("\n").filter(Boolean).length;
-  const forbidden = await user.run(WITHOUT_TEST_TENANT + notingPids(steps));
+  const forbidden = await user.run(notingPids(steps));
   expect(forbidden.code).not.toBe(0);
   expect(forbidden.output).toMatch(/403/);
   expect(forbidden.output).toContain("The app registration lacks the application permission Machine.CollectForensics");
@@ -110,7 +111,7 @@ it("gets the 403 on purpose as the read-only app; in a new terminal without the 
   try {
     // A new terminal in the project, the emulator still running, and no `eval` line: the stack's
     // settings are stored, the CA variable is not. The round is still to collect, so `up` signs in.
-    const up = await user.run(`${WITHOUT_TEST_TENANT}pulumi up`, { cwd: project });
+    const up = await user.run(`pulumi up`, { cwd: project });
     expect(up.code).not.toBe(0);
     expect(up.output).toMatch(/the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)/);
     expect(up.output).toContain("mde-emulator env");
@@ -119,7 +120,7 @@ it("gets the 403 on purpose as the read-only app; in a new terminal without the 
     // "Switch back with the `eval` line without `--app`; the next `pulumi up` collects the round."
     const evalLine = first.split("\n").find((l) => /^eval "\$\(npx mde-emulator env/.test(l))!;
     expect(evalLine).not.toContain("--app");
-    const back = await user.run(`${WITHOUT_TEST_TENANT}${evalLine}\npulumi up`, { cwd: project });
+    const back = await user.run(`${evalLine}\npulumi up`, { cwd: project });
     if (back.code !== 0) throw new Error(`switching back failed (exit ${back.code}):\n${back.output.slice(-4000)}`);
     expect(fs.readdirSync(path.join(project, "evidence", "INC-2041")).filter((f) => f.endsWith(".zip"))).toHaveLength(3);
   } finally {
@@ -129,7 +130,6 @@ it("gets the 403 on purpose as the read-only app; in a new terminal without the 
 }, 900_000);
 
 it("moves the evidence into a container on Azurite and verifies it there, as docs/evidence.md says", async () => {
-  const { user } = suite;
   const [steps] = stepsOf(EVIDENCE_ON_AZURITE);
   // Azurite's default port, 10000, may be taken on a shared machine: a substitution.
   expect(steps.match(/10000/g)?.length).toBe(4);
@@ -138,7 +138,7 @@ it("moves the evidence into a container on Azurite and verifies it there, as doc
   const verifyLine = /^(npx mde-forensics verify [^#\n]*?)\s*#[^\n]*exit 3[^\n]*$/m;
   expect(steps).toMatch(verifyLine);
   const script = steps.split("10000").join(String(await freePort())).replace(verifyLine, '$1 || echo "verify exit $?"');
-  const run = await user.run(WITHOUT_TEST_TENANT + notingPids(script));
+  const run = await user.run(notingPids(script));
   if (run.code !== 0) throw new Error(`the documented steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
   expect(run.output).toContain("container evidence ready");
   expect(run.output).toContain("2 package(s) intact; authenticity not established");
