@@ -138,7 +138,8 @@ it("moves the evidence into a container on Azurite and verifies it there, as doc
   const verifyLine = /^(npx mde-forensics verify [^#\n]*?)\s*#[^\n]*exit 3[^\n]*$/m;
   expect(steps).toMatch(verifyLine);
   const script = steps.split("10000").join(String(await freePort())).replace(verifyLine, '$1 || echo "verify exit $?"');
-  const run = await user.run(notingPids(script));
+  // Its `npm install -D azurite…` line runs as written, on a prepared copy of what it installs.
+  const run = await runWithPreparedInstall(user, notingPids(script), { also: steps.split("\n").filter((l) => /^npm install\b/.test(l)) });
   if (run.code !== 0) throw new Error(`the documented steps failed (exit ${run.code}):\n${run.output.slice(-4000)}`);
   expect(run.output).toContain("container evidence ready");
   expect(run.output).toContain("2 package(s) intact; authenticity not established");
