@@ -14,6 +14,7 @@ import type { CollectionApi } from "../api/collectionApi";
 import { systemClock } from "../util/clock";
 import { redact } from "../util/redact";
 import { quotaWaitsSummarised } from "../util/quotaWaitLines";
+import { evidenceProgressQuiet } from "../util/evidenceProgressLines";
 import { processSingleton } from "../util/registry";
 import { createEvidenceHandler, DEFAULT_EVIDENCE_OPTIONS, signingKeyFromConfig, timestampFromConfig } from "../evidence";
 import { CollectionFinder, scaledCollectionFinderOptions } from "../adoption/finder";
@@ -72,7 +73,10 @@ export function getSharedContext(stackConfig: ConfigReader, options: ContextOpti
         apiOrigin: settings.apiUrl,
         tenantId: settings.tenantId ?? null,
         clock: systemClock,
-        log,
+        // A sweep's machines leave these out: the sweep's summary line stands for them.
+        log: (line) => {
+          if (!evidenceProgressQuiet()) log(line);
+        },
         linkLifetimeMs: DEFAULT_EVIDENCE_OPTIONS.linkLifetimeMs / timeScale,
         signingKey: signingKeyFromConfig(stackConfig),
         timestamp: timestampFromConfig(stackConfig),

@@ -2,18 +2,22 @@
  * A sweep's view of the provider context: the process-wide one (client, limiter, adoption
  * pre-check, evidence queue), with three differences that only make sense for many machines:
  *
- * - per-machine progress lines are dropped (the sweep prints a summary line instead);
+ * - per-machine progress lines are dropped (the sweep prints a summary line instead): the
+ *   context's own, and the evidence handler's per package, which it writes through the shared
+ *   context's sink (left out in the scope of ../util/evidenceProgressLines.ts);
  * - a watcher of its own, paced for the sweep's length (cadence.ts): the same class as the
  *   single collection's, its calls through the same limiter;
  * - the collect quota's next free slot, for the summary line.
  */
 import { resolveSettings, settingsKey } from "../api/settings";
 import { getSharedLimiter } from "../api/limiter";
+import type { EvidenceHandler } from "../evidence/subject";
 import type { ProviderContext } from "../resource/context";
 import { getSharedContext } from "../resource/contextFactory";
 import type { ConfigReader } from "../resource/stackConfig";
 import { ActionWatcher, scaledWatcherOptions } from "../resource/watcher";
 import { systemClock } from "../util/clock";
+import { quietEvidenceProgress } from "../util/evidenceProgressLines";
 import { processSingleton } from "../util/registry";
 import { sweepWatcherOptions } from "./cadence";
 
@@ -37,7 +41,16 @@ export function getSweepContext(stackConfig: ConfigReader, machines: number): Sw
   const limiter = getSharedLimiter(key, { clock: systemClock, quotas: settings.rateLimits.quotas, timeScale: settings.rateLimits.timeScale });
   return {
     shared,
-    machine: { ...shared, watcher, log: () => undefined },
+    machine: { ...shared, watcher, log: () => undefined, evidence: shared.evidence && quietEvidence(shared.evidence) },
     nextCollectSlotMs: () => ("nextSlotInMs" in limiter ? (limiter as { nextSlotInMs(f: "collect"): number }).nextSlotInMs("collect") : undefined),
+  };
+}
+
+/** The same handler (its queue, custody logs, kept packages), its lines left out for every call. */
+function quietEvidence(evidence: EvidenceHandler): EvidenceHandler {
+  return {
+    preflight: (directory) => quietEvidenceProgress(() => evidence.preflight(directory)),
+    fetch: (subject, options) => quietEvidenceProgress(() => evidence.fetch(subject, options)),
+    record: (directory, event, subject, extra) => quietEvidenceProgress(() => evidence.record(directory, event, subject, extra)),
   };
 }

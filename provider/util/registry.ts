@@ -40,6 +40,8 @@ export const REGISTRY_NAMESPACES = [
   "stack-config",
   /** How many sweeps are summarising quota waits (./quotaWaitLines.ts). */
   "quota-wait-lines",
+  /** The scope in which a sweep leaves out the evidence handler's lines (./evidenceProgressLines.ts). */
+  "evidence-progress-lines",
   /** Whether the program already warned about unknown `mde:*` keys (../resource/settingsWarnings.ts). */
   "settings-warnings",
   /** The package's own version (./packageInfo.ts). */

@@ -32,9 +32,17 @@ function readmeInstallLines(): string[] {
   return script.split("\n").map((l) => l.replace(/\s+#.*$/, ""));
 }
 
-/** The prepared folder (its `node_modules` is the thing to copy); made on first use for this content. */
-export async function preparedNodeModules(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const lines = [...readmeInstallLines(), `npm install -D ${TYPESCRIPT5}@npm:typescript@5.9.3`];
+/** An install line as it is prepared: its trailing comment dropped. */
+const uncommented = (line: string) => line.replace(/\s+#.*$/, "");
+
+/**
+ * The prepared folder (its `node_modules` is the thing to copy); made on first use for this
+ * content. `also`: install lines a later README step adds to the project (Azurite, say), prepared
+ * on top of a copy of the shared folder, in a folder of their own.
+ */
+export async function preparedNodeModules(env: NodeJS.ProcessEnv = process.env, also: readonly string[] = []): Promise<string> {
+  const base = [...readmeInstallLines(), `npm install -D ${TYPESCRIPT5}@npm:typescript@5.9.3`];
+  const lines = [...base, ...also.map(uncommented)];
   const dir = path.join(os.tmpdir(), `pmf-prepared-${createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 16)}`);
   const ready = () => fs.existsSync(path.join(dir, "node_modules", TYPESCRIPT5));
   if (ready()) return dir;
@@ -53,19 +61,22 @@ export async function preparedNodeModules(env: NodeJS.ProcessEnv = process.env):
     }
   }
   try {
-    if (!ready()) await prepare(lines, dir, env);
+    if (!ready()) await (also.length > 0 ? prepare(also.map(uncommented), dir, env, await preparedNodeModules(env)) : prepare(base, dir, env));
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }
   return dir;
 }
 
-/** Runs the install lines in a folder aside, then renames it into place. */
-async function prepare(lines: string[], dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+/** Runs the install lines in a folder aside (new, or a copy of `from`), then renames it into place. */
+async function prepare(lines: string[], dir: string, env: NodeJS.ProcessEnv, from?: string): Promise<void> {
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), "pmf-preparing-"));
   try {
     const options = { cwd: staging, env, maxBuffer: 64 * 1024 * 1024 };
-    await run("npm", ["init", "-y"], options);
+    if (from) {
+      fs.copyFileSync(path.join(from, "package.json"), path.join(staging, "package.json"));
+      for (const line of copyNodeModulesLines(from)) await run("bash", ["--norc", "-c", line], options);
+    } else await run("npm", ["init", "-y"], options);
     for (const line of lines) await run("bash", ["--norc", "-c", `${line} --no-audit --no-fund --loglevel=error`], options);
     fs.rmSync(dir, { recursive: true, force: true }); // a half-made folder of a killed run
     fs.renameSync(staging, dir);
@@ -74,20 +85,25 @@ async function prepare(lines: string[], dir: string, env: NodeJS.ProcessEnv): Pr
   }
 }
 
-/** Hard links (seconds, not an install); npm's record of the install is copied so npm can rewrite it in the copy. */
+/**
+ * Hard links (seconds, not an install), in place of the project's `node_modules` if it has one;
+ * npm's record of the install is copied so npm can rewrite it in the copy.
+ */
 export function copyNodeModulesLines(prepared: string): string[] {
   const from = path.join(prepared, "node_modules");
-  return [`cp -al ${from} node_modules`, `cp --remove-destination ${from}/.package-lock.json node_modules/.package-lock.json`];
+  return ["rm -rf node_modules", `cp -al ${from} node_modules`, `cp --remove-destination ${from}/.package-lock.json node_modules/.package-lock.json`];
 }
 
 /**
  * Runs README lines that create a project and install into it, with the prepared `node_modules`
  * copied into the project just before its first `npm install` line; every line runs as written.
+ * `also`: README lines that install into a project the shared folder already made (its first
+ * `npm install` line is then one of them), prepared on top of it.
  */
-export async function runWithPreparedInstall(user: UserShell, script: string, options: { stdin?: string } = {}): Promise<ReadmeRun> {
+export async function runWithPreparedInstall(user: UserShell, script: string, options: { stdin?: string; also?: readonly string[] } = {}): Promise<ReadmeRun> {
   const lines = script.split("\n");
   const at = lines.findIndex((l) => /^npm install\b/.test(l));
   if (at < 0) throw new Error("these README lines install nothing: no `npm install` line to prepare for");
-  const prepared = await preparedNodeModules({ ...process.env, ...user.env() });
+  const prepared = await preparedNodeModules({ ...process.env, ...user.env() }, options.also);
   return user.run([...lines.slice(0, at), ...copyNodeModulesLines(prepared), ...lines.slice(at)].join("\n"), options);
 }

@@ -70,13 +70,17 @@ export interface ReadmeRun {
   output: string;
 }
 
-/** A user's machine: fresh HOME and PULUMI_HOME, the shim first on PATH, the tenant's endpoint. */
+/**
+ * A user's machine: fresh HOME and PULUMI_HOME, the shim first on PATH, the tenant's endpoint.
+ * Without a tenant, a machine that knows of none (its steps start their own emulator): no MDE_*
+ * or AZURE_* variable, and NODE_EXTRA_CA_CERTS only as this machine has it (a proxy's CA, say).
+ */
 export class UserShell {
   readonly home: string;
   readonly work: string;
   private readonly bin: string;
 
-  constructor(private readonly tenant: EmulatedTenant) {
+  constructor(private readonly tenant?: EmulatedTenant) {
     this.home = fs.mkdtempSync(path.join(os.tmpdir(), "pmf-user-"));
     this.work = path.join(this.home, "work");
     this.bin = path.join(this.home, "shim-bin");
@@ -103,7 +107,7 @@ export class UserShell {
   }
 
   env(): Record<string, string> {
-    const e = this.tenant.emulator;
+    const own = process.env.NODE_EXTRA_CA_CERTS;
     return {
       HOME: this.home,
       PATH: [this.bin, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(":"),
@@ -113,10 +117,16 @@ export class UserShell {
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_HOME: path.join(this.home, ".pulumi"),
-      MDE_API_URL: e.apiUrl,
-      AZURE_AUTHORITY_HOST: e.authorityHost,
-      MDE_RATE_LIMITS: JSON.stringify({ timeScale: this.tenant.timeScale }),
-      NODE_EXTRA_CA_CERTS: this.tenant.env.NODE_EXTRA_CA_CERTS,
+      ...(this.tenant
+        ? {
+            MDE_API_URL: this.tenant.emulator.apiUrl,
+            AZURE_AUTHORITY_HOST: this.tenant.emulator.authorityHost,
+            MDE_RATE_LIMITS: JSON.stringify({ timeScale: this.tenant.timeScale }),
+            NODE_EXTRA_CA_CERTS: this.tenant.env.NODE_EXTRA_CA_CERTS,
+          }
+        : own
+          ? { NODE_EXTRA_CA_CERTS: own }
+          : {}),
     };
   }
 
