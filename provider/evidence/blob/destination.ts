@@ -9,10 +9,11 @@
  * cloud's `https://<account>.blob.core.windows.net`. Parsed at `check`, so a malformed
  * destination fails at preview, before anything is collected.
  */
-import { isLoopbackHost } from "../../api/endpoints";
+import { AZBLOB_SCHEME, isAzblobLocation, parseAzblobLocation } from "../../api/azblobLocation";
 import { EvidenceError } from "../errors";
 
-export const BLOB_SCHEME = "azblob://";
+/** The scheme every `azblob://` location shares (api/azblobLocation.ts holds its rules). */
+export const BLOB_SCHEME = AZBLOB_SCHEME;
 
 export interface BlobDestination {
   account: string;
@@ -28,25 +29,18 @@ export interface BlobDestination {
   text: string;
 }
 
-export const isBlobDestination = (location: string) => location.trim().toLowerCase().startsWith(BLOB_SCHEME);
+export const isBlobDestination = isAzblobLocation;
 
-const ACCOUNT = /^[a-z0-9]{3,24}$/;
-const CONTAINER = /^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
 const EXAMPLE = "e.g. azblob://contosoir/evidence/INC-2041?legalHold=true";
 
 export function parseBlobDestination(location: string): BlobDestination {
   const bad = (why: string) => new EvidenceError("destination", `evidence ${location}: ${why}; ${EXAMPLE}`);
-  const raw = location.trim();
-  if (!isBlobDestination(raw)) throw bad("a blob destination starts with azblob://");
-  const [pathPart, query = ""] = raw.slice(BLOB_SCHEME.length).split("?", 2);
-  const [account = "", container = "", ...rest] = pathPart.split("/");
-  if (!ACCOUNT.test(account)) throw bad(`'${account}' is not a storage account name (3-24 lower-case letters and digits)`);
-  if (!CONTAINER.test(container)) throw bad(`'${container}' is not a container name (3-63 lower-case letters, digits and single hyphens)`);
-  const segments = rest.filter((s) => s !== "");
-  if (segments.some((s) => s === "." || s === "..")) throw bad("the prefix must not contain . or .. segments");
+  // Account, container, path and endpoint follow the one azblob:// parser; what is evidence's own
+  // is the prefix's meaning and the immutability options.
+  const parsed = parseAzblobLocation(location, { options: ["legalHold", "retentionDays"], pathName: "prefix", schemeProblem: "a blob destination starts with azblob://" });
+  if (!parsed.ok) throw bad(parsed.problem);
+  const { account, container, segments, endpoint, endpointGiven, params } = parsed.value;
   const prefix = segments.join("/");
-  const params = new URLSearchParams(query);
-  for (const key of params.keys()) if (!["legalHold", "retentionDays", "endpoint"].includes(key)) throw bad(`unknown option '${key}' (legalHold, retentionDays, endpoint)`);
   const legalHoldText = params.get("legalHold");
   if (legalHoldText !== null && legalHoldText !== "true" && legalHoldText !== "false") throw bad("legalHold must be true or false");
   const retentionText = params.get("retentionDays");
@@ -55,20 +49,7 @@ export function parseBlobDestination(location: string): BlobDestination {
     retentionDays = Number(retentionText);
     if (!/^\d+$/.test(retentionText) || retentionDays < 1 || retentionDays > 146_000) throw bad("retentionDays must be a whole number of days from 1 to 146000");
   }
-  let endpoint = `https://${account}.blob.core.windows.net`;
-  const endpointText = params.get("endpoint");
-  if (endpointText !== null) {
-    let url: URL;
-    try {
-      url = new URL(endpointText);
-    } catch {
-      throw bad(`endpoint '${endpointText}' is not a URL`);
-    }
-    // Tokens only travel encrypted: @azure/storage-blob refuses a bearer token over http anyway.
-    if (url.protocol !== "https:") throw bad(`endpoint must be https${isLoopbackHost(url.hostname) ? " (Azurite: start it with --cert and --key)" : ""}`);
-    endpoint = url.href.replace(/\/+$/, "");
-  }
-  const options = [legalHoldText === "true" ? "legalHold=true" : "", retentionDays ? `retentionDays=${retentionDays}` : "", endpointText !== null ? `endpoint=${endpoint}` : ""].filter(Boolean);
+  const options = [legalHoldText === "true" ? "legalHold=true" : "", retentionDays ? `retentionDays=${retentionDays}` : "", endpointGiven ? `endpoint=${endpoint}` : ""].filter(Boolean);
   const text = `${BLOB_SCHEME}${account}/${container}${prefix ? `/${prefix}` : ""}${options.length ? `?${options.join("&")}` : ""}`;
   return { account, container, prefix, endpoint, legalHold: legalHoldText === "true", retentionDays, text };
 }
