@@ -11,12 +11,13 @@
  * POST of N cannot be accepted before the N-th grant of 100 per sliding minute (collectionBound).
  * Measured on the emulator's side: the emulated instants it accepted the POSTs at, its 429 counter.
  */
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { ClientSecretCredential } from "@azure/identity";
 import { ContainerClient } from "@azure/storage-blob";
 import { startEmulator } from "../emulator";
 import { startAzurite } from "../scripts/lib/azurite";
+import { ChildStopped, childJson } from "../scripts/lib/childJson";
+import { emulatorEnv } from "../scripts/lib/emulatorConfig";
 import { collectionBound } from "./bounds";
 import { fleetScenario } from "./run";
 import { Timeline } from "./timeline";
@@ -96,12 +97,7 @@ async function runMode(mode: QuotaShareRun["mode"], azuriteEndpoint: string, o: 
     if (mode === "ledger") await new ContainerClient(`${azuriteEndpoint}/${container}`, credential).create();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      MDE_API_URL: emulator.apiUrl,
-      AZURE_AUTHORITY_HOST: emulator.authorityHost,
-      AZURE_TENANT_ID: emulator.tenantId,
-      AZURE_CLIENT_ID: emulator.clientId,
-      AZURE_CLIENT_SECRET: emulator.clientSecret,
-      MDE_RATE_LIMITS: JSON.stringify({ timeScale }),
+      ...emulatorEnv(emulator, timeScale),
       // Real ms a slot is held beyond the window, for latency that differs between calls on a loaded
       // machine (fourRunners.e2e.test.ts): a sixth of a 6 s emulated minute; MDE's default 2000 is 3% of 60 s.
       ...(mode === "ledger" ? { MDE_QUOTA_LEDGER: `azblob://devstoreaccount1/${container}/ledger?endpoint=${azuriteEndpoint}&marginMs=${MARGIN_MS}` } : {}),
@@ -144,26 +140,12 @@ async function runMode(mode: QuotaShareRun["mode"], azuriteEndpoint: string, o: 
   }
 }
 
+/** One runner process; `{ stopped: true }` when the deadline killed it. */
 function runChild(task: { sweepName: string; machineIds: string[] }, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<RunnerResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, "runnerChild.js"), JSON.stringify(task)], { env, stdio: ["ignore", "pipe", "pipe"] });
-    const stop = () => child.kill("SIGKILL");
-    signal.addEventListener("abort", stop, { once: true });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      signal.removeEventListener("abort", stop);
-      if (signal.aborted) return resolve({ stopped: true });
-      try {
-        resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as RunnerResult);
-      } catch {
-        reject(new Error(`runner ${task.sweepName} exited ${code} without a result:\n${err.slice(-2000)}`));
-      }
-    });
-  });
+  return childJson<RunnerResult>(path.join(__dirname, "runnerChild.js"), [JSON.stringify(task)], env, signal).then(
+    ({ result }) => result,
+    (e: unknown) => (e instanceof ChildStopped ? { stopped: true } : Promise.reject(e)),
+  );
 }
 
 /** The side-by-side table for latest.md. */

@@ -18,11 +18,10 @@
  * default this process's own; with `mde:quotaLedger`, slots reserved in the ledger every runner
  * of the tenant and app shares (./ledger/). The queue, the waits and the abort handling stay here.
  */
-import type { Clock } from "../util/clock";
 import { processSingleton } from "../util/registry";
 import type { Policy } from "./pipeline";
-import type { ApiFamily, FamilyQuota } from "./quotas";
-import { LocalSlotSource, type SlotAnswer, type SlotSource } from "./slots";
+import type { ApiFamily } from "./quotas";
+import { LocalSlotSource, type LocalSlotOptions, type SlotAnswer, type SlotSource } from "./slots";
 
 /** Told how long a call will wait for a quota slot (only when it must wait). */
 export type WaitHook = (family: ApiFamily, waitMs: number) => void;
@@ -42,12 +41,8 @@ export interface RateLimiter {
   close?(): Promise<void>;
 }
 
-export interface RateLimiterOptions {
-  clock: Clock;
-  /** Per-family overrides of MDE_QUOTAS (e.g. a tenant with a negotiated quota). */
-  quotas?: Partial<Record<ApiFamily, FamilyQuota>>;
-  /** Divides every window length; see `windowsFor`. @default 1 */
-  timeScale?: number;
+/** The clock, quotas (e.g. a tenant's negotiated ones) and time scale are the local slot source's, which they build. */
+export interface RateLimiterOptions extends LocalSlotOptions {
   /** Called for every wait, whoever waits. */
   onWait?: WaitHook;
   /** Where slots come from. @default this process's own windows ({@link LocalSlotSource}) */

@@ -11,7 +11,8 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { childResult, TS_REQUIRE_HOOK } from "../helpers/clientChild";
+import { childJson } from "../../scripts/lib/childJson";
+import { TS_REQUIRE_HOOK } from "../helpers/clientChild";
 import { ACTION_ID, actionWire } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -132,7 +133,7 @@ async function runChild(secret: string): Promise<ChildReply> {
     AZURE_AUTHORITY_HOST: base,
     MDE_API_URL: base,
   });
-  return (await childResult<ChildReply>(path.join(dir, "child.js"), [ACTION_ID], env)).result;
+  return (await childJson<ChildReply>(path.join(dir, "child.js"), [ACTION_ID], env)).result;
 }
 
 describe("@azure/identity against a local HTTPS token endpoint", () => {

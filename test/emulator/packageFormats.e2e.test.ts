@@ -11,7 +11,6 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import yauzl from "yauzl";
 import { PackageBuilder } from "../../emulator/packages/packages";
 import { ICONV_NAME } from "../../emulator/packages/textEncoding";
 import { SUMMARY_FILE, SUMMARY_HEADER, SUMMARY_SHEET, summaryRows } from "../../emulator/packages/collectionSummary";
@@ -19,6 +18,7 @@ import { resolveScenario } from "../../emulator/scenario/scenario";
 import { DEFAULT_MACHINES as M, defaultScenario } from "../../emulator/scenario/defaultScenario";
 import { PLANT_KINDS } from "../../emulator/scenario/plantSchema";
 import type { StoredAction } from "../../emulator/persistence/store";
+import { unzip } from "../helpers/unzip";
 
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: "ignore" }).error === undefined;
 const PY = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import Evtx"], { stdio: "ignore" }).status === 0);
@@ -32,27 +32,6 @@ for (const [tool, ok] of Object.entries({ ...tools, ...xlsTools })) {
 
 const dir = mkdtempSync(join(tmpdir(), "mde-formats-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, file) => {
-      if (err || !file) return reject(err);
-      const out = new Map<string, Buffer>();
-      file.on("entry", (entry: yauzl.Entry) =>
-        file.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e);
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c)).on("end", () => {
-            out.set(entry.fileName, Buffer.concat(chunks));
-            file.readEntry();
-          });
-        }),
-      );
-      file.on("end", () => resolve(out)).on("error", reject);
-      file.readEntry();
-    });
-  });
-}
 
 /** A Windows 11 device carrying every kind of plant, in each encoding; the log was cleared before the rest (plants default to 2-72 h ago). */
 function scenario(encoding: "utf-16le" | "utf-8") {

@@ -5,10 +5,10 @@
  * as a provider process reads them. The child loads our TypeScript sources through a tiny
  * `typescript.transpileModule` require hook and prints one JSON line.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { childJson } from "../../scripts/lib/childJson";
 
 const ROOT = resolve(__dirname, "../..");
 
@@ -45,25 +45,6 @@ require.extensions[".ts"] = (module, filename) => {
   module._compile(out.outputText, filename);
 };
 `;
-
-/** Runs the script file with `args` in a child node process (cwd: the repo); its last stdout line is its JSON result. */
-export function childResult<T>(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ result: T; stderr: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      try {
-        resolveRun({ result: JSON.parse(out.trim().split("\n").pop() ?? "") as T, stderr: err });
-      } catch {
-        reject(new Error(`the child exited ${code} without a result:\n${out}\n${err}`));
-      }
-    });
-  });
-}
 
 const CHILD = `${TS_REQUIRE_HOOK}
 const path = require("path");
@@ -118,7 +99,7 @@ export class ClientChild {
   async run(task: ChildTask, env: Record<string, string>): Promise<ChildResult> {
     const base: Record<string, string | undefined> = { ...process.env };
     for (const k of Object.keys(base)) if (/^(https?|all|no)_proxy$/i.test(k)) delete base[k];
-    const { result, stderr } = await childResult<ChildResult>(this.script, [JSON.stringify(task)], { ...base, ...env });
+    const { result, stderr } = await childJson<ChildResult>(this.script, [JSON.stringify(task)], { ...base, ...env });
     return { ...result, stderr };
   }
 

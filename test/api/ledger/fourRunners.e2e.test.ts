@@ -25,7 +25,9 @@ import { type LedgerDocument } from "../../../provider/api/ledger/document";
 import { LedgerSlotSource } from "../../../provider/api/ledger/ledgerSlots";
 import { parseLedgerLocation } from "../../../provider/api/ledger/location";
 import { type AzuriteHandle, startAzurite, trustCaInProcess } from "../../../scripts/lib/azurite";
-import { childResult } from "../../helpers/clientChild";
+import { childJson } from "../../../scripts/lib/childJson";
+import { emulatorEnv } from "../../../scripts/lib/emulatorConfig";
+import { busiest } from "../../helpers/busiest";
 import { FakeClock } from "../../helpers/fakeClock";
 import { SWEEP_CHILD_SCRIPT, type SweepChildResult } from "../../helpers/sweepChild";
 
@@ -64,26 +66,10 @@ afterAll(async () => {
 function runnerEnv(container: string, timeScale: number): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    MDE_API_URL: emulator.apiUrl,
-    AZURE_AUTHORITY_HOST: emulator.authorityHost,
-    AZURE_TENANT_ID: emulator.tenantId,
-    AZURE_CLIENT_ID: emulator.clientId,
-    AZURE_CLIENT_SECRET: emulator.clientSecret,
+    ...emulatorEnv(emulator, timeScale),
     NODE_EXTRA_CA_CERTS: emulator.caFile,
-    MDE_RATE_LIMITS: JSON.stringify({ timeScale }),
     MDE_QUOTA_LEDGER: `azblob://devstoreaccount1/${container}/ledger?endpoint=${azurite.endpoint}&marginMs=${MARGIN_MS}`,
   };
-}
-
-/** The most entries any sliding window of `lengthMs` holds. */
-function busiest(times: number[], lengthMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let max = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= lengthMs) j++;
-    max = Math.max(max, i - j + 1);
-  }
-  return max;
 }
 
 describe("four runners, one quota, through the ledger on Azurite", () => {
@@ -94,7 +80,7 @@ describe("four runners, one quota, through the ledger on Azurite", () => {
     timeline.start();
     const runs = await Promise.all(
       [0, 1, 2, 3].map((i) =>
-        childResult<SweepChildResult>(join(dir, "sweepChild.js"), [JSON.stringify({ sweepName: `inc-${i}`, machineIds: machines.slice(i * 250, (i + 1) * 250) })], runnerEnv("quota", TIME_SCALE)),
+        childJson<SweepChildResult>(join(dir, "sweepChild.js"), [JSON.stringify({ sweepName: `inc-${i}`, machineIds: machines.slice(i * 250, (i + 1) * 250) })], runnerEnv("quota", TIME_SCALE)),
       ),
     );
     for (const r of runs) expect(r.result.fatal ?? "").toBe("");

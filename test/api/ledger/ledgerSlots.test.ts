@@ -6,6 +6,7 @@ import { LedgerSlotSource, type LedgerSlotOptions } from "../../../provider/api/
 import { QuotaLedgerError } from "../../../provider/api/ledger/store";
 import { SlidingWindowLimiter } from "../../../provider/api/limiter";
 import type { ApiFamily } from "../../../provider/api/quotas";
+import { busiest } from "../../helpers/busiest";
 import { FakeClock } from "../../helpers/fakeClock";
 import { MemoryLedgerStore } from "../../helpers/memoryLedgerStore";
 
@@ -20,17 +21,6 @@ function runner(clock: FakeClock, store: MemoryLedgerStore, holder: string, extr
   const send = (n: number, family: ApiFamily = "collect", signal?: AbortSignal) =>
     Promise.all(Array.from({ length: n }, () => limiter.acquire(family, signal).then(() => clock.now() - T0)));
   return { slots, limiter, send, warnings };
-}
-
-/** The most calls any sliding window of `lengthMs` saw. */
-function busiest(times: number[], lengthMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let max = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= lengthMs) j++;
-    max = Math.max(max, i - j + 1);
-  }
-  return max;
 }
 
 describe("LedgerSlotSource: one quota, several runners", () => {
