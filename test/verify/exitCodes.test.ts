@@ -4,16 +4,13 @@
  * usage error only. Every signer's key id is printed, whether or not it could be checked.
  */
 import { verify } from "./forge";
-import { signedFolder, type SignedFolder } from "./helpers";
+import { signedAndUnsigned, type SignedFolder } from "./helpers";
 
+const folders = signedAndUnsigned();
 let f: SignedFolder;
 let unsigned: SignedFolder;
-beforeAll(async () => {
-  [f, unsigned] = await Promise.all([signedFolder(2), signedFolder(1, { signed: false })]);
-});
-afterAll(async () => {
-  await f.cleanup();
-  await unsigned.cleanup();
+beforeAll(() => {
+  [f, unsigned] = [folders.signed(), folders.unsigned()];
 });
 
 describe("verify's exit codes", () => {

@@ -78,3 +78,20 @@ export async function signedFolder(count = 2, options: { signed?: boolean; zipBy
     cleanup: () => temp.cleanup(),
   };
 }
+
+/**
+ * A signed folder of two packages and an unsigned one of one, made before a suite's tests and
+ * removed after them: what the exit-code and malformed-evidence suites start from.
+ */
+export function signedAndUnsigned(): { signed: () => SignedFolder; unsigned: () => SignedFolder } {
+  let signed: SignedFolder;
+  let unsigned: SignedFolder;
+  beforeAll(async () => {
+    [signed, unsigned] = await Promise.all([signedFolder(2), signedFolder(1, { signed: false })]);
+  });
+  afterAll(async () => {
+    await signed?.cleanup();
+    await unsigned?.cleanup();
+  });
+  return { signed: () => signed, unsigned: () => unsigned };
+}

@@ -8,16 +8,13 @@ import { execFileSync } from "node:child_process";
 import { appendFile, mkdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readJson, readLog, verify, writeJson } from "./forge";
-import { signedFolder, type SignedFolder } from "./helpers";
+import { signedAndUnsigned, type SignedFolder } from "./helpers";
 
+const folders = signedAndUnsigned();
 let f: SignedFolder;
 let unsigned: SignedFolder;
-beforeAll(async () => {
-  [f, unsigned] = await Promise.all([signedFolder(2), signedFolder(1, { signed: false })]);
-});
-afterAll(async () => {
-  await f.cleanup();
-  await unsigned.cleanup();
+beforeAll(() => {
+  [f, unsigned] = [folders.signed(), folders.unsigned()];
 });
 
 const noCrash = (r: { code: number; stderr: string }) => {
