@@ -3,37 +3,25 @@
  * @azure/storage-blob with a token from real @azure/identity against the MDE emulator's token
  * endpoint (the credential chain MDE uses). The package comes from the loopback storage server.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ClientSecretCredential } from "@azure/identity";
 import { ContainerClient } from "@azure/storage-blob";
 import { generateKeyPairSync } from "node:crypto";
-import { type EmulatorHandle, startEmulator } from "../../emulator";
+import { type EmulatorHandle } from "../../emulator";
 import { exitCodeOf, verifyLocation } from "../../provider/verify/checks";
 import { blobSource } from "../../provider/verify/blobSource";
-import { type AzuriteHandle, startAzurite, trustCaInProcess } from "../../scripts/lib/azurite";
+import { type AzuriteHandle } from "../../scripts/lib/azurite";
 import { ACTION_ID, buildZip, MACHINE_ID, sha256, succeededOutputs } from "./helpers/fixtures";
 import { expectNoLinkLeak, harness, type Harness, rejection } from "./helpers/harness";
+import { blobTenant } from "../helpers/blobTenant";
 
 const BASE = `${MACHINE_ID}-${ACTION_ID}`;
 
-let tlsDir: string;
+const tenant = blobTenant("blob");
 let emulator: EmulatorHandle;
 let azurite: AzuriteHandle;
 let credential: ClientSecretCredential;
-
-beforeAll(async () => {
-  tlsDir = mkdtempSync(join(tmpdir(), "blob-tls-"));
-  emulator = await startEmulator({ quiet: true, seed: "blob", tlsDir });
-  azurite = await startAzurite(tlsDir);
-  trustCaInProcess(emulator.caFile);
-  credential = new ClientSecretCredential(emulator.tenantId, emulator.clientId, emulator.clientSecret, { authorityHost: emulator.authorityHost, disableInstanceDiscovery: true });
-});
-afterAll(async () => {
-  await azurite?.close();
-  await emulator?.close();
-  rmSync(tlsDir, { recursive: true, force: true });
+beforeAll(() => {
+  ({ emulator, azurite, credential } = tenant());
 });
 
 let containerSeq = 0;

@@ -7,18 +7,17 @@
  * killPoints.e2e.test.ts SIGKILLs a child process at every step of a folder keep.
  */
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ClientSecretCredential } from "@azure/identity";
 import { ContainerClient } from "@azure/storage-blob";
-import { type EmulatorHandle, startEmulator } from "../../emulator";
+import { type EmulatorHandle } from "../../emulator";
 import { blobSource } from "../../provider/verify/blobSource";
 import { exitCodeOf, verifyLocation } from "../../provider/verify/checks";
 import { folderSource } from "../../provider/verify/source";
-import { type AzuriteHandle, startAzurite, trustCaInProcess } from "../../scripts/lib/azurite";
+import { type AzuriteHandle } from "../../scripts/lib/azurite";
 import { ACTION_ID, buildZip, succeededOutputs } from "./helpers/fixtures";
 import { harness, type Harness } from "./helpers/harness";
+import { blobTenant } from "../helpers/blobTenant";
 
 const STEPS = [
   "custody:succeeded:head-prepared",
@@ -34,21 +33,12 @@ const STEPS = [
   "custody:claimed:line-written",
 ];
 
-let tlsDir: string;
+const tenant = blobTenant("interrupted", 120_000);
 let emulator: EmulatorHandle;
 let azurite: AzuriteHandle;
 let credential: ClientSecretCredential;
-beforeAll(async () => {
-  tlsDir = mkdtempSync(join(tmpdir(), "interrupted-tls-"));
-  emulator = await startEmulator({ quiet: true, seed: "interrupted", tlsDir });
-  azurite = await startAzurite(tlsDir);
-  trustCaInProcess(emulator.caFile);
-  credential = new ClientSecretCredential(emulator.tenantId, emulator.clientId, emulator.clientSecret, { authorityHost: emulator.authorityHost, disableInstanceDiscovery: true });
-}, 120_000);
-afterAll(async () => {
-  await azurite?.close();
-  await emulator?.close();
-  rmSync(tlsDir, { recursive: true, force: true });
+beforeAll(() => {
+  ({ emulator, azurite, credential } = tenant());
 });
 
 const pem = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();

@@ -4,35 +4,23 @@
  * runners in this process share one ledger through real ETags; a missing container is a
  * configuration error even with the fallback on.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ClientSecretCredential } from "@azure/identity";
 import { ContainerClient } from "@azure/storage-blob";
-import { type EmulatorHandle, startEmulator } from "../../../emulator";
+import { type EmulatorHandle } from "../../../emulator";
 import { BlobLedgerStore } from "../../../provider/api/ledger/blobStore";
 import { LedgerSlotSource } from "../../../provider/api/ledger/ledgerSlots";
 import { parseLedgerLocation } from "../../../provider/api/ledger/location";
 import { SlidingWindowLimiter } from "../../../provider/api/limiter";
 import { systemClock } from "../../../provider/util/clock";
-import { type AzuriteHandle, startAzurite, trustCaInProcess } from "../../../scripts/lib/azurite";
+import { type AzuriteHandle } from "../../../scripts/lib/azurite";
+import { blobTenant } from "../../helpers/blobTenant";
 
-let tlsDir: string;
+const tenant = blobTenant("ledger", 60_000);
 let emulator: EmulatorHandle;
 let azurite: AzuriteHandle;
 let credential: ClientSecretCredential;
-
-beforeAll(async () => {
-  tlsDir = mkdtempSync(join(tmpdir(), "ledger-tls-"));
-  emulator = await startEmulator({ quiet: true, seed: "ledger", tlsDir });
-  azurite = await startAzurite(tlsDir);
-  trustCaInProcess(emulator.caFile);
-  credential = new ClientSecretCredential(emulator.tenantId, emulator.clientId, emulator.clientSecret, { authorityHost: emulator.authorityHost, disableInstanceDiscovery: true });
-}, 60_000);
-afterAll(async () => {
-  await azurite?.close();
-  await emulator?.close();
-  rmSync(tlsDir, { recursive: true, force: true });
+beforeAll(() => {
+  ({ emulator, azurite, credential } = tenant());
 });
 
 function runner(container: string, holder: string, fallback: "error" | "local" = "error") {
