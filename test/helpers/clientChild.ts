@@ -36,13 +36,33 @@ export interface ChildResult {
   stderr: string;
 }
 
-/** Lets a child node load our TypeScript sources (`fs` stays declared for the script after it). */
+/**
+ * Lets a child node load our TypeScript sources (`fs` stays declared for the script after it).
+ * Transpiled output is cached on disk by the file's name and contents, so the many short-lived
+ * children of the kill-point, lock-race and runner suites do not each load the TypeScript
+ * compiler and transpile the same modules again (it is only required on a miss).
+ */
 export const TS_REQUIRE_HOOK = `
 const fs = require("fs");
-const ts = require(${JSON.stringify(join(ROOT, "node_modules/typescript"))});
+const pmfTsCacheDir = require("path").join(require("os").tmpdir(), "pmf-ts-transpiled");
+let pmfTs;
 require.extensions[".ts"] = (module, filename) => {
-  const out = ts.transpileModule(fs.readFileSync(filename, "utf8"), { fileName: filename, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-  module._compile(out.outputText, filename);
+  const source = fs.readFileSync(filename, "utf8");
+  const cached = require("path").join(pmfTsCacheDir, require("crypto").createHash("sha256").update(filename + "\\0" + source).digest("hex") + ".js");
+  let out;
+  try {
+    out = fs.readFileSync(cached, "utf8");
+  } catch {
+    pmfTs = pmfTs || require(${JSON.stringify(join(ROOT, "node_modules/typescript"))});
+    out = pmfTs.transpileModule(source, { fileName: filename, compilerOptions: { module: pmfTs.ModuleKind.CommonJS, target: pmfTs.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+    try {
+      fs.mkdirSync(pmfTsCacheDir, { recursive: true });
+      const partial = cached + "." + process.pid + ".tmp";
+      fs.writeFileSync(partial, out);
+      fs.renameSync(partial, cached);
+    } catch {}
+  }
+  module._compile(out, filename);
 };
 `;
 
