@@ -80,9 +80,10 @@ export class LocalSlotSource implements SlotSource {
     return (nextGrantTimes(state.grants, state.windows, now, position).at(-1) ?? now) - now;
   }
 
-  /** Records a grant made elsewhere (a shared source falling back here keeps its history). */
+  /** Records a grant made elsewhere (a shared source falling back here keeps its history); keeps what a window can still see. */
   record(family: ApiFamily, at: number): void {
     const state = this.state(family);
+    state.grants = pruneGrants(state.grants, state.windows, at);
     let i = state.grants.length;
     while (i > 0 && state.grants[i - 1] > at) i--;
     state.grants.splice(i, 0, at);

@@ -11,7 +11,10 @@
  * arrives, a little after its slot (the runner's event loop, the network, clocks that differ
  * between runners by up to a fraction of a second). A runner sends only within `marginMs / 2`
  * of its slot (ledgerSlots.ts voids later ones), so every call MDE counts lies inside the span
- * the ledger reserved for it, whatever runner sent it.
+ * the ledger reserved for it, whatever runner sent it. Once the call is answered, its runner
+ * knows MDE counted it by then and says so at its next write ({@link settle}): the slot then
+ * keeps only `skewMs` of the margin, so the margin costs a window the latency it really had,
+ * not the latency it might have had (the local limiter's counting from the reply, shared).
  *
  * Fairness (max-min, per window): when several runners wait, each window's limit is shared by
  * water-filling over what each runner needs (its slots in the window plus its waiting calls). A
@@ -39,6 +42,8 @@ export interface LedgerPolicy {
   windows: readonly QuotaWindow[];
   /** Extra occupancy of every slot, for lateness, latency and clock skew between runners. */
   marginMs: number;
+  /** What an answered slot keeps of the margin: how far apart two runners' clocks may be. */
+  skewMs: number;
   /** A runner silent for longer (plus `marginMs` of skew) is gone: its future slots are released. */
   leaseMs: number;
   /** At most this many unused reservations per runner at a time. */
@@ -50,6 +55,30 @@ export interface LedgerPolicy {
    */
   horizonMs?: number;
 }
+
+/**
+ * The document in `text`, checked: it is a ledger document, and its runners plan with the same
+ * quota as this one (runners that disagree would each keep to a different limit). Throws a
+ * message for the runner to prefix with where the ledger is.
+ */
+export function parseLedgerDocument(text: string, name: string, quota: FamilyQuota & { timeScale: number }): LedgerDocument {
+  let doc: LedgerDocument;
+  try {
+    doc = LedgerDocumentSchema.parse(JSON.parse(text));
+  } catch (err) {
+    throw new LedgerDocumentProblem(`${name} is not a quota ledger document (${(err as Error).message.slice(0, 200)}); point mde:quotaLedger at a name of its own`);
+  }
+  const q = doc.quota;
+  if (q.perMinute !== quota.perMinute || q.perHour !== quota.perHour || q.timeScale !== quota.timeScale) {
+    throw new LedgerDocumentProblem(
+      `the runners disagree on the ${doc.family} quota (the ledger has ${q.perMinute}/min, ${q.perHour}/h at time scale ${q.timeScale}; this runner ${quota.perMinute}/min, ${quota.perHour}/h at ${quota.timeScale}); give every runner the same mde:rateLimits`,
+    );
+  }
+  return doc;
+}
+
+/** A document this runner must not use: the runner says where it is. */
+export class LedgerDocumentProblem extends Error {}
 
 export function emptyLedger(family: string, quota: FamilyQuota & { timeScale: number }): LedgerDocument {
   return { v: 1, family, quota: { perMinute: quota.perMinute, perHour: quota.perHour, timeScale: quota.timeScale }, holders: {}, grants: [] };
@@ -126,10 +155,10 @@ export function reserve(input: LedgerDocument, holder: string, want: number, hel
   const active = Object.entries(doc.holders).filter(([, h]) => h.demand > 0);
   let room = wanted;
   let retryInMs: number | undefined;
+  // Shares are counted at the instant the next slot would be granted, when the slots that
+  // leave the window by then no longer weigh on anyone's share.
+  const at = now + waitTimeMs(doc.grants.map(([t]) => t), windows, now);
   if (active.length > 1) {
-    // Shares are counted at the instant the next slot would be granted, when the slots that
-    // leave the window by then no longer weigh on anyone's share.
-    const at = now + waitTimeMs(doc.grants.map(([t]) => t), windows, now);
     for (const w of windows) {
       const used = new Map<string, number>();
       for (const [t, h] of doc.grants) if (t > at - w.lengthMs) used.set(h, (used.get(h) ?? 0) + 1);
@@ -148,13 +177,21 @@ export function reserve(input: LedgerDocument, holder: string, want: number, hel
       if (allowed < room) room = Math.max(0, allowed);
       if (allowed <= 0) {
         // Over the share: worth asking again once the next slot leaves this window (ours, or one
-        // that frees capacity or shifts the shares).
+        // that frees capacity or shifts the shares), as soon as it may: when its call has been
+        // answered and its runner said so (settle), it leaves a margin earlier; once that instant
+        // is past and it has not, at the latest.
         const oldest = doc.grants.find(([t]) => t > at - w.lengthMs);
-        retryInMs = Math.max(retryInMs ?? 0, oldest ? oldest[0] + w.lengthMs - now : w.lengthMs);
+        const leaves = oldest ? oldest[0] + w.lengthMs : now + w.lengthMs;
+        retryInMs = Math.max(retryInMs ?? 0, (leaves - policy.marginMs > now ? leaves - policy.marginMs : leaves) - now);
       }
     }
   }
-  if (room <= 0) return { doc, slots: [], released, retryInMs: Math.max(1, Math.min(retryInMs ?? policy.leaseMs, policy.leaseMs / 2)) };
+  if (room <= 0) {
+    // Or when the window next has room (`at`): the shares change then, and a slot the others
+    // leave unclaimed is not lost for long (a slot taken late delays every later slot of its chain).
+    const roomIn = Math.max(at - now, (policy.horizonMs ?? 0) / 2);
+    return { doc, slots: [], released, retryInMs: Math.max(1, Math.min(retryInMs ?? policy.leaseMs, roomIn, policy.leaseMs / 2)) };
+  }
   const times = doc.grants.map(([t]) => t);
   const slots: number[] = [];
   let from = now;
@@ -187,3 +224,4 @@ function insertionIndex(sorted: readonly number[], t: number): number {
   }
   return lo;
 }
+

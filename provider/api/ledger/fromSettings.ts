@@ -31,6 +31,7 @@ export function ledgerSlotsFor(settings: MdeSettings, credential: TokenCredentia
     quotas: settings.rateLimits.quotas,
     timeScale: settings.rateLimits.timeScale,
     marginMs: location.marginMs,
+    skewMs: location.skewMs,
     fallback: settings.quotaLedgerFallback,
   });
 }

@@ -4,13 +4,14 @@
  *
  * How a runner gets a slot:
  * - It keeps a stock of slots reserved in the family's ledger document, none more than a tenth
- *   of the minute window ahead (so a window that opens is taken in one write, not in tenths), and
- *   refills it in the background when it runs half empty: one compare-and-swap write per batch.
+ *   of the minute window ahead (a window that opens is taken in one write, not in tenths), and
+ *   refills it when it runs half empty: one compare-and-swap write per batch. A lost write (412)
+ *   re-reads and retries after a jittered back-off; conflicts are counted (`metrics`).
  * - Each refill announces how many calls wait here; the document shares the windows fairly
- *   among the runners that wait (document.ts), so a newcomer's demand is seen at the others'
- *   next refill, seconds later.
- * - A lost compare-and-swap (412) re-reads and retries after a jittered back-off; conflicts are
- *   counted (`metrics`).
+ *   among the runners that wait (document.ts): a newcomer is seen at the others' next refill.
+ * - Every write also carries what became of our slots since the last one (slotNews.ts): an
+ *   answered call frees its slot's margin (MDE counted it by the reply), an unsent slot is given
+ *   back; a burst's answers are written as soon as they are all in.
  * - A slot is used at its instant or within `marginMs / 2` after it, and only while this runner's
  *   lease holds (its last write less than `leaseMs` ago): a killed runner's unreached slots are
  *   released by the next writer once its lease ran out, and a runner cut off from the ledger
@@ -24,7 +25,8 @@
  */
 import { type ApiFamily, type FamilyQuota, MDE_QUOTAS, nextGrantTimes, windowsFor } from "../quotas";
 import { LocalSlotSource, type SlotAnswer, type SlotSource } from "../slots";
-import { emptyLedger, type LedgerDocument, LedgerDocumentSchema, type LedgerPolicy, occupancy, reserve } from "./document";
+import { emptyLedger, type LedgerDocument, LedgerDocumentProblem, type LedgerPolicy, occupancy, parseLedgerDocument, reserve } from "./document";
+import { SlotNewsBook, settle } from "./slotNews";
 import { type LedgerMetrics, type LedgerSlotOptions, QuotaLedgerError } from "./store";
 
 export type { LedgerMetrics, LedgerSlotOptions } from "./store";
@@ -35,6 +37,9 @@ interface FamilyState {
   policy: LedgerPolicy;
   quota: FamilyQuota & { timeScale: number };
   stock: number[];
+  news: SlotNewsBook;
+  /** Calls waiting here after the last take(): the demand a write on our own initiative announces. */
+  queued: number;
   /** The document as last written or read by us, and its ETag: the next write tries it first. */
   cached?: { doc: LedgerDocument; etag: string };
   /** When our last write landed (our lease runs from there). */
@@ -57,11 +62,12 @@ export class LedgerSlotSource implements SlotSource {
   readonly metrics: LedgerMetrics = { reads: 0, writes: 0, conflicts: 0, reserved: 0, granted: 0, voided: 0, released: 0, maxLateMs: 0, maxReplyMs: 0, byFamily: {} };
   private readonly families = new Map<ApiFamily, FamilyState>();
   private local?: LocalSlotSource;
-  /** Our own grants, kept to seed the local windows on a fallback. */
-  private readonly used = new Map<ApiFamily, number[]>();
+  /** Our own grants, counted as the local windows would: what they start from on a fallback. */
+  private readonly shadow: LocalSlotSource;
 
   constructor(private readonly options: LedgerSlotOptions) {
     this.description = `quota ledger ${options.store.description}`;
+    this.shadow = new LocalSlotSource({ clock: options.clock, quotas: options.quotas, timeScale: options.timeScale });
   }
 
   get fellBack(): boolean {
@@ -71,6 +77,7 @@ export class LedgerSlotSource implements SlotSource {
   take(family: ApiFamily, queued: number): SlotAnswer | Promise<SlotAnswer> {
     if (this.local) return this.local.take(family);
     const st = this.state(family);
+    st.queued = queued;
     if (st.error !== undefined) {
       const error = st.error;
       st.error = undefined;
@@ -84,19 +91,32 @@ export class LedgerSlotSource implements SlotSource {
     const renew = now >= st.seen + st.policy.leaseMs / 2 && (wanted > 0 || st.stock.length > 0);
     if (!st.refill && (low || renew)) this.startRefill(family, st, queued);
     if (st.stock.length > 0 && st.stock[0] <= now) {
-      this.metrics.maxLateMs = Math.max(this.metrics.maxLateMs, now - st.stock.shift()!);
+      const slot = st.stock.shift()!;
+      st.news.sent(now, slot);
+      st.queued = queued - 1;
+      this.metrics.maxLateMs = Math.max(this.metrics.maxLateMs, now - slot);
       this.metrics.granted++;
       this.count(family).granted++;
-      this.record(family, now);
+      this.shadow.record(family, now);
       return { grantedAt: now };
     }
     if (st.stock.length > 0) return { retryInMs: Math.min(st.stock[0] - now, Math.max(1, st.seen + st.policy.leaseMs / 2 - now)) };
-    return st.refill ?? { retryInMs: Math.max(1, st.retryAt - now) };
+    // Woken often enough to see retryAt move earlier (an answer came in: replied()), at 1% of a minute.
+    return st.refill ?? { retryInMs: Math.max(1, Math.min(st.retryAt - now, st.policy.windows[0].lengthMs / 100)) };
   }
 
   replied(family: ApiFamily, grantedAt: number): void {
-    this.metrics.maxReplyMs = Math.max(this.metrics.maxReplyMs, this.options.clock.now() - grantedAt);
-    this.local?.replied(family, grantedAt);
+    const now = this.options.clock.now();
+    this.metrics.maxReplyMs = Math.max(this.metrics.maxReplyMs, now - grantedAt);
+    if (this.local) return this.local.replied(family, grantedAt);
+    const st = this.state(family);
+    // Our share frees when this call leaves the window (settle): ask again then, not later.
+    if (!st.news.replied(grantedAt, now)) return;
+    if (st.retryAt > now) st.retryAt = Math.min(st.retryAt, now + st.policy.skewMs + st.policy.windows[0].lengthMs);
+    // A burst answered: say so now, not at our next reservation (we may need none): the others'
+    // share frees only as our answered slots leave their margin, and who waits is not known here.
+    const worthAWrite = st.news.unwritten >= st.policy.batch / 10 || now >= st.seen + (st.policy.horizonMs ?? 0);
+    if (!st.refill && st.news.inFlight === 0 && worthAWrite) void this.startRefill(family, st, st.queued);
   }
 
   waitForMs(family: ApiFamily, position: number): number {
@@ -126,13 +146,9 @@ export class LedgerSlotSource implements SlotSource {
     await Promise.all(
       [...this.families.entries()].filter(([, st]) => st.stock.length > 0).map(async ([, st]) => {
         await st.refill?.catch(() => undefined);
-        const mine = new Set(st.stock);
+        st.news.neverSent(st.stock);
         st.stock = [];
-        await this.compareAndSwap(st, (doc, now) => ({
-          doc: { ...doc, holders: { ...doc.holders, [this.options.holder]: { seen: now, demand: 0 } }, grants: doc.grants.filter(([t, h]) => h !== this.options.holder || t <= now || !mine.has(t)) },
-          slots: [],
-          released: 0,
-        })).catch(() => undefined);
+        await this.compareAndSwap(st, (doc, now) => ({ doc: { ...doc, holders: { ...doc.holders, [this.options.holder]: { seen: now, demand: 0 } } }, slots: [], released: 0 })).catch(() => undefined);
       }),
     );
   }
@@ -148,29 +164,34 @@ export class LedgerSlotSource implements SlotSource {
         st.retryAt = r.slots.length === 0 && want > 0 ? this.options.clock.now() + (r.retryInMs ?? 0) : 0;
         return r.slots.length > 0 ? { retryInMs: 0 } : { retryInMs: r.retryInMs ?? st.policy.leaseMs / 2 };
       })
-      .catch((err: unknown) => this.failed(family, st, err))
+      .catch((err: unknown) => this.failed(st, err))
       .finally(() => {
         st.refill = undefined;
       });
     return st.refill;
   }
 
-  /** One read-modify-write of the family's document, retried with jitter while another runner wins. */
+  /**
+   * One read-modify-write of the family's document, retried with jitter while another runner
+   * wins; `change` sees the document with our news of our slots already settled into it.
+   */
   private async compareAndSwap<R extends { doc: LedgerDocument }>(st: FamilyState, change: (doc: LedgerDocument, now: number) => R): Promise<R> {
     const { store } = this.options;
     const since = this.options.clock.now();
     for (let attempt = 1; ; attempt++) {
+      const news = st.news.pending();
       if (!st.cached) {
         this.metrics.reads++;
         const found = await store.read(st.name);
         st.cached = found ? { doc: this.parse(st, found.text), etag: found.etag } : undefined;
       }
       const now = this.options.clock.now();
-      const result = change(st.cached?.doc ?? emptyLedger(st.family, st.quota), now);
+      const result = change(settle(st.cached?.doc ?? emptyLedger(st.family, st.quota), this.options.holder, news, st.policy), now);
       this.metrics.writes++;
       this.count(st.family).writes++;
       const written = await store.write(st.name, JSON.stringify(result.doc), st.cached?.etag);
       if (written !== "conflict") {
+        st.news.written(news);
         st.cached = { doc: result.doc, etag: written.etag };
         st.seen = now;
         return result;
@@ -179,61 +200,39 @@ export class LedgerSlotSource implements SlotSource {
       this.count(st.family).conflicts++;
       st.cached = undefined;
       if (attempt >= MAX_CAS_ATTEMPTS && this.options.clock.now() - since >= st.policy.leaseMs) throw new QuotaLedgerError("contention", `${this.description}: lost ${attempt} compare-and-swap writes in a row to other runners over ${Math.round((this.options.clock.now() - since) / 1000)} s; too many runners share one ledger document, or one of them writes in a loop`);
-      // Full jitter over a doubling span, so runners that collided do not collide again.
-      await this.options.clock.sleep(Math.round((this.options.random ?? Math.random)() * Math.min(1_000, 20 * 2 ** attempt)));
+      // Full jitter over a doubling span, so runners that collided do not collide again; never
+      // more than a quarter of the horizon, so a lost write still lands before the slots it is for.
+      await this.options.clock.sleep(Math.round((this.options.random ?? Math.random)() * Math.min(1_000, (st.policy.horizonMs ?? 4_000) / 4, 20 * 2 ** attempt)));
     }
   }
 
   private parse(st: FamilyState, text: string): LedgerDocument {
-    let doc: LedgerDocument;
     try {
-      doc = LedgerDocumentSchema.parse(JSON.parse(text));
+      return parseLedgerDocument(text, st.name, st.quota);
     } catch (err) {
-      throw new QuotaLedgerError("config", `${this.description}: ${st.name} is not a quota ledger document (${(err as Error).message.slice(0, 200)}); point mde:quotaLedger at a name of its own`, { cause: err });
+      throw err instanceof LedgerDocumentProblem ? new QuotaLedgerError("config", `${this.description}: ${err.message}`, { cause: err }) : err;
     }
-    const q = doc.quota;
-    if (q.perMinute !== st.quota.perMinute || q.perHour !== st.quota.perHour || q.timeScale !== st.quota.timeScale) {
-      throw new QuotaLedgerError(
-        "config",
-        `${this.description}: the runners disagree on the ${doc.family} quota (the ledger has ${q.perMinute}/min, ${q.perHour}/h at time scale ${q.timeScale}; this runner ${st.quota.perMinute}/min, ${st.quota.perHour}/h at ${st.quota.timeScale}); give every runner the same mde:rateLimits`,
-      );
-    }
-    return doc;
   }
 
-  private failed(family: ApiFamily, st: FamilyState, err: unknown): SlotAnswer {
+  private failed(st: FamilyState, err: unknown): SlotAnswer {
     const ledgerError = err instanceof QuotaLedgerError ? err : new QuotaLedgerError("unavailable", `${this.description} is unavailable: ${(err as Error)?.message ?? String(err)}`, { cause: err });
-    if (ledgerError.kind === "unavailable" && this.options.fallback === "local") {
-      this.fallBack(ledgerError);
-      return { retryInMs: 0 };
-    }
-    st.error = ledgerError;
-    void family;
+    if (ledgerError.kind === "unavailable" && this.options.fallback === "local") this.fallBack(ledgerError);
+    else st.error = ledgerError;
     return { retryInMs: 0 };
   }
 
   private fallBack(error: QuotaLedgerError): void {
     if (this.local) return;
-    this.local = new LocalSlotSource({ clock: this.options.clock, quotas: this.options.quotas, timeScale: this.options.timeScale });
-    for (const [family, times] of this.used) for (const t of times) this.local.record(family, t);
+    this.local = this.shadow;
     this.options.logger.warn(
       `${error.message}. mde:quotaLedgerFallback is local: from now on this runner counts only its own calls and relies on MDE's 429s; other runners sharing the app are NOT coordinated with.`,
     );
   }
 
   private count = (family: ApiFamily) => (this.metrics.byFamily[family] ??= { writes: 0, conflicts: 0, granted: 0 });
-
   private void(st: FamilyState, n: number): void {
-    st.stock.splice(0, n);
+    st.news.neverSent(st.stock.splice(0, n));
     this.metrics.voided += n;
-  }
-
-  private record(family: ApiFamily, at: number): void {
-    const times = this.used.get(family) ?? [];
-    times.push(at);
-    // Enough history for the hourly window's limit.
-    if (times.length > 2 * (this.options.quotas?.[family] ?? MDE_QUOTAS[family]).perHour) times.splice(0, times.length / 2);
-    this.used.set(family, times);
   }
 
   private state(family: ApiFamily): FamilyState {
@@ -241,8 +240,9 @@ export class LedgerSlotSource implements SlotSource {
     if (!st) {
       const quota = { ...(this.options.quotas?.[family] ?? MDE_QUOTAS[family]), timeScale: this.options.timeScale ?? 1 };
       const windows = windowsFor(quota, quota.timeScale);
-      const policy: LedgerPolicy = { windows, marginMs: this.options.marginMs ?? 2_000, leaseMs: this.options.leaseMs ?? 30_000, batch: quota.perMinute, horizonMs: windows[0].lengthMs / 10 };
-      st = { family, name: this.options.documentName(family), policy, quota, stock: [], seen: -Infinity, retryAt: 0 };
+      const marginMs = this.options.marginMs ?? 2_000;
+      const policy: LedgerPolicy = { windows, marginMs, skewMs: Math.min(this.options.skewMs ?? 250, marginMs / 2), leaseMs: this.options.leaseMs ?? 30_000, batch: quota.perMinute, horizonMs: windows[0].lengthMs / 10 };
+      st = { family, name: this.options.documentName(family), policy, quota, stock: [], news: new SlotNewsBook(), queued: 0, seen: -Infinity, retryAt: 0 };
       this.families.set(family, st);
     }
     return st;

@@ -53,6 +53,8 @@ export interface LedgerSlotOptions {
   timeScale?: number;
   /** @default 2000 (real ms: latency and clock skew do not scale) */
   marginMs?: number;
+  /** What an answered call keeps of the margin: how far apart the runners' clocks may be. @default 250, at most marginMs / 2 */
+  skewMs?: number;
   /** @default 30 000 */
   leaseMs?: number;
   /** @default "error" */

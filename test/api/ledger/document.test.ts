@@ -6,7 +6,7 @@ import { emptyLedger, type LedgerPolicy, prune, reserve, waterfill } from "../..
 import { MDE_QUOTAS, windowsFor } from "../../../provider/api/quotas";
 
 const T0 = Date.UTC(2026, 0, 1);
-const policy: LedgerPolicy = { windows: windowsFor(MDE_QUOTAS.collect), marginMs: 2_000, leaseMs: 15_000, batch: 10 };
+const policy: LedgerPolicy = { windows: windowsFor(MDE_QUOTAS.collect), marginMs: 2_000, skewMs: 250, leaseMs: 15_000, batch: 10 };
 const empty = () => emptyLedger("collect", { ...MDE_QUOTAS.collect, timeScale: 1 });
 
 describe("waterfill", () => {
