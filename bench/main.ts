@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   }
   let engine: EngineResults | undefined;
   let sweepEngine: SweepEngineResults | undefined;
-  const quotaShare = values.only || values["engine-only"] ? undefined : await runQuotaShareCase({ tlsDir, seed: SEED, log, machinesPerRunner: values["quota-share"] ? Number(values["quota-share"]) : undefined });
+  const quotaShare = values.only || values["engine-only"] ? undefined : await runQuotaShareCase({ tlsDir, seed: SEED, log, machinesPerRunner: values["quota-share"] ? Number(values["quota-share"]) : undefined, timeScale: forcedScale });
   if (!values["no-engine"] && !values.only && !shareOnly) {
     sweepEngine = await runSweepEngineSuite({ tlsDir, workDir, seed: SEED, log });
     const fleet1000Scale = values["engine-1000"] === undefined ? undefined : Number(values["engine-1000"]);
