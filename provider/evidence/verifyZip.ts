@@ -83,10 +83,13 @@ async function checkEntries(zip: yauzl.ZipFile, limits: ZipLimits, fh: FileHandl
   for (let e = await next.next(); e; e = await next.next()) listed.push(e);
   const problem = declaredProblem(listed, zip.fileSize, limits);
   if (problem) throw invalid(problem);
+  // One buffer for every stored entry of the archive (a package holds dozens), not one each.
+  const largestStored = listed.reduce((m, e) => (e.compressionMethod === STORED ? Math.max(m, e.compressedSize) : m), 1);
+  let storedBuf: Buffer | undefined;
   for (const entry of listed) {
     if (entry.fileName.endsWith("/")) continue;
     if (entry.isEncrypted()) throw invalid(`entry ${entry.fileName} is encrypted and cannot be checked`);
-    const read = entry.compressionMethod === STORED ? readStored(fh, entry, zip.fileSize) : readEntry(zip, entry);
+    const read = entry.compressionMethod === STORED ? readStored(fh, entry, zip.fileSize, (storedBuf ??= Buffer.allocUnsafe(Math.min(STORED_CHUNK_BYTES, largestStored)))) : readEntry(zip, entry);
     const { crc, bytes } = await read.catch((err: unknown) => {
       throw invalid(`entry ${entry.fileName} cannot be read (${messageOf(err)})`, err);
     });
@@ -143,13 +146,12 @@ const STORED_CHUNK_BYTES = 1024 * 1024;
  * are mostly stored `.cab` and event logs, and yauzl's small-chunk stream made this pass the
  * slowest part of keeping a package. Its local header is read for where the data starts.
  */
-async function readStored(fh: FileHandle, entry: yauzl.Entry, fileSize: number): Promise<{ crc: number; bytes: number }> {
+async function readStored(fh: FileHandle, entry: yauzl.Entry, fileSize: number, buf: Buffer): Promise<{ crc: number; bytes: number }> {
   const header = Buffer.alloc(30);
   await fh.read(header, 0, 30, entry.relativeOffsetOfLocalHeader);
   if (header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) throw new Error("invalid local file header signature");
   const start = entry.relativeOffsetOfLocalHeader + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   if (start + entry.compressedSize > fileSize) throw new Error("its data reaches past the end of the archive");
-  const buf = Buffer.allocUnsafe(Math.min(STORED_CHUNK_BYTES, Math.max(entry.compressedSize, 1)));
   let crc = 0;
   let done = 0;
   while (done < entry.compressedSize) {
