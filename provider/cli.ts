@@ -14,7 +14,8 @@ const USAGE = `usage: mde-forensics <command> …   (mde-forensics <command> --h
 export async function main(argv: string[]): Promise<number> {
   const [command] = argv;
   if (command === "verify") return (await import("./verify/cli")).main(argv);
-  if (command === "report") return (await import("./report/cli")).reportMain(argv.slice(1));
+  // In a worker whose young generation is bounded: report/worker.ts says why.
+  if (command === "report") return (await import("./report/worker")).reportCommand(argv.slice(1));
   process.stderr.write(command && command !== "--help" && command !== "-h" ? `unknown command ${command}\n${USAGE}` : USAGE);
   return command === "--help" || command === "-h" ? 0 : 2;
 }

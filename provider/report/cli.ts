@@ -9,6 +9,7 @@
  * not change the exit code (a report is not a verdict); unverified packages are listed.
  */
 import { SIGNING_KEY_CONFIG } from "../evidence/signingKey";
+import { memoryTrace } from "./memoryTrace";
 import { createReport } from "./run";
 
 const USAGE = "usage: mde-forensics report <folder | azblob://<account>/<container>[/<prefix>]> [--out <dir>] [--signing-key <pem>] [--no-custody] [--quiet]";
@@ -61,7 +62,12 @@ export async function reportMain(argv: string[], out: (s: string) => void = (s) 
     return 2;
   }
   try {
-    const r = await createReport({ location, outDir, custody, signingKey: keyFile ? { file: keyFile, origin: "--signing-key" } : undefined, log: quiet ? undefined : (line) => err(`${line}\n`) });
+    const memory = memoryTrace(err);
+    const log = (line: string) => {
+      if (!quiet) err(`${line}\n`);
+      memory?.();
+    };
+    const r = await createReport({ location, outDir, custody, signingKey: keyFile ? { file: keyFile, origin: "--signing-key" } : undefined, log: quiet && !memory ? undefined : log });
     const by = (s: string) => r.report.findings.filter((f) => f.severity === s).length;
     out(`${r.report.fleet.packages} package(s): ${r.report.fleet.verified} verified, ${r.report.fleet.unverified} unverified\n`);
     out(`findings: ${by("high")} high, ${by("medium")} medium, ${by("low")} low\n`);
