@@ -7,7 +7,7 @@
 const USAGE = `usage: mde-forensics <command> …   (mde-forensics <command> --help: its options)
   verify <folder | azblob://…> [--public-key <pem>]... [--tsa-root <pem>]... [--json] [--report]
          checks packages, manifests, the custody chain, signatures and timestamps
-  report <folder | azblob://…> [--out <dir>] [--signing-key <pem>] [--no-custody]
+  report <folder | azblob://…> [--out <dir>] [--signing-key <pem>] [--no-custody] [sign-in options]
          the fleet's triage report from its packages (HTML, JSON, a CSV per finding kind)
 `;
 
