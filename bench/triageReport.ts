@@ -1,54 +1,62 @@
 /**
  * Benchmark of the triage report (`mde-forensics report`, provider/report): report time and peak
- * RSS for fleets of default packages and for packages with a large Security log, and the time
- * report.html of the largest fleet takes to open in Chromium. Not a test; results print as a
+ * RSS (the report process's own: peakRssMiB) for fleets of default packages and for packages with
+ * a large Security log, and the time report.html of the largest fleet takes to open in Chromium. Not a test; results print as a
  * Markdown table (bench/README.md, "Triage report").
  *
  *   node dist/bench/triageReport.js [--sizes 10,100,1000] [--large-log 100x100] [--open]
  *
- * Each report runs in a child process of its own (a clean heap, so its peak RSS is its own);
+ * Each report runs in a child process of its own (a clean heap, so its peak RSS is its own), as
+ * `mde-forensics report` runs it (provider/report/worker.ts: in a worker whose young generation
+ * is bounded), with MDE_REPORT_MEMORY=1 (provider/report/memoryTrace.ts) for the live heap;
  * packages are generated first by the emulator's package builder, outside the timing. A large-log
  * package takes seconds to build, so that case keeps ONE built package under every device's id
  * (byte-identical copies, each with its own manifest and custody line): the report reads each in full.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createReport } from "../provider/report/run";
-import { PackageBuilder } from "../emulator/packages/packages";
-import { actionFor, fleetScenario, keepPackage, testCustodyLog, writeFleet } from "./evidenceFleet";
+import { MEMORY_TRACE_ENV } from "../provider/report/memoryTrace";
+import { reportCommand } from "../provider/report/worker";
 import { mkdirSync } from "node:fs";
+// Types only at the top: the child that runs the report loads what `mde-forensics report` loads, not the package builder.
+import type { Scenario } from "../emulator/scenario/scenario";
 
 interface Row { case: string; packages: number; bytes: number; seconds: number; peakRssMiB: number; liveHeapMiB: number; findings: number; htmlMiB: number }
 
-/** With --expose-gc: the heap still reachable after a full GC, every `every` packages; its maximum is what the report holds, apart from garbage not yet collected. */
-function liveHeapSampler(every: number): { log: (line: string) => void; max: () => number } {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  let n = 0;
-  let max = 0;
-  return {
-    log: () => {
-      if (!gc || ++n % every !== 0) return;
-      gc();
-      max = Math.max(max, process.memoryUsage().heapUsed / 1048576);
-    },
-    max: () => max,
-  };
+async function child(location: string, out: string): Promise<void> {
+  const started = process.hrtime.bigint();
+  const code = await reportCommand([location, "--out", out, "--no-custody", "--quiet"]);
+  if (code !== 0) throw new Error(`the report exited with ${code}`);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const findings = (JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as { findings: unknown[] }).findings.length;
+  const htmlMiB = statSync(join(out, "report.html")).size / 1048576;
+  // After the report's own summary lines (the worker's stdout): the last line is the measurement.
+  process.stdout.write(`\n${JSON.stringify({ seconds, peakRssMiB: peakRssMiB(), findings, htmlMiB })}\n`);
 }
 
-async function child(location: string, out: string): Promise<void> {
-  const sampler = liveHeapSampler(10);
-  const started = process.hrtime.bigint();
-  const r = await createReport({ location, outDir: out, custody: false, log: sampler.log });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const htmlBytes = Buffer.byteLength(require("node:fs").readFileSync(r.html));
-  process.stdout.write(JSON.stringify({ seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024, liveHeapMiB: sampler.max(), findings: r.report.findings.length, htmlMiB: htmlBytes / 1048576 }));
+/**
+ * This process's own peak RSS: Linux's VmHWM. Not `resourceUsage().maxRSS`: Linux keeps a
+ * process's maxrss across exec, so a child spawned by this benchmark's parent (which has just
+ * built hundreds of packages, or a 100 MiB log) reported the parent's peak as its own: 456 MiB
+ * for a 1000-package report whose process peaked at 190.
+ */
+function peakRssMiB(): number {
+  const hwm = existsSync("/proc/self/status") ? /^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8")) : null;
+  return hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+}
+
+/** The largest `live=` of the report's memory lines (every 10th package, after a full collection: what the report holds). */
+function liveHeapMiB(stderr: string): number {
+  return Math.max(0, ...[...stderr.matchAll(/ live=([\d.]+)/g)].map((m) => Number(m[1])));
 }
 
 /** The first Windows machine's package, kept under every machine's id (so `count` packages, all read as Windows). */
-async function writeCopies(dir: string, scenario: ReturnType<typeof fleetScenario>): Promise<void> {
+async function writeCopies(dir: string, scenario: Scenario): Promise<void> {
+  const { PackageBuilder } = await import("../emulator/packages/packages");
+  const { actionFor, keepPackage, testCustodyLog } = await import("./evidenceFleet");
   mkdirSync(dir, { recursive: true });
   const first = scenario.machines.find((m) => m.osPlatform.startsWith("Windows"))!;
   const { bytes } = await new PackageBuilder("bench-report", scenario).build(actionFor(first, 1));
@@ -63,13 +71,15 @@ function folderBytes(dir: string): number {
 
 async function measure(name: string, count: number, logMiB: number | undefined, work: string): Promise<Row> {
   const evidence = join(work, `${name}-evidence`);
+  const { fleetScenario, writeFleet } = await import("./evidenceFleet");
   const scenario = fleetScenario(`bench-${name}`, count, [], logMiB ? { securityLogMiB: logMiB } : undefined);
   if (logMiB) await writeCopies(evidence, scenario);
   else await writeFleet(evidence, scenario, "bench-report");
   const out = join(work, `${name}-report`);
-  const text = execFileSync(process.execPath, ["--expose-gc", __filename, "--child", evidence, out], { encoding: "utf8", maxBuffer: 1 << 20 });
-  const m = JSON.parse(text) as Omit<Row, "case" | "packages" | "bytes">;
-  return { case: name, packages: count, bytes: folderBytes(evidence), ...m };
+  const run = spawnSync(process.execPath, ["--expose-gc", __filename, "--child", evidence, out], { encoding: "utf8", maxBuffer: 64 << 20, env: { ...process.env, [MEMORY_TRACE_ENV]: "1" } });
+  if (run.status !== 0) throw new Error(`the report's child failed (${run.status}): ${run.stderr.slice(-2000)}`);
+  const m = JSON.parse(run.stdout.trim().split("\n").pop()!) as Omit<Row, "case" | "packages" | "bytes" | "liveHeapMiB">;
+  return { case: name, packages: count, bytes: folderBytes(evidence), ...m, liveHeapMiB: liveHeapMiB(run.stderr) };
 }
 
 async function openTime(html: string): Promise<number | string> {

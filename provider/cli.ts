@@ -7,14 +7,15 @@
 const USAGE = `usage: mde-forensics <command> …   (mde-forensics <command> --help: its options)
   verify <folder | azblob://…> [--public-key <pem>]... [--tsa-root <pem>]... [--json] [--report]
          checks packages, manifests, the custody chain, signatures and timestamps
-  report <folder | azblob://…> [--out <dir>] [--signing-key <pem>] [--no-custody]
+  report <folder | azblob://…> [--out <dir>] [--signing-key <pem>] [--no-custody] [sign-in options]
          the fleet's triage report from its packages (HTML, JSON, a CSV per finding kind)
 `;
 
 export async function main(argv: string[]): Promise<number> {
   const [command] = argv;
   if (command === "verify") return (await import("./verify/cli")).main(argv);
-  if (command === "report") return (await import("./report/cli")).reportMain(argv.slice(1));
+  // In a worker whose young generation is bounded: report/worker.ts says why.
+  if (command === "report") return (await import("./report/worker")).reportCommand(argv.slice(1));
   process.stderr.write(command && command !== "--help" && command !== "-h" ? `unknown command ${command}\n${USAGE}` : USAGE);
   return command === "--help" || command === "-h" ? 0 : 2;
 }

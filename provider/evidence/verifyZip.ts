@@ -19,6 +19,7 @@ import { crc32 } from "node:zlib";
 import * as yauzl from "yauzl";
 import { describeFsError, EvidenceError, isEvidenceError, messageOf } from "./errors";
 import { openRegular, READ_REGULAR } from "./regularFile";
+import { dataStart, isSmallEntry, isStored, smallEntryBytes } from "./zipEntryData";
 import { declaredProblem, DEFAULT_ZIP_LIMITS, type ZipLimits } from "./zipLimits";
 
 export { DEFAULT_ZIP_LIMITS, type ZipLimits } from "./zipLimits";
@@ -83,10 +84,14 @@ async function checkEntries(zip: yauzl.ZipFile, limits: ZipLimits, fh: FileHandl
   for (let e = await next.next(); e; e = await next.next()) listed.push(e);
   const problem = declaredProblem(listed, zip.fileSize, limits);
   if (problem) throw invalid(problem);
+  // One read buffer for every entry read straight from the file (a package holds dozens), not one each.
+  const largestRead = listed.reduce((m, e) => (isStored(e) || isSmallEntry(e) ? Math.max(m, e.compressedSize) : m), 1);
+  let scratch: Buffer | undefined;
+  const buffer = () => (scratch ??= Buffer.allocUnsafe(Math.min(STORED_CHUNK_BYTES, largestRead)));
   for (const entry of listed) {
     if (entry.fileName.endsWith("/")) continue;
     if (entry.isEncrypted()) throw invalid(`entry ${entry.fileName} is encrypted and cannot be checked`);
-    const read = entry.compressionMethod === STORED ? readStored(fh, entry, zip.fileSize) : readEntry(zip, entry);
+    const read = isStored(entry) ? readStored(fh, entry, zip.fileSize, buffer()) : isSmallEntry(entry) ? smallCrc(fh, entry, zip.fileSize, buffer()) : readEntry(zip, entry);
     const { crc, bytes } = await read.catch((err: unknown) => {
       throw invalid(`entry ${entry.fileName} cannot be read (${messageOf(err)})`, err);
     });
@@ -134,22 +139,15 @@ async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<{ crc:
   return { crc: crc >>> 0, bytes };
 }
 
-const STORED = 0;
-const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 const STORED_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * A stored (uncompressed) entry's CRC-32, read straight from the file in 1 MiB chunks: packages
  * are mostly stored `.cab` and event logs, and yauzl's small-chunk stream made this pass the
- * slowest part of keeping a package. Its local header is read for where the data starts.
+ * slowest part of keeping a package.
  */
-async function readStored(fh: FileHandle, entry: yauzl.Entry, fileSize: number): Promise<{ crc: number; bytes: number }> {
-  const header = Buffer.alloc(30);
-  await fh.read(header, 0, 30, entry.relativeOffsetOfLocalHeader);
-  if (header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) throw new Error("invalid local file header signature");
-  const start = entry.relativeOffsetOfLocalHeader + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-  if (start + entry.compressedSize > fileSize) throw new Error("its data reaches past the end of the archive");
-  const buf = Buffer.allocUnsafe(Math.min(STORED_CHUNK_BYTES, Math.max(entry.compressedSize, 1)));
+async function readStored(fh: FileHandle, entry: yauzl.Entry, fileSize: number, buf: Buffer): Promise<{ crc: number; bytes: number }> {
+  const start = await dataStart(fh, entry, fileSize);
   let crc = 0;
   let done = 0;
   while (done < entry.compressedSize) {
@@ -159,6 +157,12 @@ async function readStored(fh: FileHandle, entry: yauzl.Entry, fileSize: number):
     done += bytesRead;
   }
   return { crc: crc >>> 0, bytes: done };
+}
+
+/** A small deflated entry inflated in one call (zipEntryData.ts): yauzl's stream per entry cost most of verifying a fleet. */
+async function smallCrc(fh: FileHandle, entry: yauzl.Entry, fileSize: number, scratch: Buffer): Promise<{ crc: number; bytes: number }> {
+  const bytes = await smallEntryBytes(fh, entry, fileSize, scratch);
+  return { crc: crc32(bytes) >>> 0, bytes: bytes.length };
 }
 
 function invalid(reason: string, cause?: unknown): EvidenceError {

@@ -9,8 +9,6 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { TokenCredential } from "@azure/identity";
-import { sha256Hex } from "../evidence/custodyLog";
-import { writeFileAtomic } from "../evidence/files";
 import { systemClock, type Clock } from "../util/clock";
 import { PACKAGE_NAME, packageVersion } from "../util/packageInfo";
 import { isBlobDestination } from "../evidence/blob/destination";
@@ -20,13 +18,12 @@ import { openSource } from "../verify/open";
 import type { PackageRow } from "../verify/packages";
 import type { EvidenceSource } from "../verify/source";
 import { assembleReport, summaryOf, Timeline, type PackageStatus } from "./assemble";
-import { csvName, findingCsvs } from "./csvOut";
 import { reportedEvent, type CustodySettings } from "./custody";
 import type { DeviceFacts } from "./facts";
 import { FleetFindings, ordered, type Draft } from "./findings";
 import { packageFiles, type PackageFiles } from "./location";
+import { removeStale, writeOutputs, type OutputStep, type WrittenReport } from "./outputs";
 import { factsSpill } from "./spill";
-import { renderPage } from "./page/render";
 import { readDevice } from "./parse/device";
 import { DEFAULT_LIMITS, type ReadLimits } from "./parse/limits";
 import type { TriageReport } from "./schema";
@@ -44,16 +41,12 @@ export interface ReportOptions extends CustodySettings {
   credential?: TokenCredential;
   /** Progress lines (one per package). */
   log?: (line: string) => void;
+  /** Test hook (kill-point test): called at each step where a kill may land. */
+  onStep?: (step: "read" | OutputStep) => void;
 }
 
-export interface ReportResult {
+export interface ReportResult extends WrittenReport {
   report: TriageReport;
-  html: string;
-  json: string;
-  csvs: string[];
-  /** SHA-256 of report.html and of report.json, as the custody event records them. */
-  htmlSha256: string;
-  jsonSha256: string;
 }
 
 /** A manifest is a few hundred bytes; a larger one is not ours and is not read. */
@@ -77,6 +70,7 @@ export async function createReport(options: ReportOptions): Promise<ReportResult
     statuses = [];
     const outDir = resolve(options.outDir);
     await mkdir(outDir, { recursive: true });
+    await removeStale(outDir);
     // Two passes (findings/index.ts): each package is read once; what the fleet's baselines need is
     // counted, its facts wait in a spill file, and the second pass judges them against the counts.
     const fleet = new FleetFindings(verified.rows.length);
@@ -93,13 +87,14 @@ export async function createReport(options: ReportOptions): Promise<ReportResult
         });
         options.log?.(`${status.read ? "read" : "UNVERIFIED"} ${row.package}${status.problems.length ? `: ${status.problems[0]}` : ""}`);
         statuses.push(status);
+        options.onStep?.("read");
       }
       for await (const d of spill.readBack()) drafts.push(...fleet.againstFleet(d));
     } finally {
       await spill.remove();
     }
     const report = assembleReport(source.label, statuses, ordered(drafts), timeline, locationProblems, tool, new Date(clock.now()).toISOString());
-    const result = await writeOutputs(report, outDir);
+    const result = { report, ...(await writeOutputs(report, outDir, options.onStep)) };
     if (reported) {
       await reported({
         reportSha256: result.htmlSha256, reportJsonSha256: result.jsonSha256, outDir: resolve(options.outDir),
@@ -130,22 +125,6 @@ async function readPackage(source: EvidenceSource, files: PackageFiles, row: Pac
     status.problems.push(`could not be read: ${(err as Error).message}`);
   }
   return status;
-}
-
-async function writeOutputs(report: TriageReport, dir: string): Promise<ReportResult> {
-  const jsonText = `${JSON.stringify(report, null, 2)}\n`;
-  const htmlText = renderPage(report);
-  const html = join(dir, "report.html");
-  const json = join(dir, "report.json");
-  await writeFileAtomic(json, jsonText, 0o644);
-  await writeFileAtomic(html, htmlText, 0o644);
-  const csvs: string[] = [];
-  for (const [kind, text] of findingCsvs(report.findings)) {
-    const file = join(dir, csvName(kind));
-    await writeFileAtomic(file, text, 0o644);
-    csvs.push(file);
-  }
-  return { report, html, json, csvs, htmlSha256: sha256Hex(htmlText), jsonSha256: sha256Hex(jsonText) };
 }
 
 function parseJson(text: string | undefined): Record<string, unknown> | undefined {

@@ -1,12 +1,11 @@
 /**
  * `mde-forensics verify`'s command line: the location, the public key, the report format and
- * the sign-in settings for blob containers, which are the provider's own `mde:*` settings under
- * flag names (credential.ts maps them), so one spelling of "which tenant, which app, which cloud"
- * works for `pulumi up` and for the investigator who checks its evidence.
+ * the sign-in settings for blob containers (signInArgs.ts, shared with `mde-forensics report`).
  */
 import { parseArgs } from "node:util";
 import type { SettingName } from "../api/settingsSchema";
 import { ForensicsError } from "../util/error";
+import { SIGN_IN_OPTIONS, SIGN_IN_USAGE, signInOf } from "./signInArgs";
 
 /** Every row at most 100 columns: it is read in terminals and pasted into tickets. */
 export const VERIFY_USAGE = `usage: mde-forensics verify <location> [--public-key <pem>]... [--tsa-root <pem>]...
@@ -28,20 +27,7 @@ Options:
   --report                  a statement for an investigator: what was checked, by which keys
   -h, --help                this help
 
-Sign-in, for azblob:// only: the provider's settings (docs/configuration.md); a flag wins over
-its environment variable. The client secret is read from AZURE_CLIENT_SECRET only, never from
-the command line; a certificate's password from AZURE_CLIENT_CERTIFICATE_PASSWORD.
-  --credential <kind>       MDE_CREDENTIAL: auto (default), clientSecret, clientCertificate,
-                            workloadIdentity, managedIdentity, azureCli, default
-  --tenant-id <id>          AZURE_TENANT_ID
-  --client-id <id>          AZURE_CLIENT_ID
-  --authority-host <url>    AZURE_AUTHORITY_HOST: another cloud's sign-in host, or an emulator's
-  --cloud <name>            MDE_CLOUD: commercial, gcc, gccHigh, dod (its sign-in host)
-  --client-certificate <f>  AZURE_CLIENT_CERTIFICATE_PATH: PEM with certificate and private key
-  --federated-token-file <f>
-                            AZURE_FEDERATED_TOKEN_FILE: workload identity, GitHub OIDC
-auto: a secret, else a certificate, else a federated token file, else DefaultAzureCredential
-(az login, managed identity...). Read access (Storage Blob Data Reader) is enough.
+${SIGN_IN_USAGE} Read access (Storage Blob Data Reader) is enough.
 
 Exit status (docs/evidence.md says what each proves):
   0  intact, and every signature checked with a key you trust
@@ -68,17 +54,6 @@ export interface VerifyArgs {
   signIn: Partial<Record<SettingName, string>>;
 }
 
-/** Flag → the provider setting it sets. */
-const SIGN_IN_FLAGS = {
-  credential: "credential",
-  "tenant-id": "tenantId",
-  "client-id": "clientId",
-  "authority-host": "authorityHost",
-  cloud: "cloud",
-  "client-certificate": "clientCertificatePath",
-  "federated-token-file": "federatedTokenFile",
-} as const satisfies Record<string, SettingName>;
-
 /** `argv` after `verify`; `undefined` means --help. Throws VerifyUsageError for anything malformed. */
 export function parseVerifyArgs(argv: string[]): VerifyArgs | undefined {
   let parsed;
@@ -93,13 +68,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs | undefined {
         json: { type: "boolean" },
         report: { type: "boolean" },
         help: { type: "boolean", short: "h" },
-        credential: { type: "string" },
-        "tenant-id": { type: "string" },
-        "client-id": { type: "string" },
-        "authority-host": { type: "string" },
-        cloud: { type: "string" },
-        "client-certificate": { type: "string" },
-        "federated-token-file": { type: "string" },
+        ...SIGN_IN_OPTIONS,
       },
     });
   } catch (e) {
@@ -108,11 +77,7 @@ export function parseVerifyArgs(argv: string[]): VerifyArgs | undefined {
   const { values, positionals } = parsed;
   if (values.help) return undefined;
   if (positionals.length !== 1) throw new VerifyUsageError(positionals.length === 0 ? "name the evidence location" : `one location at a time, got ${positionals.length}`);
-  const signIn: VerifyArgs["signIn"] = {};
-  for (const flag of Object.keys(SIGN_IN_FLAGS) as (keyof typeof SIGN_IN_FLAGS)[]) {
-    const v = values[flag];
-    if (v !== undefined) signIn[SIGN_IN_FLAGS[flag]] = v;
-  }
+  const signIn = signInOf(values);
   return {
     location: positionals[0],
     publicKeyFiles: values["public-key"] ?? [],

@@ -67,6 +67,20 @@ describe("verifyZip", () => {
     await expect(verifyZip(await file(damaged))).rejects.toThrow(/^the downloaded package is not a valid ZIP: entry log\.txt (cannot be read|has CRC-32)/);
   });
 
+  it("rejects a deflated entry that inflates to more, or fewer, bytes than the directory declares", async () => {
+    const data = Buffer.from("event ".repeat(5000));
+    const bytes = await zipOf([{ name: "log.txt", data, compress: true }]);
+    const declaring = (size: number) => {
+      const edited = Buffer.from(bytes);
+      const cd = edited.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+      edited.writeUInt32LE(size, cd + 24); // the central directory's uncompressed size
+      return edited;
+    };
+    expect(await verifyZip(await file(bytes))).toEqual({ entries: 1, uncompressedBytes: data.length });
+    await expect(verifyZip(await file(declaring(data.length - 1)))).rejects.toThrow(/^the downloaded package is not a valid ZIP: entry log\.txt cannot be read/);
+    await expect(verifyZip(await file(declaring(data.length + 1)))).rejects.toThrow(/^the downloaded package is not a valid ZIP: entry log\.txt cannot be read \(it inflates to 30000 bytes, the archive says 30001\)/);
+  });
+
   it("rejects an archive without files", async () => {
     await expect(verifyZip(await file(await zipOf([])))).rejects.toThrow(/contains no files/);
   });

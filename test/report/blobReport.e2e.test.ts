@@ -125,3 +125,21 @@ it("an unsigned container stays intact but unsigned (verify exit 3) after a repo
   expect((await custodyLines(client)).at(-1)).toMatchObject({ event: "reported" });
   expect((await cli((w) => verifyMain(["verify", where], w, w), signIn())).code).toBe(3);
 }, 180_000);
+
+it("signs in from the flags verify takes (tenant, client, authority host), the secret from the environment only", async () => {
+  const { where } = await keptContainer(`flags-${process.pid}`, false);
+  const flags = ["--tenant-id", emulator.tenantId, "--client-id", emulator.clientId, "--authority-host", emulator.authorityHost];
+  const saved = { AZURE_TENANT_ID: process.env.AZURE_TENANT_ID, AZURE_CLIENT_ID: process.env.AZURE_CLIENT_ID, AZURE_AUTHORITY_HOST: process.env.AZURE_AUTHORITY_HOST };
+  for (const k of Object.keys(saved)) delete process.env[k];
+  try {
+    const r = await cli((w) => reportMain([where, "--out", join(tlsDir, "out-flags"), "--no-custody", "--quiet", ...flags], w, w), { AZURE_CLIENT_SECRET: emulator.clientSecret });
+    expect(r.text).toMatch(/3 package\(s\): 3 verified, 0 unverified/);
+    expect(r.code).toBe(0);
+    // A secret is never an argument: there is no such flag.
+    const secret = await cli((w) => reportMain([where, "--out", join(tlsDir, "out-flags"), "--client-secret", emulator.clientSecret, ...flags], w, w), {});
+    expect(secret.code).toBe(2);
+    expect(secret.text).toMatch(/Unknown option '--client-secret'/);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+  }
+}, 180_000);

@@ -5,14 +5,43 @@
  * value of type BinXml is a nested fragment (Windows puts EventData there) and becomes child
  * elements. Everything is bounds-checked by Buffer reads: a damaged record throws, and the
  * caller (chunks.ts) skips that record and says why.
+ *
+ * The tree is built as it is read: an element's attributes, text and children are resolved from
+ * its template and values only when asked for. A triage reads four of a record's thirty-odd
+ * elements (and a kept event's data); building them all was most of what the report allocated
+ * (10 MB a default package, bench/README.md "Triage report"). A damaged part of a record
+ * nobody reads is therefore not noticed: the record's tokens up to its values are still checked.
  */
 import { BINXML_TYPE, valueText } from "./values";
 
-export interface Element {
-  name: string;
-  attrs: Record<string, string>;
-  children: Element[];
-  text: string;
+/** One element of a record, resolved when read. */
+export class Element {
+  private built?: { children: Element[]; text: string };
+
+  constructor(
+    private readonly xml: ChunkXml,
+    private readonly node: Node,
+    private readonly values: Value[],
+    private readonly depth: number,
+  ) {}
+
+  get name(): string {
+    return this.node.name;
+  }
+
+  /** The attribute's text, or undefined when the element has none of that name. */
+  attr(name: string): string | undefined {
+    const a = this.node.attrs.find(([n]) => n === name);
+    return a && this.xml.text(a[1], this.values, this.depth);
+  }
+
+  get children(): Element[] {
+    return (this.built ??= this.xml.contentOf(this.node.content, this.values, this.depth)).children;
+  }
+
+  get text(): string {
+    return (this.built ??= this.xml.contentOf(this.node.content, this.values, this.depth)).text;
+  }
 }
 
 type Slot = { sub: number; optional: boolean };
@@ -148,13 +177,24 @@ export class ChunkXml {
   }
 
   private build(n: Node, values: Value[], depth: number): Element {
-    const e: Element = { name: n.name, attrs: {}, children: [], text: "" };
-    for (const [name, parts] of n.attrs) e.attrs[name] = this.resolve(parts, values, depth).filter((p): p is string => typeof p === "string").join("");
-    for (const part of this.resolve(n.content, values, depth)) {
-      if (typeof part === "string") e.text += part;
-      else e.children.push(part);
+    return new Element(this, n, values, depth);
+  }
+
+  /** An attribute's parts as text (Element.attr). */
+  text(parts: Part[], values: Value[], depth: number): string {
+    let text = "";
+    for (const p of this.resolve(parts, values, depth)) if (typeof p === "string") text += p;
+    return text;
+  }
+
+  /** An element's content as its text and child elements (Element.children, Element.text). */
+  contentOf(items: Array<Node | Part>, values: Value[], depth: number): { children: Element[]; text: string } {
+    const out = { children: [] as Element[], text: "" };
+    for (const part of this.resolve(items, values, depth)) {
+      if (typeof part === "string") out.text += part;
+      else out.children.push(part);
     }
-    return e;
+    return out;
   }
 
   /** A name at an offset; when the offset is the current position, the name is inline and skipped over. */

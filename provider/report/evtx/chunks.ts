@@ -9,7 +9,7 @@
 import { crc32 } from "node:zlib";
 import type { ReadLimits, SkipLog } from "../parse/limits";
 import { ChunkXml } from "./binxml";
-import { toEvent, type EvtxEvent } from "./event";
+import { ALL_DATA, toEvent, type EvtxEvent } from "./event";
 import { filetimeIso } from "./values";
 
 const FILE_HEADER = 4096;
@@ -27,8 +27,8 @@ export interface EvtxSummary {
   dirty: boolean;
 }
 
-/** Streams `source`, calling `onEvent` for each decoded event; notes problems in `skip`. */
-export async function readEvtx(source: AsyncIterable<Buffer> | Iterable<Buffer>, limits: Pick<ReadLimits, "records" | "evtxBytes">, skip: SkipLog, onEvent: (e: EvtxEvent) => void): Promise<EvtxSummary> {
+/** Streams `source`, calling `onEvent` for each decoded event (with its data when `wantsData` says so); notes problems in `skip`. */
+export async function readEvtx(source: AsyncIterable<Buffer> | Iterable<Buffer>, limits: Pick<ReadLimits, "records" | "evtxBytes">, skip: SkipLog, onEvent: (e: EvtxEvent) => void, wantsData: (eventId: number) => boolean = ALL_DATA): Promise<EvtxSummary> {
   const summary: EvtxSummary = { chunks: 0, badChunks: 0, records: 0, badRecords: 0, dirty: false };
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -55,7 +55,7 @@ export async function readEvtx(source: AsyncIterable<Buffer> | Iterable<Buffer>,
       if (!checkFileHeader(header, skip, summary)) return summary;
     }
     while (header && !stop && pendingBytes >= CHUNK) {
-      stop = readChunk(take(CHUNK), summary, limits, skip, onEvent);
+      stop = readChunk(take(CHUNK), summary, limits, skip, onEvent, wantsData);
     }
     if (stop) break;
   }
@@ -75,7 +75,7 @@ function checkFileHeader(h: Buffer, skip: SkipLog, summary: EvtxSummary): boolea
 }
 
 /** One chunk; returns true when the record limit was reached. */
-function readChunk(c: Buffer, summary: EvtxSummary, limits: Pick<ReadLimits, "records">, skip: SkipLog, onEvent: (e: EvtxEvent) => void): boolean {
+function readChunk(c: Buffer, summary: EvtxSummary, limits: Pick<ReadLimits, "records">, skip: SkipLog, onEvent: (e: EvtxEvent) => void, wantsData: (eventId: number) => boolean): boolean {
   const number = ++summary.chunks;
   if (c.toString("latin1", 0, 8) !== CHUNK_MAGIC) {
     // Unused chunks at the end of a pre-allocated log are zeros: not damage.
@@ -108,7 +108,9 @@ function readChunk(c: Buffer, summary: EvtxSummary, limits: Pick<ReadLimits, "re
     const record = ++summary.records;
     try {
       const root = xml.record(off + 24, off + size - 4);
-      const e = root && toEvent(root, record, c.readBigUInt64LE(off + 8).toString(), filetimeIso(c.readUInt32LE(off + 16), c.readUInt32LE(off + 20)));
+      const at = off;
+      const header = { recordId: () => c.readBigUInt64LE(at + 8).toString(), writtenTime: () => filetimeIso(c.readUInt32LE(at + 16), c.readUInt32LE(at + 20)) };
+      const e = root && toEvent(root, record, header, wantsData);
       if (e) onEvent(e);
       else throw new Error("no System/EventID");
     } catch (err) {

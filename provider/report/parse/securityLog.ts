@@ -9,6 +9,8 @@ import { readEvtx } from "../evtx/chunks";
 import type { ReadLimits, SkipLog } from "./limits";
 
 const TRACKED = new Set<number>(TRACKED_EVENT_IDS);
+/** The events whose data is read: 4624 for its logon type, and the kept ones. The rest are counted by id only. */
+const wantsData = (eventId: number) => eventId === 4624 || KEPT_EVENT_IDS.has(eventId);
 
 export function emptySecurityLog(): SecurityLogFacts {
   return { present: false, records: 0, badChunks: 0, badRecords: 0, counts: {}, hours: {}, kept: [] };
@@ -35,7 +37,7 @@ export async function readSecurityLog(path: string, chunks: AsyncIterable<Buffer
       return;
     }
     facts.kept.push({ path, record: e.record, eventRecordId: e.recordId, eventId: e.eventId, time: e.time, data: pick(e.data) });
-  });
+  }, wantsData);
   if (dropped) skip.add(`${dropped} notable events beyond the first ${limits.keptEvents} were counted but not kept (kept-event limit)`);
   facts.records = summary.records;
   facts.badChunks = summary.badChunks;

@@ -4,9 +4,15 @@
  * limit and compressed beyond `maxRatio` (a ZIP bomb, noted and left alone) or that would pass
  * the package's byte budget, and cuts any stream at its reader's limit. An entry that inflates
  * to more than it declares fails yauzl's size check and is noted. What was refused is returned
- * as Skipped.
+ * as Skipped. Small entries (most of a package) are read straight from the file and inflated in
+ * one call (provider/evidence/zipEntryData.ts); larger ones are streamed.
  */
+import { open } from "node:fs/promises";
 import * as yauzl from "yauzl";
+import { isSmallEntry, smallEntryBytes } from "../../evidence/zipEntryData";
+
+/** The compressed bytes of a small entry are read into one buffer per package, grown when an entry needs more. */
+const SCRATCH_BYTES = 64 * 1024;
 import type { ReadLimits, Skipped } from "./limits";
 
 export interface EntryInfo {
@@ -22,13 +28,16 @@ export type EntryPlan =
   | { kind: "ignore" };
 
 export async function readPackageEntries(file: string, limits: Pick<ReadLimits, "packageBytes" | "maxRatio">, plan: (e: EntryInfo) => EntryPlan): Promise<{ entries: EntryInfo[]; skipped: Skipped[] }> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, z) => (err ? reject(err) : resolve(z))),
-  );
+  const fh = await open(file, "r");
   const entries: EntryInfo[] = [];
   const skipped: Skipped[] = [];
   let budget = limits.packageBytes;
+  let scratch: Buffer | undefined;
   try {
+    // Not zip.close(): yauzl would close the descriptor the FileHandle owns (as verifyZip.ts).
+    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.fromFd(fh.fd, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, z) => (err ? reject(err) : resolve(z))),
+    );
     for (let entry = await nextEntry(zip); entry; entry = await nextEntry(zip)) {
       if (entry.fileName.endsWith("/")) continue;
       const info = { path: entry.fileName, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize };
@@ -47,21 +56,27 @@ export async function readPackageEntries(file: string, limits: Pick<ReadLimits, 
         continue;
       }
       budget -= Math.min(entry.uncompressedSize, p.maxBytes);
-      const stream = await openStream(zip, entry);
+      let stream: import("node:stream").Readable | undefined;
       try {
+        let source: AsyncIterable<Buffer> & { cut: boolean };
+        if (isSmallEntry(entry)) {
+          if (!scratch || scratch.length < entry.compressedSize) scratch = Buffer.allocUnsafe(Math.max(entry.compressedSize, SCRATCH_BYTES));
+          source = limited([await smallEntryBytes(fh, entry, zip.fileSize, scratch)], p.maxBytes);
+        }
+        else source = limited((stream = await openStream(zip, entry)), p.maxBytes);
         if (p.kind === "buffer") {
-          const { bytes, cut } = await collect(limited(stream, p.maxBytes));
+          const { bytes, cut } = await collect(source);
           if (cut) skipped.push({ path: info.path, reason: `read only the first ${p.maxBytes} bytes of ${entry.uncompressedSize} (byte limit)` });
           await p.use(bytes, cut);
-        } else await p.use(limited(stream, p.maxBytes));
+        } else await p.use(source);
       } catch (err) {
         skipped.push({ path: info.path, reason: `could not be read: ${(err as Error).message}` });
       } finally {
-        stream.destroy();
+        stream?.destroy();
       }
     }
   } finally {
-    zip.close();
+    await fh.close();
   }
   return { entries, skipped };
 }
@@ -81,7 +96,7 @@ const openStream = (zip: yauzl.ZipFile, entry: yauzl.Entry) =>
   new Promise<import("node:stream").Readable>((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))));
 
 /** Yields at most `max` bytes of the stream, then stops (marking the iterable as cut). */
-function limited(stream: AsyncIterable<Buffer>, max: number): AsyncIterable<Buffer> & { cut: boolean } {
+function limited(stream: AsyncIterable<Buffer> | Iterable<Buffer>, max: number): AsyncIterable<Buffer> & { cut: boolean } {
   const out = {
     cut: false,
     async *[Symbol.asyncIterator]() {
@@ -103,5 +118,5 @@ function limited(stream: AsyncIterable<Buffer>, max: number): AsyncIterable<Buff
 async function collect(source: AsyncIterable<Buffer> & { cut: boolean }): Promise<{ bytes: Buffer; cut: boolean }> {
   const parts: Buffer[] = [];
   for await (const c of source) parts.push(c);
-  return { bytes: Buffer.concat(parts), cut: source.cut };
+  return { bytes: parts.length === 1 ? parts[0] : Buffer.concat(parts), cut: source.cut };
 }
