@@ -115,8 +115,8 @@ export class LedgerSlotSource implements SlotSource {
     if (st.retryAt > now) st.retryAt = Math.min(st.retryAt, now + st.policy.skewMs + st.policy.windows[0].lengthMs);
     // A burst answered: say so now, not at our next reservation (we may need none): the others'
     // share frees only as our answered slots leave their margin, and who waits is not known here.
-    const worthAWrite = st.news.unwritten >= st.policy.batch / 10 || now >= st.seen + (st.policy.horizonMs ?? 0);
-    if (!st.refill && st.news.inFlight === 0 && worthAWrite) void this.startRefill(family, st, st.queued);
+    // A burst is a tenth of the limit: calls one at a time (the watchers' polls) wait for the next refill.
+    if (!st.refill && st.news.inFlight === 0 && st.news.unwritten >= st.policy.batch / 10) void this.startRefill(family, st, st.queued);
   }
 
   waitForMs(family: ApiFamily, position: number): number {
