@@ -164,10 +164,10 @@ function runChild(task: { sweepName: string; machineIds: string[] }, env: NodeJS
 
 /** The side-by-side table for latest.md. */
 export function quotaShareMarkdown(runs: readonly QuotaShareRun[]): string[] {
-  const lines = ["## Several runners, one quota", "", "| runners | mode | last POST (min) | bound (min) | ratio | 429s | extra POSTs | Succeeded | ledger calls / MDE call | CAS conflicts |", "|---|---|---|---|---|---|---|---|---|---|"];
+  const lines = ["## Several runners, one quota", "", "| runners | mode | time scale | last POST (min) | bound (min) | ratio | 429s | extra POSTs | Succeeded | ledger calls / MDE call | CAS conflicts |", "|---|---|---|---|---|---|---|---|---|---|---|"];
   for (const r of runs) {
     const ledger = r.ledgerCallsPerMdeCall !== undefined ? [r.ledgerCallsPerMdeCall.toFixed(3), `${(100 * r.casConflictRate!).toFixed(1)}%`] : ["", ""];
-    lines.push(`| ${r.runners}×${r.machinesPerRunner} | ${r.mode} | ${r.lastPostMin.toFixed(2)} | ${r.boundMin.toFixed(2)} | ${Number.isNaN(r.ratio) ? `n/a (${r.accepted} accepted)` : `×${r.ratio.toFixed(3)}`} | ${r.tooManyRequests} | ${r.extraCollectPosts} | ${r.succeeded}${r.stopped ? ` (${r.stopped} runner(s) stopped)` : ""} | ${ledger[0]} | ${ledger[1]} |`);
+    lines.push(`| ${r.runners}×${r.machinesPerRunner} | ${r.mode} | ×${r.timeScale} | ${r.lastPostMin.toFixed(2)} | ${r.boundMin.toFixed(2)} | ${Number.isNaN(r.ratio) ? `n/a (${r.accepted} accepted)` : `×${r.ratio.toFixed(3)}`} | ${r.tooManyRequests} | ${r.extraCollectPosts} | ${r.succeeded}${r.stopped ? ` (${r.stopped} runner(s) stopped)` : ""} | ${ledger[0]} | ${ledger[1]} |`);
   }
   lines.push("");
   return lines;
