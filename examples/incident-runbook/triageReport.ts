@@ -10,8 +10,9 @@ import { signingKeyFromConfig } from "pulumi-mde-forensics";
 import { createReport } from "pulumi-mde-forensics/report";
 import type { CollectionSummary } from "./incident";
 
-export function triageReport(reportDirectory: string | undefined, evidenceDirectory: string, collections: Record<string, CollectionSummary>): pulumi.Output<string | null> | undefined {
-  if (!reportDirectory || pulumi.runtime.isDryRun()) return undefined;
+export function triageReport(reportDirectory: string | undefined, evidenceDirectory: string, collections: Record<string, CollectionSummary>): pulumi.Output<string | null> | null {
+  // null, not undefined: a stack output left undefined makes Pulumi warn on every run without a report.
+  if (!reportDirectory || pulumi.runtime.isDryRun()) return null;
   // The stack's signing key (if any) re-signs the custody head after the report's `reported` line, so verify still vouches for the log.
   const mde = new pulumi.Config("mde");
   const pem = mde.getSecret("evidenceSigningKey") ?? pulumi.output<string | undefined>(undefined);

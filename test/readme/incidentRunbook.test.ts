@@ -39,6 +39,8 @@ it("runs the README's install, first up, follow-up and new round as written", as
   const first = await runWithPreparedInstall(user, substitute(runIt, values), { stdin: `${e.clientSecret}\n` });
   expect(first.output).not.toMatch(/Cannot read properties of undefined/);
   expect(first.output).not.toContain("Could not find entry point");
+  // No report asked for: no warning about an undefined stack output either.
+  expect(first.output).not.toMatch(/Undefined value/);
   expect(first.code).toBe(0);
   const project = path.join(user.work, "inc-2041");
   const evidence = path.join(project, "evidence", "INC-2041");
