@@ -129,9 +129,9 @@ async function runMode(mode: QuotaShareRun["mode"], azuriteEndpoint: string, o: 
     // From the first accepted POST, as every other run of the bench: four processes starting on a
     // loaded machine (2-3 real s, 20-30 emulated at scale 10) are not the quota's schedule.
     const lastPostMs = accepted.length > 0 ? Math.max(...accepted) - Math.min(...accepted) : 0;
-    if (process.env.PMF_BENCH_DUMP) writeFileSync(path.join(o.tlsDir, "..", `quotaShare-${mode}.json`), JSON.stringify({ accepted, entries: timeline.entries, metrics: m0(results) }));
     const mdeCalls = Object.values(counters.requests).reduce((n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
     const m = results.map((r) => r.metrics).filter((x) => x !== undefined);
+    if (process.env.PMF_BENCH_DUMP) writeFileSync(path.join(o.tlsDir, "..", `quotaShare-${mode}.json`), JSON.stringify({ accepted, entries: timeline.entries, metrics: m }));
     const writes = m.reduce((n, x) => n + x.writes, 0);
     return {
       mode, runners, machinesPerRunner: per, timeScale,
@@ -151,8 +151,6 @@ async function runMode(mode: QuotaShareRun["mode"], azuriteEndpoint: string, o: 
     await emulator.close();
   }
 }
-
-const m0 = (results: RunnerResult[]) => results.map((r) => r.metrics);
 
 /** One runner process; `{ stopped: true }` when the deadline killed it. */
 function runChild(task: { sweepName: string; machineIds: string[] }, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<RunnerResult> {
